@@ -1,0 +1,38 @@
+# d2llm: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+JAVA_HOME := $(shell scripts/find-jdk)
+export JAVA_HOME
+MVN := ./mvnw -B -ntp -Dstyle.color=never
+MODELS ?= $(HOME)/.cache/d2llm/models
+
+.PHONY: build test run clean demo-model verify-encoders bench-embed fmt-check
+
+## build: compile and package everything, no tests
+build:
+	$(MVN) -DskipTests install
+
+## test: the whole test suite (unit, parity, HTTP)
+test:
+	$(MVN) install
+
+## run: embed a few sentences with a real pretrained encoder and print their similarities
+run: build demo-model
+	./d2llm embed --model $(MODELS)/bge-small-en-v1.5 --similarities \
+	  "A man is playing a guitar." "Someone plays an instrument." "The stock market fell sharply today." "Shares dropped at the close."
+
+demo-model:
+	@[ -f $(MODELS)/bge-small-en-v1.5/model.safetensors ] || ./d2llm model pull bge-small-en-v1.5 --out $(MODELS)/bge-small-en-v1.5
+
+## verify-encoders: parity of the pulled bge encoders with ONNX Runtime
+verify-encoders: build
+	@for m in bge-small-en-v1.5 bge-small-zh-v1.5; do \
+	  [ -f $(MODELS)/$$m/model.safetensors ] || ./d2llm model pull $$m --out $(MODELS)/$$m; \
+	  ./d2llm model verify $(MODELS)/$$m; done
+
+## bench-embed: our encoder against ONNX Runtime on STS-B sentences
+bench-embed: build demo-model
+	./d2llm bench embed --model $(MODELS)/bge-small-en-v1.5
+
+clean:
+	$(MVN) clean
