@@ -1,0 +1,31 @@
+package dev.d2llm.checkpoint;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+
+/**
+ * Named tensors read from a checkpoint. Implementations map files into memory, so closing the
+ * source invalidates the buffers it handed out.
+ */
+public interface TensorSource extends AutoCloseable {
+
+  /** Names of all tensors, sorted. */
+  Set<String> names();
+
+  /** Whether a tensor of that name exists. */
+  default boolean contains(String name) {
+    return names().contains(name);
+  }
+
+  /** Name, dtype and shape of a tensor; fails with a {@link CheckpointException} naming it if absent. */
+  TensorInfo info(String name);
+
+  /** The tensor's raw bytes as stored (little-endian), a read-only view. */
+  ByteBuffer bytes(String name);
+
+  /** The tensor's elements converted to float32 (from F64, F32, F16 or BF16). */
+  float[] floats(String name);
+
+  @Override
+  void close();
+}
