@@ -30,6 +30,11 @@ public record HostTensor(TensorDType dtype, long[] shape, ByteBuffer data) {
     return new HostTensor(TensorDType.F32, shape, b);
   }
 
+  /** A tensor of a floating {@code dtype} (F64, F32, F16 or BF16) holding {@code values} rounded to nearest, ties to even. */
+  public static HostTensor ofFloats(float[] values, TensorDType dtype, long... shape) {
+    return new HostTensor(dtype, shape, DTypes.encode(values, dtype));
+  }
+
   /** An int64 tensor of the given shape. */
   public static HostTensor ofLongs(long[] values, long... shape) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);

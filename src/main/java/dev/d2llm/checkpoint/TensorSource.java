@@ -24,7 +24,14 @@ public interface TensorSource extends AutoCloseable {
   ByteBuffer bytes(String name);
 
   /** The tensor's elements converted to float32 (from F64, F32, F16 or BF16). */
-  float[] floats(String name);
+  default float[] floats(String name) {
+    return DTypes.toFloats(info(name), bytes(name));
+  }
+
+  /** The tensor's elements widened to int64 (from I64, I32, I16, I8, U8 or BOOL), e.g. position ids. */
+  default long[] longs(String name) {
+    return DTypes.toLongs(info(name), bytes(name));
+  }
 
   @Override
   void close();
