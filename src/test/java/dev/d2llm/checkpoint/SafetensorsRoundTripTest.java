@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ class SafetensorsRoundTripTest {
     byte[] raw = Files.readAllBytes(writeAll());
     long headerLength = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     assertThat(headerLength % 8).isZero();
-    String header = new String(raw, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
+    String header = new String(raw, 8, (int) headerLength, StandardCharsets.UTF_8);
     assertThat(header).startsWith("{").matches("(?s)\\{.*\\} *");
   }
 
@@ -83,6 +84,14 @@ class SafetensorsRoundTripTest {
           .hasMessageContaining("missing")
           .hasMessageContaining("model.safetensors");
     }
+  }
+
+  @Test
+  void refusesTensorNamedLikeTheMetadataKey() {
+    assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"),
+            Map.of("__metadata__", HostTensor.ofFloats(new float[] {1}, 1)), Map.of()))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("__metadata__");
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,10 +57,10 @@ class SafetensorsSpecTest {
     Path file = dir.resolve("w.safetensors");
     SafetensorsWriter.write(file, Map.of("b", HostTensor.ofFloats(new float[] {2f}, 1),
         "a", HostTensor.ofLongs(new long[] {7}, 1)), Map.of());
-    byte[] raw = java.nio.file.Files.readAllBytes(file);
+    byte[] raw = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) b.getLong(0);
-    String header = new String(raw, 8, n, java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+    String header = new String(raw, 8, n, StandardCharsets.UTF_8).stripTrailing();
     assertThat(header).isEqualTo(
         "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
             + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}");
