@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -103,6 +104,9 @@ public final class SafetensorsWriter {
       ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
       new TreeMap<>(metadata).forEach(meta::put);
     }
+    if (tensors.containsKey(SafetensorsHeader.METADATA_KEY)) {
+      throw new CheckpointException("a tensor cannot be named " + SafetensorsHeader.METADATA_KEY + "; the header reserves it");
+    }
     long offset = 0;
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       HostTensor t = e.getValue();
@@ -125,7 +129,7 @@ public final class SafetensorsWriter {
     int padded = (json.length + 7) / 8 * 8;
     byte[] out = new byte[padded];
     System.arraycopy(json, 0, out, 0, json.length);
-    java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
+    Arrays.fill(out, json.length, padded, (byte) ' ');
     return out;
   }
 
