@@ -11,8 +11,8 @@ class InfoFunctionTest {
 
   @Test
   void infoNamesTheService() {
-    given().contentType("application/json").body("{}")
-        .post("/info")
+    given()
+        .get("/info")
         .then().statusCode(200).body("service", equalTo("d2llm"));
   }
 }

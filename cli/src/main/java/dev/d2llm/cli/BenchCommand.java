@@ -1,0 +1,8 @@
+package dev.d2llm.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code d2llm bench}: benchmarks against real peers, reported as ratios of medians. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against real peers.",
+    subcommands = {BenchEmbedCommand.class})
+public class BenchCommand {}

@@ -1,0 +1,51 @@
+package dev.d2llm.cli;
+
+import dev.d2llm.bench.BenchTexts;
+import dev.d2llm.bench.EmbedBenchmark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm bench embed}: encoder throughput against ONNX Runtime on the same texts. */
+@Command(
+    name = "embed",
+    mixinStandardHelpOptions = true,
+    description = "Encodes the same sentences with d2llm and with ONNX Runtime (same threads, same"
+        + " length-sorted batchings) and prints both throughputs; last line speedup_vs_onnxruntime=<x>.")
+public class BenchEmbedCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, description = "pulled encoder directory (holds onnx/model.onnx)")
+  Path model;
+
+  @Option(names = "--data", description = "pair file to read sentences from (default: ${DEFAULT-VALUE})")
+  Path data = Path.of("../shared/data/en/stsb/train.tsv");
+
+  @Option(names = "--count", description = "number of sentences (default: ${DEFAULT-VALUE})")
+  int count = 2000;
+
+  @Option(names = "--threads", description = "CPU threads for both engines (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--repeats", description = "timed passes per engine and batching; the median counts (default: ${DEFAULT-VALUE})")
+  int repeats = 3;
+
+  @Option(names = "--token-budget", split = ",", description = "batchings to try, as tokens per batch (default: ${DEFAULT-VALUE})")
+  List<Integer> tokenBudgets = List.of(2048, 8192);
+
+  @Override
+  public Integer call() {
+    Engines.configure(threads);
+    List<String> texts = BenchTexts.fromPairFile(data, count);
+    if (texts.size() < count) {
+      System.err.printf("bench: only %d sentences in %s%n", texts.size(), data);
+    }
+    EmbedBenchmark.Result r = new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out).run(texts);
+    System.out.printf(Locale.ROOT, "d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s (best batching each, median of %d)%n",
+        r.oursSentencesPerSecond(), r.peerSentencesPerSecond(), repeats);
+    System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime=%.3f%n", r.speedup());
+    return 0;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.d2llm.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import dev.d2llm.nn.Attention;
+import dev.d2llm.nn.Embedding;
+import dev.d2llm.nn.LayerNorm;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A BERT-family encoder: word + learned position + token-type embeddings, then post-LN layers. */
+public final class BertBackbone extends Backbone {
+
+  private final BertConfig config;
+  private final Embedding words;
+  private final Embedding positions;
+  private final Embedding tokenTypes;
+  private final LayerNorm embeddingNorm;
+  private final List<BertLayer> layers = new ArrayList<>();
+
+  public BertBackbone(BertConfig config) {
+    this.config = config;
+    int d = config.hiddenSize();
+    words = child("embeddings.word_embeddings", new Embedding(config.vocabSize(), d));
+    positions = child("embeddings.position_embeddings", new Embedding(config.maxPositions(), d));
+    tokenTypes = child("embeddings.token_type_embeddings", new Embedding(config.typeVocabSize(), d));
+    embeddingNorm = child("embeddings.LayerNorm", new LayerNorm(d, config.layerNormEps()));
+    for (int i = 0; i < config.numLayers(); i++) {
+      layers.add(child("encoder.layer." + i, new BertLayer(config)));
+    }
+  }
+
+  @Override
+  public BertConfig config() {
+    return config;
+  }
+
+  @Override
+  public NDArray hiddenStates(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+    return hiddenStates(ps, ids, mask, null, training);
+  }
+
+  /** As {@link #hiddenStates(ParameterStore, NDArray, NDArray, boolean)}, with token types [B,T] (null: all 0). */
+  public NDArray hiddenStates(
+      ParameterStore ps, NDArray ids, NDArray mask, NDArray typeIds, boolean training) {
+    long t = ids.getShape().get(1);
+    if (t > config.maxPositions()) {
+      throw new IllegalArgumentException(
+          "sequence of " + t + " tokens exceeds max_position_embeddings " + config.maxPositions());
+    }
+    NDArray types = typeIds != null ? typeIds : ids.zerosLike();
+    NDArray positionIds = ids.getManager().arange(0L, t, 1L, DataType.INT64).expandDims(0);
+    NDArray x = words.apply(ps, ids, training)
+        .add(tokenTypes.apply(ps, types, training))
+        .add(positions.apply(ps, positionIds, training));
+    x = dropout(embeddingNorm.apply(ps, x, training), training);
+    NDArray additive = Attention.paddingMask(mask, x.getDataType());
+    for (BertLayer layer : layers) {
+      x = layer.apply(ps, x, additive, training);
+    }
+    return x;
+  }
+
+  NDArray dropout(NDArray x, boolean training) {
+    return BertLayer.dropout(x, (float) config.dropout(), training);
+  }
+}

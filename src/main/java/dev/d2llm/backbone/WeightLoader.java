@@ -1,0 +1,80 @@
+package dev.d2llm.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.d2llm.checkpoint.CheckpointException;
+import dev.d2llm.checkpoint.TensorInfo;
+import dev.d2llm.checkpoint.TensorSource;
+import dev.d2llm.nn.NamedBlock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills a {@link NamedBlock}'s parameters from a checkpoint by name, checking every
+ * shape against the configuration and naming what was expected and what was found.
+ */
+public final class WeightLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WeightLoader.class);
+  /** Prefixes task-head checkpoints put before the base model's names. */
+  private static final List<String> PREFIXES = List.of("", "bert.", "base_model.model.");
+  /** Tensors a checkpoint may carry that the backbone does not use. */
+  private static final Pattern IGNORABLE =
+      Pattern.compile("(bert\\.)?(pooler\\..*|embeddings\\.position_ids|cls\\..*|classifier\\..*)|lm_head\\.weight|.*rotary_emb\\.inv_freq");
+
+  private WeightLoader() {}
+
+  /** Loads every parameter of {@code params} from {@code source} into arrays owned by {@code manager}. */
+  public static void load(NamedBlock block, TensorSource source, NDManager manager, String origin) {
+    Map<String, Parameter> params = block.namedParameters();
+    Map<String, Shape> shapes = block.namedShapes();
+    List<String> missing = new ArrayList<>();
+    Set<String> used = new TreeSet<>();
+    for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      String name = find(source, e.getKey());
+      if (name == null) {
+        missing.add(e.getKey());
+        continue;
+      }
+      used.add(name);
+      TensorInfo info = source.info(name);
+      Shape expected = shapes.get(e.getKey());
+      if (!Arrays.equals(expected.getShape(), info.shape())) {
+        throw new CheckpointException(origin + ": tensor '" + name + "' has shape "
+            + Arrays.toString(info.shape()) + " but config.json implies " + expected);
+      }
+      NDArray array = manager.create(source.floats(name), expected);
+      array.setName(e.getKey());
+      e.getValue().setArray(array);
+    }
+    if (!missing.isEmpty()) {
+      throw new CheckpointException(origin + ": " + missing.size() + " expected tensors are missing, e.g. "
+          + missing.subList(0, Math.min(5, missing.size())) + "; the checkpoint has e.g. "
+          + source.names().stream().limit(5).toList());
+    }
+    List<String> unused = source.names().stream()
+        .filter(n -> !used.contains(n) && !IGNORABLE.matcher(n).matches())
+        .toList();
+    if (!unused.isEmpty()) {
+      LOG.warn("{}: {} tensors were not used, e.g. {}", origin, unused.size(), unused.subList(0, Math.min(5, unused.size())));
+    }
+  }
+
+  private static String find(TensorSource source, String name) {
+    for (String prefix : PREFIXES) {
+      if (source.contains(prefix + name)) {
+        return prefix + name;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.d2llm.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.d2llm.backbone.BackboneModel;
+import dev.d2llm.embedding.LengthBatcher;
+import dev.d2llm.peer.OnnxRuntimeEncoder;
+import dev.d2llm.text.PaddingSide;
+import dev.d2llm.text.TextTokenizer;
+import dev.d2llm.text.TokenBatch;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encoder throughput, ours against ONNX Runtime on the original ONNX export: the same token ids,
+ * the same threads, each engine at the best of the same length-sorted batchings, medians of
+ * repeated passes. Tokenisation is shared and not timed.
+ */
+public final class EmbedBenchmark {
+
+  /** What one run measured. */
+  public record Result(int texts, long tokens, double oursSentencesPerSecond, double peerSentencesPerSecond) {
+    public double speedup() {
+      return oursSentencesPerSecond / peerSentencesPerSecond;
+    }
+  }
+
+  private final Path modelDir;
+  private final int threads;
+  private final int repeats;
+  private final List<Integer> tokenBudgets;
+  private final PrintStream log;
+
+  public EmbedBenchmark(Path modelDir, int threads, int repeats, List<Integer> tokenBudgets, PrintStream log) {
+    this.modelDir = modelDir;
+    this.threads = threads;
+    this.repeats = repeats;
+    this.tokenBudgets = List.copyOf(tokenBudgets);
+    this.log = log;
+  }
+
+  public Result run(List<String> texts) {
+    try (BackboneModel model = BackboneModel.load(modelDir);
+        TextTokenizer tokenizer = TextTokenizer.open(modelDir, 512, true);
+        OnnxRuntimeEncoder peer = new OnnxRuntimeEncoder(modelDir.resolve("onnx/model.onnx"), threads)) {
+      List<long[]> ids = tokenizer.encodeAll(texts);
+      long tokens = ids.stream().mapToLong(a -> a.length).sum();
+      log.printf("texts=%d tokens=%d threads=%d repeats=%d%n", ids.size(), tokens, threads, repeats);
+      double ours = 0;
+      double theirs = 0;
+      for (int budget : tokenBudgets) {
+        List<TokenBatch> batches = batches(ids, tokenizer.padId(), budget);
+        Runnable oursPass = () -> batches.forEach(b -> encodeOurs(model, b));
+        Runnable peerPass = () -> batches.forEach(peer::hiddenStates);
+        double o = ids.size() / medianSeconds(oursPass);
+        double p = ids.size() / medianSeconds(peerPass);
+        log.printf("token_budget=%d batches=%d d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s%n",
+            budget, batches.size(), o, p);
+        ours = Math.max(ours, o);
+        theirs = Math.max(theirs, p);
+      }
+      return new Result(ids.size(), tokens, ours, theirs);
+    }
+  }
+
+  private static void encodeOurs(BackboneModel model, TokenBatch b) {
+    try (NDManager scope = model.manager().newSubManager()) {
+      NDArray h = model.backbone().hiddenStates(null, b.idsArray(scope), b.maskArray(scope), false);
+      h.toFloatArray(); // the peer also hands its states to Java
+    }
+  }
+
+  private static List<TokenBatch> batches(List<long[]> ids, long padId, int budget) {
+    LengthBatcher batcher = new LengthBatcher(budget, 256);
+    int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
+    List<TokenBatch> out = new ArrayList<>();
+    for (int[] idx : batcher.batches(lengths)) {
+      List<long[]> rows = new ArrayList<>();
+      for (int i : idx) {
+        rows.add(ids.get(i));
+      }
+      out.add(TokenBatch.pad(rows, padId, PaddingSide.RIGHT));
+    }
+    return out;
+  }
+
+  private double medianSeconds(Runnable pass) {
+    pass.run(); // warm-up: kernels, allocator, JIT
+    double[] s = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      pass.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    Arrays.sort(s);
+    return s[repeats / 2];
+  }
+}

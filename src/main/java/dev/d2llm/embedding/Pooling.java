@@ -1,0 +1,41 @@
+package dev.d2llm.embedding;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.d2llm.backbone.DecoderBackbone;
+
+/** How token states [B,T,d] become one vector per text, as sentence-transformers names the modes. */
+public enum Pooling {
+  /** The first token's state ({@code [CLS]}): BGE. */
+  CLS {
+    @Override
+    public NDArray pool(NDArray hidden, NDArray mask) {
+      return hidden.get(":, 0, :");
+    }
+  },
+  /** The mean over real tokens: MiniLM, E5. */
+  MEAN {
+    @Override
+    public NDArray pool(NDArray hidden, NDArray mask) {
+      NDArray m = mask.toType(hidden.getDataType(), false).expandDims(-1);
+      NDArray sum = hidden.mul(m).sum(new int[] {1});
+      return sum.div(m.sum(new int[] {1}).maximum(1e-9f));
+    }
+  },
+  /** The last real token's state, whichever side the padding is on: decoder LLM embedders. */
+  LAST_TOKEN {
+    @Override
+    public NDArray pool(NDArray hidden, NDArray mask) {
+      return DecoderBackbone.lastTokenStates(hidden, mask);
+    }
+  };
+
+  /** One vector [B,d] per row of token states [B,T,d] under mask [B,T]. */
+  public abstract NDArray pool(NDArray hidden, NDArray mask);
+
+  /** Divides each row by its L2 norm. */
+  public static NDArray normalize(NDArray x) {
+    NDArray x32 = x.toType(DataType.FLOAT32, false);
+    return x32.div(x32.norm(new int[] {-1}, true).maximum(1e-12f));
+  }
+}

@@ -1,0 +1,102 @@
+package dev.d2llm.embedding;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.d2llm.backbone.BackboneModel;
+import dev.d2llm.text.PaddingSide;
+import dev.d2llm.text.TextTokenizer;
+import dev.d2llm.text.TokenBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Texts to vectors with a backbone and its native pooling. Texts are tokenised, sorted by length
+ * and encoded in batches, each under its own native-memory scope.
+ */
+public final class SentenceEncoder implements AutoCloseable {
+
+  private final BackboneModel model;
+  private final TextTokenizer tokenizer;
+  private final EncoderSettings settings;
+  private final LengthBatcher batcher;
+
+  public SentenceEncoder(BackboneModel model, TextTokenizer tokenizer, EncoderSettings settings, LengthBatcher batcher) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.settings = settings;
+    this.batcher = batcher;
+  }
+
+  /** One vector per text, in input order. */
+  public float[][] embed(List<String> texts, TextRole role) {
+    return embed(texts, role, n -> {});
+  }
+
+  /** As {@link #embed(List, TextRole)}, reporting each batch's size to {@code progress}. */
+  public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
+    List<String> prefixed = texts.stream().map(t -> settings.prefixed(t, role)).toList();
+    List<long[]> ids = tokenizer.encodeAll(prefixed);
+    return embedTokens(ids, progress);
+  }
+
+  /** One vector per token sequence, in input order. */
+  public float[][] embedTokens(List<long[]> ids, IntConsumer progress) {
+    int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
+    float[][] out = new float[ids.size()][];
+    PaddingSide side = settings.pooling() == Pooling.LAST_TOKEN ? PaddingSide.LEFT : PaddingSide.RIGHT;
+    for (int[] batch : batcher.batches(lengths)) {
+      List<long[]> rows = new ArrayList<>(batch.length);
+      for (int i : batch) {
+        rows.add(ids.get(i));
+      }
+      TokenBatch tokens = TokenBatch.pad(rows, tokenizer.padId(), side);
+      try (NDManager scope = model.manager().newSubManager()) {
+        NDArray mask = tokens.maskArray(scope);
+        NDArray hidden = model.backbone().hiddenStates(null, tokens.idsArray(scope), mask, false);
+        NDArray pooled = settings.pooling().pool(hidden, mask);
+        pooled = settings.normalize() ? Pooling.normalize(pooled) : pooled.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        float[] flat = pooled.toFloatArray();
+        int d = flat.length / batch.length;
+        for (int r = 0; r < batch.length; r++) {
+          float[] v = new float[d];
+          System.arraycopy(flat, r * d, v, 0, d);
+          out[batch[r]] = v;
+        }
+      }
+      progress.accept(batch.length);
+    }
+    return out;
+  }
+
+  public TextTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public EncoderSettings settings() {
+    return settings;
+  }
+
+  public BackboneModel model() {
+    return model;
+  }
+
+  /** Cosine similarity of two vectors. */
+  public static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(Math.max(na * nb, 1e-24));
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    model.close();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.d2llm.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MasksAndRotaryTest {
+
+  private final NDManager m = NDManager.newBaseManager();
+
+  @AfterEach
+  void close() {
+    m.close();
+  }
+
+  @Test
+  void positionsCountRealTokensSoLeftPaddingIsNeutral() {
+    NDArray mask = m.create(new long[] {0, 0, 1, 1, 1, 1, 1, 1, 0, 0}, new Shape(2, 5));
+    long[] pos = RotaryEmbedding.positionsFromMask(mask).toLongArray();
+    assertThat(pos).containsExactly(0, 0, 0, 1, 2, 0, 1, 2, 2, 2);
+  }
+
+  @Test
+  void causalMaskHidesFutureAndPaddedKeys() {
+    NDArray mask = m.create(new long[] {0, 1, 1}, new Shape(1, 3));
+    float[] add = Attention.causalPaddingMask(mask, DataType.FLOAT32).toFloatArray(); // [1,1,3,3]
+    float min = -Float.MAX_VALUE;
+    // row q=1: key 0 is padding, key 1 itself, key 2 future
+    assertThat(add[3]).isEqualTo(min);
+    assertThat(add[4]).isEqualTo(0f);
+    assertThat(add[5]).isEqualTo(min);
+    // row q=2 sees keys 1 and 2
+    assertThat(add[6]).isEqualTo(min);
+    assertThat(add[7]).isEqualTo(0f);
+    assertThat(add[8]).isEqualTo(0f);
+  }
+
+  @Test
+  void paddingMaskHidesOnlyPaddedKeys() {
+    NDArray mask = m.create(new long[] {1, 1, 0}, new Shape(1, 3));
+    NDArray add = Attention.paddingMask(mask, DataType.FLOAT32);
+    assertThat(add.getShape()).isEqualTo(new Shape(1, 1, 1, 3));
+    assertThat(add.toFloatArray()).containsExactly(0f, 0f, -Float.MAX_VALUE);
+  }
+
+  @Test
+  void fullyMaskedRowsStayFinite() {
+    NDArray q = m.randomNormal(new Shape(1, 1, 2, 4));
+    NDArray mask = m.create(new long[] {0, 1}, new Shape(1, 2));
+    NDArray out = Attention.scaledDotProduct(q, q, q, Attention.causalPaddingMask(mask, DataType.FLOAT32), 0.5f);
+    for (float v : out.toFloatArray()) {
+      assertThat(Float.isFinite(v)).isTrue();
+    }
+  }
+
+  @Test
+  void rotationAtPositionZeroIsIdentityAndPreservesNorm() {
+    RotaryEmbedding rope = new RotaryEmbedding(new float[] {1f, 0.1f});
+    NDArray x = m.create(new float[] {1, 2, 3, 4, 1, 2, 3, 4}, new Shape(1, 1, 2, 4));
+    NDList tables = rope.tables(m.create(new long[] {0, 5}, new Shape(1, 2)), DataType.FLOAT32);
+    float[] y = RotaryEmbedding.apply(x, tables).toFloatArray();
+    assertThat(y[0]).isEqualTo(1f);
+    assertThat(y[3]).isEqualTo(4f);
+    double n0 = 1 + 4 + 9 + 16;
+    double n1 = y[4] * y[4] + y[5] * y[5] + y[6] * y[6] + y[7] * y[7];
+    assertThat(n1).isCloseTo(n0, within(1e-4));
+    // channel 0 pairs with channel 2: (1,3) rotated by 5 rad
+    assertThat((double) y[4]).isCloseTo(Math.cos(5) * 1 - Math.sin(5) * 3, within(1e-5));
+  }
+}
