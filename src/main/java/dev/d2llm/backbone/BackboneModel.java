@@ -33,13 +33,10 @@ public final class BackboneModel implements AutoCloseable {
     };
     NDManager manager = NDManager.newBaseManager(device);
     try (TensorSource weights = Checkpoints.open(dir)) {
-      WeightLoader.load(backbone, weights, manager, dir.toString());
+      WeightLoader.load(backbone, weights, manager, dir.toString(), precision);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
-    }
-    if (precision != Precision.FP32) {
-      backbone.castParameters(precision.dataType());
     }
     return new BackboneModel(dir, manager, backbone, precision);
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.d2llm.checkpoint.CheckpointException;
+import dev.d2llm.checkpoint.DTypes;
 import dev.d2llm.checkpoint.TensorInfo;
 import dev.d2llm.checkpoint.TensorSource;
 import dev.d2llm.nn.NamedBlock;
@@ -33,8 +34,17 @@ public final class WeightLoader {
 
   private WeightLoader() {}
 
-  /** Loads every parameter of {@code params} from {@code source} into arrays owned by {@code manager}. */
+  /** Loads every parameter of {@code block} from {@code source} in float32. */
   public static void load(NamedBlock block, TensorSource source, NDManager manager, String origin) {
+    load(block, source, manager, origin, Precision.FP32);
+  }
+
+  /**
+   * Loads every parameter of {@code block} from {@code source} into arrays owned by {@code manager},
+   * in the number format {@code precision} asks for.
+   */
+  public static void load(
+      NamedBlock block, TensorSource source, NDManager manager, String origin, Precision precision) {
     Map<String, Parameter> params = block.namedParameters();
     Map<String, Shape> shapes = block.namedShapes();
     List<String> missing = new ArrayList<>();
@@ -52,7 +62,7 @@ public final class WeightLoader {
         throw new CheckpointException(origin + ": tensor '" + name + "' has shape "
             + Arrays.toString(info.shape()) + " but config.json implies " + expected);
       }
-      NDArray array = manager.create(source.floats(name), expected);
+      NDArray array = toDevice(source.floats(name), expected, manager, precision);
       array.setName(e.getKey());
       e.getValue().setArray(array);
     }
@@ -67,6 +77,21 @@ public final class WeightLoader {
     if (!unused.isEmpty()) {
       LOG.warn("{}: {} tensors were not used, e.g. {}", origin, unused.size(), unused.subList(0, Math.min(5, unused.size())));
     }
+  }
+
+  private static NDArray toDevice(float[] values, Shape shape, NDManager manager, Precision precision) {
+    if (precision.roundsWeightsToBf16()) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = DTypes.fromBf16(DTypes.toBf16(values[i]));
+      }
+    }
+    NDArray array = manager.create(values, shape);
+    if (precision.computeType() == array.getDataType()) {
+      return array;
+    }
+    NDArray cast = array.toType(precision.computeType(), false);
+    array.close();
+    return cast;
   }
 
   private static String find(TensorSource source, String name) {

@@ -3,7 +3,6 @@ package dev.d2llm.nn;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -91,18 +90,5 @@ public abstract class NamedBlock extends AbstractBlock {
   @Override
   public void prepare(Shape[] inputShapes) {
     // Shapes are fixed by the configuration at construction time.
-  }
-
-  /** Casts every floating parameter to {@code type} (for bf16 compute). */
-  public void castParameters(DataType type) {
-    for (Parameter p : namedParameters().values()) {
-      NDArray a = p.getArray();
-      if (a.getDataType().isFloating() && a.getDataType() != type) {
-        NDArray cast = a.toType(type, false);
-        cast.attach(a.getManager());
-        p.setArray(cast);
-        a.close();
-      }
-    }
   }
 }

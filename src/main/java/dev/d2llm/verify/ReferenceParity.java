@@ -24,6 +24,8 @@ public final class ReferenceParity {
   public static final double TOLERANCE = 1e-4;
   /** bf16 keeps 8 bits of mantissa: its comparison is reported, not gated. */
   public static final double BF16_TOLERANCE = 1e-1;
+  /** fp16 keeps 11 bits: half-precision states against the float32 reference, reported, not gated. */
+  public static final double FP16_TOLERANCE = 1e-2;
 
   private ReferenceParity() {}
 
@@ -39,21 +41,24 @@ public final class ReferenceParity {
       try (BackboneModel model = BackboneModel.load(dir, Device.cpu(), Precision.FP32)) {
         for (String side : List.of("right", "left")) {
           if (ref.contains(side + ".input_ids")) {
-            compare(model, ref, side, "hidden_states", out, TOLERANCE, true);
+            compare(model, ref, side, "hidden_states", "", out, TOLERANCE, true);
           }
         }
       }
       if (ref.contains("right.hidden_states_bf16")) {
         try (BackboneModel model = BackboneModel.load(dir, Device.cpu(), Precision.BF16)) {
-          compare(model, ref, "right", "hidden_states_bf16", out, BF16_TOLERANCE, false);
+          compare(model, ref, "right", "hidden_states_bf16", "", out, BF16_TOLERANCE, false);
         }
+      }
+      try (BackboneModel model = BackboneModel.load(dir, Device.cpu(), Precision.FP16)) {
+        compare(model, ref, "right", "hidden_states", "fp16", out, FP16_TOLERANCE, false);
       }
     }
     return new ParityReport(dir.toString(), out);
   }
 
   private static void compare(
-      BackboneModel model, SafetensorsFile ref, String side, String expected, List<Comparison> out,
+      BackboneModel model, SafetensorsFile ref, String side, String expected, String suffix, List<Comparison> out,
       double tolerance, boolean gating) {
     long[] shape = ref.info(side + ".input_ids").shape();
     long[] ids = ref.longs(side + ".input_ids");
@@ -64,7 +69,8 @@ public final class ReferenceParity {
       NDArray hidden = model.backbone().hiddenStates(null, idArray, maskArray, false);
       int width = model.config().hiddenSize();
       float[] ours = hidden.toType(DataType.FLOAT32, false).toFloatArray();
-      out.add(new Comparison(side + "." + expected,
+      String label = side + "." + expected + (suffix.isEmpty() ? "" : "_" + suffix);
+      out.add(new Comparison(label,
           Differences.maxAbsOverTokens(ours, ref.floats(side + "." + expected), mask, width), tolerance, gating));
       if (model.backbone() instanceof DecoderBackbone decoder && ref.contains(side + ".logits") && gating) {
         float[] logits = decoder.logits(null, hidden, false).toType(DataType.FLOAT32, false).toFloatArray();

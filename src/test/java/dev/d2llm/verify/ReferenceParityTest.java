@@ -3,7 +3,11 @@ package dev.d2llm.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.d2llm.backbone.Precision;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +24,22 @@ class ReferenceParityTest {
     assertThat(report.comparisons()).isNotEmpty();
     assertThat(report.maxAbsDiff()).isLessThanOrEqualTo(ReferenceParity.TOLERANCE);
     assertThat(report.passes()).isTrue();
+  }
+
+  @Test
+  void aWrongRopeThetaIsCaught(@TempDir Path tmp) throws IOException {
+    Path copy = tmp.resolve("tiny-llama");
+    Files.createDirectories(copy);
+    try (var files = Files.list(MODELS.resolve("tiny-llama"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName().toString()));
+      }
+    }
+    Path config = copy.resolve("config.json");
+    Files.writeString(config, Files.readString(config).replace("500000", "10000"));
+    ParityReport report = ReferenceParity.verify(copy);
+    assertThat(report.maxAbsDiff()).isGreaterThan(ReferenceParity.TOLERANCE);
+    assertThat(report.passes()).isFalse();
   }
 
   @ParameterizedTest
