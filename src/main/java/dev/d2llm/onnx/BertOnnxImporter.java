@@ -129,10 +129,10 @@ public final class BertOnnxImporter {
 
   /** {@code /encoder/layer.0/attention/self/query/MatMul} → {@code encoder.layer.0.attention.self.query}; null if the name has no scope. */
   static String modulePathOf(String nodeName) {
-    if (!nodeName.startsWith("/")) {
+    int last = nodeName.lastIndexOf('/');
+    if (!nodeName.startsWith("/") || last <= 0) {
       return null;
     }
-    int last = nodeName.lastIndexOf('/');
     String scope = nodeName.substring(1, last).replace('/', '.');
     return scope.contains(".") ? stripPrefix(scope) : null;
   }
