@@ -18,6 +18,9 @@ public sealed interface BackboneConfig permits BertConfig, DecoderConfig {
   /** Token vocabulary size. */
   int vocabSize();
 
+  /** The longest sequence the position table (or RoPE training length) covers. */
+  int maxPositions();
+
   /** Reads {@code dir/config.json}; fails naming the supported model types if this one is not. */
   static BackboneConfig read(Path dir) {
     ConfigJson json = ConfigJson.read(dir.resolve("config.json"));

@@ -44,7 +44,7 @@ public final class EmbedBenchmark {
 
   public Result run(List<String> texts) {
     try (BackboneModel model = BackboneModel.load(modelDir);
-        TextTokenizer tokenizer = TextTokenizer.open(modelDir, 512, true);
+        TextTokenizer tokenizer = TextTokenizer.open(modelDir, Math.min(512, model.config().maxPositions()), true);
         OnnxRuntimeEncoder peer = new OnnxRuntimeEncoder(modelDir.resolve("onnx/model.onnx"), threads)) {
       List<long[]> ids = tokenizer.encodeAll(texts);
       long tokens = ids.stream().mapToLong(a -> a.length).sum();

@@ -44,7 +44,7 @@ public final class OnnxRuntimeParity {
     double max = 0;
     int width;
     try (BackboneModel model = BackboneModel.load(dir);
-        TextTokenizer tokenizer = TextTokenizer.open(dir, 512, true);
+        TextTokenizer tokenizer = TextTokenizer.open(dir, Math.min(512, model.config().maxPositions()), true);
         OnnxRuntimeEncoder peer = new OnnxRuntimeEncoder(onnxFile(dir), threads)) {
       width = model.config().hiddenSize();
       List<long[]> ids = tokenizer.encodeAll(texts);
