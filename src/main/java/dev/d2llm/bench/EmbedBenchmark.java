@@ -49,20 +49,24 @@ public final class EmbedBenchmark {
       List<long[]> ids = tokenizer.encodeAll(texts);
       long tokens = ids.stream().mapToLong(a -> a.length).sum();
       log.printf("texts=%d tokens=%d threads=%d repeats=%d%n", ids.size(), tokens, threads, repeats);
-      double ours = 0;
-      double theirs = 0;
-      for (int budget : tokenBudgets) {
-        List<TokenBatch> batches = batches(ids, tokenizer.padId(), budget);
-        Runnable oursPass = () -> batches.forEach(b -> encodeOurs(model, b));
-        Runnable peerPass = () -> batches.forEach(peer::hiddenStates);
-        double o = ids.size() / medianSeconds(oursPass);
-        double p = ids.size() / medianSeconds(peerPass);
-        log.printf("token_budget=%d batches=%d d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s%n",
-            budget, batches.size(), o, p);
-        ours = Math.max(ours, o);
-        theirs = Math.max(theirs, p);
+      List<List<TokenBatch>> batchings = tokenBudgets.stream().map(b -> batches(ids, tokenizer.padId(), b)).toList();
+      // Each engine runs all its passes in one phase: an idle engine's spinning worker threads
+      // would otherwise steal cores from the other.
+      double[] ours = new double[batchings.size()];
+      for (int i = 0; i < ours.length; i++) {
+        List<TokenBatch> batches = batchings.get(i);
+        ours[i] = ids.size() / medianSeconds(() -> batches.forEach(b -> encodeOurs(model, b)));
       }
-      return new Result(ids.size(), tokens, ours, theirs);
+      double[] theirs = new double[batchings.size()];
+      for (int i = 0; i < theirs.length; i++) {
+        List<TokenBatch> batches = batchings.get(i);
+        theirs[i] = ids.size() / medianSeconds(() -> batches.forEach(peer::hiddenStates));
+      }
+      for (int i = 0; i < ours.length; i++) {
+        log.printf("token_budget=%d batches=%d d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s%n",
+            tokenBudgets.get(i), batchings.get(i).size(), ours[i], theirs[i]);
+      }
+      return new Result(ids.size(), tokens, Arrays.stream(ours).max().orElseThrow(), Arrays.stream(theirs).max().orElseThrow());
     }
   }
 

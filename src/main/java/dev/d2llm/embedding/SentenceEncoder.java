@@ -1,5 +1,8 @@
 package dev.d2llm.embedding;
 
+import ai.djl.Device;
+import dev.d2llm.backbone.Precision;
+import java.nio.file.Path;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.d2llm.backbone.BackboneModel;
@@ -26,6 +29,22 @@ public final class SentenceEncoder implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.settings = settings;
     this.batcher = batcher;
+  }
+
+  /**
+   * Opens a Hugging Face model directory as a sentence encoder: its backbone, its tokenizer and the
+   * pooling, normalisation and prefixes its sentence-transformers files declare.
+   */
+  public static SentenceEncoder open(Path dir, Device device, Precision precision) {
+    EncoderSettings settings = SentenceTransformersFiles.read(dir);
+    BackboneModel model = BackboneModel.load(dir, device, precision);
+    try {
+      int maxLength = Math.min(settings.maxLength(), model.config().maxPositions());
+      return new SentenceEncoder(model, TextTokenizer.open(dir, maxLength, true), settings, LengthBatcher.DEFAULT);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
   }
 
   /** One vector per text, in input order. */

@@ -1,5 +1,7 @@
 package dev.d2llm.hub;
 
+import dev.d2llm.embedding.SentenceTransformersFiles;
+
 import dev.d2llm.checkpoint.CheckpointException;
 import dev.d2llm.embedding.EncoderSettings;
 import dev.d2llm.embedding.Pooling;

@@ -1,5 +1,7 @@
 package dev.d2llm.hub;
 
+import dev.d2llm.embedding.SentenceTransformersFiles;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.d2llm.checkpoint.Checkpoints;

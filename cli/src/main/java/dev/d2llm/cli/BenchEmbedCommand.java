@@ -33,7 +33,7 @@ public class BenchEmbedCommand implements Callable<Integer> {
   int repeats = 3;
 
   @Option(names = "--token-budget", split = ",", description = "batchings to try, as tokens per batch (default: ${DEFAULT-VALUE})")
-  List<Integer> tokenBudgets = List.of(2048, 8192);
+  List<Integer> tokenBudgets = List.of(1024, 2048, 4096);
 
   @Override
   public Integer call() {

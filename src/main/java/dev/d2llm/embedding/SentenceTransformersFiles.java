@@ -1,7 +1,5 @@
-package dev.d2llm.hub;
+package dev.d2llm.embedding;
 
-import dev.d2llm.embedding.EncoderSettings;
-import dev.d2llm.embedding.Pooling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
