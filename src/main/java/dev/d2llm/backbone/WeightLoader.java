@@ -45,7 +45,24 @@ public final class WeightLoader {
    */
   public static void load(
       NamedBlock block, TensorSource source, NDManager manager, String origin, Precision precision) {
-    Map<String, Parameter> params = block.namedParameters();
+    load(block, source, manager, origin, precision, false);
+  }
+
+  /**
+   * Loads only the parameters of {@code block} that have no value yet (adapters and heads added to
+   * a loaded backbone), failing on any that {@code source} lacks.
+   */
+  public static void loadMissing(NamedBlock block, TensorSource source, NDManager manager, String origin) {
+    load(block, source, manager, origin, Precision.FP32, true);
+  }
+
+  private static void load(
+      NamedBlock block, TensorSource source, NDManager manager, String origin, Precision precision,
+      boolean onlyMissing) {
+    Map<String, Parameter> params = new java.util.LinkedHashMap<>(block.namedParameters());
+    if (onlyMissing) {
+      params.values().removeIf(Parameter::isInitialized);
+    }
     Map<String, Shape> shapes = block.namedShapes();
     List<String> missing = new ArrayList<>();
     Set<String> used = new TreeSet<>();
@@ -70,6 +87,9 @@ public final class WeightLoader {
       throw new CheckpointException(origin + ": " + missing.size() + " expected tensors are missing, e.g. "
           + missing.subList(0, Math.min(5, missing.size())) + "; the checkpoint has e.g. "
           + source.names().stream().limit(5).toList());
+    }
+    if (onlyMissing) {
+      return;
     }
     List<String> unused = source.names().stream()
         .filter(n -> !used.contains(n) && !IGNORABLE.matcher(n).matches())

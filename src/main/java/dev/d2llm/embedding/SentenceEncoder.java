@@ -4,12 +4,9 @@ import ai.djl.Device;
 import dev.d2llm.backbone.Precision;
 import java.nio.file.Path;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.d2llm.backbone.BackboneModel;
 import dev.d2llm.text.PaddingSide;
 import dev.d2llm.text.TextTokenizer;
-import dev.d2llm.text.TokenBatch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -17,7 +14,7 @@ import java.util.function.IntConsumer;
  * Texts to vectors with a backbone and its native pooling. Texts are tokenised, sorted by length
  * and encoded in batches, each under its own native-memory scope.
  */
-public final class SentenceEncoder implements AutoCloseable {
+public final class SentenceEncoder implements TextEncoder {
 
   private final BackboneModel model;
   private final TextTokenizer tokenizer;
@@ -47,45 +44,27 @@ public final class SentenceEncoder implements AutoCloseable {
     }
   }
 
-  /** One vector per text, in input order. */
-  public float[][] embed(List<String> texts, TextRole role) {
-    return embed(texts, role, n -> {});
-  }
-
-  /** As {@link #embed(List, TextRole)}, reporting each batch's size to {@code progress}. */
+  /** As {@link TextEncoder#embed(List, TextRole)}, reporting each batch's size to {@code progress}. */
+  @Override
   public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
     List<String> prefixed = texts.stream().map(t -> settings.prefixed(t, role)).toList();
-    List<long[]> ids = tokenizer.encodeAll(prefixed);
-    return embedTokens(ids, progress);
+    return embedTokens(tokenizer.encodeAll(prefixed), progress);
   }
 
   /** One vector per token sequence, in input order. */
   public float[][] embedTokens(List<long[]> ids, IntConsumer progress) {
-    int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
-    float[][] out = new float[ids.size()][];
     PaddingSide side = settings.pooling() == Pooling.LAST_TOKEN ? PaddingSide.LEFT : PaddingSide.RIGHT;
-    for (int[] batch : batcher.batches(lengths)) {
-      List<long[]> rows = new ArrayList<>(batch.length);
-      for (int i : batch) {
-        rows.add(ids.get(i));
-      }
-      TokenBatch tokens = TokenBatch.pad(rows, tokenizer.padId(), side);
-      try (NDManager scope = model.manager().newSubManager()) {
-        NDArray mask = tokens.maskArray(scope);
-        NDArray hidden = model.backbone().hiddenStates(null, tokens.idsArray(scope), mask, false);
-        NDArray pooled = settings.pooling().pool(hidden, mask);
-        pooled = settings.normalize() ? Pooling.normalize(pooled) : pooled.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        float[] flat = pooled.toFloatArray();
-        int d = flat.length / batch.length;
-        for (int r = 0; r < batch.length; r++) {
-          float[] v = new float[d];
-          System.arraycopy(flat, r * d, v, 0, d);
-          out[batch[r]] = v;
-        }
-      }
-      progress.accept(batch.length);
-    }
-    return out;
+    return BatchedEncoding.run(ids, batcher, tokenizer.padId(), side, model.manager(), (scope, tokens) -> {
+      NDArray mask = tokens.maskArray(scope);
+      NDArray hidden = model.backbone().hiddenStates(null, tokens.idsArray(scope), mask, false);
+      NDArray pooled = settings.pooling().pool(hidden, mask);
+      return settings.normalize() ? Pooling.normalize(pooled) : pooled;
+    }, progress);
+  }
+
+  @Override
+  public int dimension() {
+    return model.config().hiddenSize();
   }
 
   public TextTokenizer tokenizer() {

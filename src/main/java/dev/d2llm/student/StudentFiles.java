@@ -1,0 +1,201 @@
+package dev.d2llm.student;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.d2llm.backbone.BackboneModel;
+import dev.d2llm.backbone.Precision;
+import dev.d2llm.backbone.WeightLoader;
+import dev.d2llm.checkpoint.CheckpointException;
+import dev.d2llm.checkpoint.HostTensor;
+import dev.d2llm.checkpoint.SafetensorsFile;
+import dev.d2llm.checkpoint.SafetensorsWriter;
+import dev.d2llm.lora.Lora;
+import dev.d2llm.lora.LoraConfig;
+import dev.d2llm.nn.NamedBlock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A student as a directory: {@code d2llm_student.json} (what it is made of), the LoRA weights as
+ * PEFT writes them ({@code adapter_model.safetensors} + {@code adapter_config.json}), and
+ * {@code pma.safetensors} and {@code iem.safetensors}. An exported student holds its merged
+ * backbone ({@code config.json}, {@code model.safetensors}, tokenizer) and no adapter.
+ */
+public final class StudentFiles {
+
+  /** The file that marks a directory as a student. */
+  public static final String DESCRIPTOR = "d2llm_student.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String FORMAT = "d2llm-student";
+  private static final String PEFT_PREFIX = "base_model.model.";
+
+  private StudentFiles() {}
+
+  /** Whether {@code dir} holds a student. */
+  public static boolean isStudent(Path dir) {
+    return Files.isRegularFile(dir.resolve(DESCRIPTOR));
+  }
+
+  /** Writes the student's descriptor, adapter and heads into {@code dir} (the base model stays where it is). */
+  public static void save(Student student, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      StudentConfig c = student.config();
+      Map<String, HostTensor> lora = new LinkedHashMap<>();
+      student.backbone().backbone().namedParameters().forEach((n, p) -> {
+        if (n.contains("lora_")) {
+          lora.put(PEFT_PREFIX + n, host(p));
+        }
+      });
+      if (c.lora() != null) {
+        SafetensorsWriter.write(dir.resolve("adapter_model.safetensors"), lora, Map.of("format", "pt"));
+        writeJson(dir.resolve("adapter_config.json"), peftConfig(c));
+      }
+      SafetensorsWriter.write(dir.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
+      SafetensorsWriter.write(dir.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
+      writeJson(dir.resolve(DESCRIPTOR), descriptor(c, student.dimension()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write student to " + dir, e);
+    }
+  }
+
+  /** Loads a student saved by {@link #save} or {@link #export}. */
+  public static Student load(Path dir, Device device) {
+    StudentConfig c = readConfig(dir);
+    Path base = baseDirectory(dir, c);
+    BackboneModel model = BackboneModel.load(base, device, Precision.FP32);
+    try {
+      if (c.lora() != null) {
+        Lora.attach(model.backbone(), c.lora());
+        loadInto(model.backbone(), dir.resolve("adapter_model.safetensors"), model);
+      }
+      int d = model.config().hiddenSize();
+      Pma pma = new Pma(d, c.pmaHeads());
+      InteractionEmulation iem = new InteractionEmulation(d, c.iemHidden());
+      loadInto(pma, dir.resolve("pma.safetensors"), model);
+      loadInto(iem, dir.resolve("iem.safetensors"), model);
+      return new Student(c, model, Student.openTokenizer(base, model), pma, iem);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the serving form of the student at {@code studentDir} into {@code out}: LoRA merged into
+   * the backbone's weights, saved with its config and tokenizer beside PMA and IEM, no adapter.
+   */
+  public static void export(Path studentDir, Path out) {
+    StudentConfig c = readConfig(studentDir);
+    Path base = baseDirectory(studentDir, c);
+    try (Student student = load(studentDir, Device.cpu())) {
+      Lora.merge(student.backbone().backbone());
+      Files.createDirectories(out);
+      Map<String, HostTensor> weights = hostTensors(student.backbone().backbone());
+      SafetensorsWriter.write(out.resolve("model.safetensors"), weights, Map.of("format", "pt"));
+      for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
+        if (Files.isRegularFile(base.resolve(file))) {
+          Files.copy(base.resolve(file), out.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      SafetensorsWriter.write(out.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
+      SafetensorsWriter.write(out.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
+      writeJson(out.resolve(DESCRIPTOR), descriptor(c.merged("."), student.dimension()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot export student to " + out, e);
+    }
+  }
+
+  /** The descriptor of the student at {@code dir}. */
+  public static StudentConfig readConfig(Path dir) {
+    Path file = dir.resolve(DESCRIPTOR);
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException(dir + " is not a student: " + DESCRIPTOR + " is missing");
+    }
+    try {
+      JsonNode j = JSON.readTree(file.toFile());
+      if (!FORMAT.equals(j.path("format").asText())) {
+        throw new CheckpointException(file + ": expected \"format\": \"" + FORMAT + "\", found " + j.path("format"));
+      }
+      LoraConfig lora = null;
+      JsonNode l = j.path("lora");
+      if (l.isObject()) {
+        List<String> targets = new ArrayList<>();
+        l.path("target_modules").forEach(t -> targets.add(t.asText()));
+        lora = new LoraConfig(l.path("r").asInt(), l.path("lora_alpha").asDouble(), l.path("lora_dropout").asDouble(), targets);
+      }
+      return new StudentConfig(j.path("base_model").asText(), lora, j.path("pma_heads").asInt(), j.path("iem_hidden").asInt());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static Path baseDirectory(Path studentDir, StudentConfig c) {
+    Path base = Path.of(c.baseModel());
+    return base.isAbsolute() ? base : studentDir.resolve(base).normalize();
+  }
+
+  private static void loadInto(NamedBlock block, Path file, BackboneModel model) {
+    try (SafetensorsFile source = SafetensorsFile.open(file)) {
+      WeightLoader.loadMissing(block, source, model.manager(), file.toString());
+    }
+  }
+
+  private static ObjectNode descriptor(StudentConfig c, int dim) {
+    ObjectNode j = JSON.createObjectNode();
+    j.put("format", FORMAT);
+    j.put("version", 1);
+    j.put("base_model", c.baseModel());
+    j.put("dim", dim);
+    if (c.lora() == null) {
+      j.putNull("lora");
+    } else {
+      ObjectNode l = j.putObject("lora");
+      l.put("r", c.lora().rank());
+      l.put("lora_alpha", c.lora().alpha());
+      l.put("lora_dropout", c.lora().dropout());
+      c.lora().targets().forEach(l.putArray("target_modules")::add);
+    }
+    j.put("pma_heads", c.pmaHeads());
+    j.put("iem_hidden", c.iemHidden());
+    return j;
+  }
+
+  private static ObjectNode peftConfig(StudentConfig c) {
+    ObjectNode j = JSON.createObjectNode();
+    j.put("peft_type", "LORA");
+    j.put("base_model_name_or_path", c.baseModel());
+    j.put("r", c.lora().rank());
+    j.put("lora_alpha", c.lora().alpha());
+    j.put("lora_dropout", c.lora().dropout());
+    c.lora().targets().forEach(j.putArray("target_modules")::add);
+    j.put("bias", "none");
+    return j;
+  }
+
+  private static Map<String, HostTensor> hostTensors(NamedBlock block) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    block.namedParameters().forEach((n, p) -> out.put(n, host(p)));
+    return out;
+  }
+
+  private static HostTensor host(Parameter p) {
+    var a = p.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    return HostTensor.ofFloats(a.toFloatArray(), a.getShape().getShape());
+  }
+
+  private static void writeJson(Path file, JsonNode node) throws IOException {
+    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
+  }
+}
