@@ -1,0 +1,82 @@
+package dev.d2llm.student;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import dev.d2llm.checkpoint.CheckpointException;
+import dev.d2llm.lora.LoraConfig;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A student saved, loaded and exported computes the same vectors and scores. */
+class StudentFilesTest {
+
+  private static final Path QWEN2 = Path.of("test/resources/models/tiny-qwen2").toAbsolutePath();
+  private static final List<String> PASSAGES = List.of("the cat sat on the mat", "stocks fell today", "a dog runs");
+
+  @Test
+  void saveThenLoadGivesTheSameScores(@TempDir Path dir) {
+    float[] before;
+    float[][] vectors;
+    try (Student student = trainedLooking()) {
+      before = student.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC);
+      vectors = student.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE);
+      StudentFiles.save(student, dir);
+    }
+    assertThat(dir.resolve("adapter_model.safetensors")).isRegularFile();
+    assertThat(dir.resolve("adapter_config.json")).content().contains("\"peft_type\" : \"LORA\"");
+
+    try (Student loaded = StudentFiles.load(dir, Device.cpu())) {
+      assertThat(loaded.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC)).containsExactly(before);
+      assertThat(loaded.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE)).isDeepEqualTo(vectors);
+    }
+  }
+
+  @Test
+  void exportMergesTheAdaptersAndKeepsTheScores(@TempDir Path dir) {
+    float[] before;
+    try (Student student = trainedLooking()) {
+      before = student.relevance("where is the cat", PASSAGES, Branch.SYMMETRIC);
+      StudentFiles.save(student, dir.resolve("student"));
+    }
+
+    StudentFiles.export(dir.resolve("student"), dir.resolve("served"));
+
+    assertThat(dir.resolve("served/adapter_model.safetensors")).doesNotExist();
+    assertThat(StudentFiles.readConfig(dir.resolve("served")).lora()).isNull();
+    try (Student served = StudentFiles.load(dir.resolve("served"), Device.cpu())) {
+      float[] after = served.relevance("where is the cat", PASSAGES, Branch.SYMMETRIC);
+      for (int i = 0; i < before.length; i++) {
+        assertThat(after[i]).isCloseTo(before[i], org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutDescriptorIsNotAStudent(@TempDir Path dir) {
+    assertThatThrownBy(() -> StudentFiles.load(dir, Device.cpu()))
+        .isInstanceOf(CheckpointException.class).hasMessageContaining("d2llm_student.json is missing");
+  }
+
+  /** A fresh student whose LoRA B matrices are no longer zero, so adapters matter. */
+  private static Student trainedLooking() {
+    StudentConfig config = new StudentConfig(QWEN2.toString(), new LoraConfig(4, 8, 0.05, LoraConfig.DECODER_TARGETS), 4, 32);
+    Student student = Student.create(QWEN2, config, Device.cpu(), 2023);
+    Random random = new Random(1);
+    student.trainableParameters().forEach((n, p) -> {
+      if (n.contains("lora_B")) {
+        float[] v = new float[Math.toIntExact(p.getArray().size())];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (random.nextGaussian() * 0.1);
+        }
+        p.getArray().set(FloatBuffer.wrap(v));
+      }
+    });
+    return student;
+  }
+}
