@@ -1,0 +1,59 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import dev.d2llm.backbone.BackboneConfig;
+import dev.d2llm.lora.LoraConfig;
+import dev.d2llm.student.InteractionEmulation;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentConfig;
+import dev.d2llm.student.StudentFiles;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm student init}: an untrained student on a base model, ready for distillation. */
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description = "Creates an untrained student on a base model: LoRA on every projection (B = 0, so the"
+        + " backbone starts as the base), PMA and IEM initialised from the seed.")
+public class StudentInitCommand implements Callable<Integer> {
+
+  @Option(names = "--base", required = true, description = "base model directory (Hugging Face layout)")
+  Path base;
+
+  @Option(names = "--out", required = true, description = "student directory to write")
+  Path out;
+
+  @Option(names = "--lora-rank", description = "LoRA rank r (default: ${DEFAULT-VALUE})")
+  int rank = 8;
+
+  @Option(names = "--lora-alpha", description = "LoRA alpha (default: ${DEFAULT-VALUE})")
+  double alpha = 8;
+
+  @Option(names = "--lora-dropout", description = "LoRA dropout (default: ${DEFAULT-VALUE})")
+  double dropout = 0.05;
+
+  @Option(names = "--pma-heads", description = "PMA heads; must divide the hidden size (default: ${DEFAULT-VALUE})")
+  int pmaHeads = 32;
+
+  @Option(names = "--iem-hidden", description = "IEM width (default: ${DEFAULT-VALUE})")
+  int iemHidden = InteractionEmulation.DEFAULT_HIDDEN;
+
+  @Option(names = "--seed", description = "initialisation seed (default: ${DEFAULT-VALUE})")
+  long seed = 2023;
+
+  @Override
+  public Integer call() {
+    Engines.configure(Runtime.getRuntime().availableProcessors());
+    LoraConfig defaults = LoraConfig.defaults(BackboneConfig.read(base));
+    StudentConfig config = new StudentConfig(base.toAbsolutePath().normalize().toString(),
+        new LoraConfig(rank, alpha, dropout, defaults.targets()), pmaHeads, iemHidden);
+    try (Student student = Student.create(base, config, Device.cpu(), seed)) {
+      StudentFiles.save(student, out);
+      System.out.printf("student on %s written to %s: %d trainable tensors%n", base, out, student.trainableParameters().size());
+    }
+    return 0;
+  }
+}
