@@ -63,6 +63,11 @@ public final class TextTokenizer implements AutoCloseable {
     return e.getIds();
   }
 
+  /** Token ids of a text without the special tokens the post-processor would add, untruncated. */
+  public long[] encodeWithoutSpecialTokens(String text) {
+    return tokenizer.encode(text, false, false).getIds();
+  }
+
   /** Token ids of several texts, each truncated. */
   public List<long[]> encodeAll(List<String> texts) {
     List<long[]> out = new ArrayList<>(texts.size());

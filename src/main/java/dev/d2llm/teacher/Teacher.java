@@ -1,0 +1,18 @@
+package dev.d2llm.teacher;
+
+import dev.d2llm.student.Branch;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/** A cross-encoder that judges pairs; the student is distilled from its scores and features. */
+public interface Teacher extends AutoCloseable {
+
+  /** One judgement per pair, in input order, reporting each finished batch's size to {@code progress}. */
+  List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress);
+
+  /** What identifies this teacher's outputs (model and prompts), for content-keyed caches. */
+  String identity();
+
+  @Override
+  void close();
+}
