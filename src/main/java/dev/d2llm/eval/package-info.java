@@ -1,0 +1,2 @@
+/** Evaluation: correlation, pair-classification and retrieval metrics, and the evaluation runs. */
+package dev.d2llm.eval;
