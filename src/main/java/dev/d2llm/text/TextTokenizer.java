@@ -68,6 +68,15 @@ public final class TextTokenizer implements AutoCloseable {
     return tokenizer.encode(text, false, false).getIds();
   }
 
+  /**
+   * A pair as one sequence ({@code [CLS] a [SEP] b [SEP]} for BERT) with its token types, truncated
+   * to the maximum length longest-first.
+   */
+  public TokenPair encodePair(String first, String second) {
+    Encoding e = tokenizer.encode(first, second);
+    return new TokenPair(e.getIds(), e.getTypeIds());
+  }
+
   /** Token ids of several texts, each truncated. */
   public List<long[]> encodeAll(List<String> texts) {
     List<long[]> out = new ArrayList<>(texts.size());

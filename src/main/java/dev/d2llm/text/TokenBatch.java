@@ -35,6 +35,17 @@ public record TokenBatch(long[] ids, long[] mask, int size, int length) {
     return new TokenBatch(ids, mask, size, length);
   }
 
+  /** Pads pairs and their token types (padding gets type 0) on the right. */
+  public static TypedTokenBatch padPairs(List<TokenPair> pairs, long padId) {
+    TokenBatch tokens = pad(pairs.stream().map(TokenPair::ids).toList(), padId, PaddingSide.RIGHT);
+    long[] types = new long[tokens.ids().length];
+    for (int i = 0; i < pairs.size(); i++) {
+      long[] t = pairs.get(i).typeIds();
+      System.arraycopy(t, 0, types, i * tokens.length(), t.length);
+    }
+    return new TypedTokenBatch(tokens, types);
+  }
+
   /** The ids as an int64 [size, length] array in {@code manager}. */
   public NDArray idsArray(NDManager manager) {
     return manager.create(ids, new Shape(size, length));
