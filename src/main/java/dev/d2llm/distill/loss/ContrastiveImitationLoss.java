@@ -25,7 +25,7 @@ public final class ContrastiveImitationLoss {
       NDArray negativeLogits,
       NDArray negativeTeacher,
       float temperature) {
-    Shape neg = Shapes.requireRank("CI negative logits", negativeLogits, 2, "[B,K]");
+    Shape neg = Shapes.requireRank("CI negative logits", negativeLogits, 2, "(B, K)");
     long b = neg.get(0);
     Shapes.require("CI positive logits", positiveLogits, b);
     Shapes.require("CI positive teacher", positiveTeacher, b);

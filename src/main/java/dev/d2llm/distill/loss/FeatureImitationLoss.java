@@ -21,11 +21,11 @@ public final class FeatureImitationLoss {
    * [B,K+1,m] and teacher features {@code teacher} [B,K+1,n]; a scalar. The teacher is constant.
    */
   public static NDArray compute(NDArray student, NDArray teacher) {
-    Shape s = Shapes.requireRank("FI student features", student, 3, "[B,K+1,m]");
-    Shape t = Shapes.requireRank("FI teacher features", teacher, 3, "[B,K+1,n]");
+    Shape s = Shapes.requireRank("FI student features", student, 3, "(B, K+1, m)");
+    Shape t = Shapes.requireRank("FI teacher features", teacher, 3, "(B, K+1, n)");
     if (s.get(0) != t.get(0) || s.get(1) != t.get(1)) {
-      throw new IllegalArgumentException("FI teacher features: expected shape [" + s.get(0) + ", " + s.get(1)
-          + ", n] to match the student's " + s + ", found " + t);
+      throw new IllegalArgumentException("FI teacher features: expected shape (" + s.get(0) + ", " + s.get(1)
+          + ", n) to match the student's " + s + ", found " + t);
     }
     NDArray gramStudent = cosineGram(student);
     NDArray gramTeacher = cosineGram(teacher.stopGradient());

@@ -17,9 +17,9 @@ public final class InBatchContrastiveLoss {
    * code does, so the scale does not shrink with the batch size.
    */
   public static NDArray compute(NDArray logits, float temperature) {
-    Shape shape = Shapes.requireRank("in-batch logits", logits, 2, "[B,B]");
+    Shape shape = Shapes.requireRank("in-batch logits", logits, 2, "(B, B)");
     if (shape.get(0) != shape.get(1) || shape.get(0) == 0) {
-      throw new IllegalArgumentException("in-batch logits: expected shape [B,B] with B > 0, found " + shape);
+      throw new IllegalArgumentException("in-batch logits: expected shape (B, B) with B > 0, found " + shape);
     }
     Shapes.requireTemperature("in-batch temperature", temperature);
     // logSoftmax subtracts the row maximum, so large logits cannot overflow.

@@ -26,10 +26,10 @@ public final class RankImitationLoss {
    * positive first then the K hard negatives (C = 1+K ≥ 2); a scalar. The teacher is constant.
    */
   public static NDArray pearson(NDArray candidateLogits, NDArray candidateTeacher) {
-    Shape shape = Shapes.requireRank("RI-1 candidate logits", candidateLogits, 2, "[B,1+K]");
+    Shape shape = Shapes.requireRank("RI-1 candidate logits", candidateLogits, 2, "(B, 1+K)");
     if (shape.get(1) < 2) {
       throw new IllegalArgumentException(
-          "RI-1 candidate logits: expected shape [B,1+K] with at least 2 candidates, found " + shape);
+          "RI-1 candidate logits: expected shape (B, 1+K) with at least 2 candidates, found " + shape);
     }
     Shapes.require("RI-1 candidate teacher", candidateTeacher, shape.getShape());
     int[] candidates = {1};
@@ -51,10 +51,15 @@ public final class RankImitationLoss {
    * teacher agrees; the weights are constant.
    */
   public static NDArray pairwise(NDArray hardLogits, NDArray hardTeacher, NDArray easyLogits, NDArray easyTeacher) {
-    Shape hard = Shapes.requireRank("RI-2 hard logits", hardLogits, 2, "[B,K]");
+    Shape hard = Shapes.requireRank("RI-2 hard logits", hardLogits, 2, "(B, K)");
     long b = hard.get(0);
-    Shape easy = Shapes.requireRank("RI-2 easy logits", easyLogits, 2, "[B,E]");
+    Shape easy = Shapes.requireRank("RI-2 easy logits", easyLogits, 2, "(B, E)");
     Shapes.require("RI-2 easy logits", easyLogits, b, easy.get(1));
+    if (b * hard.get(1) * easy.get(1) == 0) {
+      // The mean over no triples would be NaN.
+      throw new IllegalArgumentException(
+          "RI-2: expected B, K and E > 0, found hard logits " + hard + " and easy logits " + easy);
+    }
     Shapes.require("RI-2 hard teacher", hardTeacher, hard.getShape());
     Shapes.require("RI-2 easy teacher", easyTeacher, easy.getShape());
     NDArray weight = hardTeacher.stopGradient().expandDims(2)
