@@ -1,0 +1,51 @@
+package dev.d2llm.distill.loss;
+
+/**
+ * The D2LLM objective {@code L = L_inbatch + alpha L_CI + beta L_RI1 + gamma L_RI2 + eta L_FI},
+ * with its weights and temperatures; {@link #DEFAULTS} holds the method's values.
+ *
+ * @param alpha weight of contrastive imitation, ≥ 0
+ * @param beta weight of RI-1 (correlation), ≥ 0
+ * @param gamma weight of RI-2 (pairwise), ≥ 0
+ * @param eta weight of feature imitation, ≥ 0
+ * @param inBatchTemperature temperature of the in-batch contrastive softmax, > 0
+ * @param imitationTemperature temperature of the contrastive imitation softmax, > 0
+ */
+public record DistillationLoss(
+    float alpha, float beta, float gamma, float eta, float inBatchTemperature, float imitationTemperature) {
+
+  /** The method's defaults: alpha = 1, beta = 1, gamma = 0.01, eta = 0.001, both temperatures 1. */
+  public static final DistillationLoss DEFAULTS = new DistillationLoss(1f, 1f, 0.01f, 0.001f, 1f, 1f);
+
+  public DistillationLoss {
+    requireWeight("alpha", alpha);
+    requireWeight("beta", beta);
+    requireWeight("gamma", gamma);
+    requireWeight("eta", eta);
+    Shapes.requireTemperature("inBatchTemperature", inBatchTemperature);
+    Shapes.requireTemperature("imitationTemperature", imitationTemperature);
+  }
+
+  /**
+   * Every part and their weighted total for {@code batch}, as arrays in the batch's managers and
+   * still in the autograd graph; call under a scoped manager and differentiate {@code total}.
+   */
+  public LossParts compute(DistillationBatch batch) {
+    var inBatch = InBatchContrastiveLoss.compute(batch.inBatchLogits(), inBatchTemperature);
+    var ci = ContrastiveImitationLoss.compute(
+        batch.positiveLogits(), batch.positiveTeacher(), batch.hardLogits(), batch.hardTeacher(),
+        imitationTemperature);
+    var ri1 = RankImitationLoss.pearson(batch.candidateLogits(), batch.candidateTeacher());
+    var ri2 = RankImitationLoss.pairwise(
+        batch.hardLogits(), batch.hardTeacher(), batch.easyLogits(), batch.easyTeacher());
+    var fi = FeatureImitationLoss.compute(batch.studentFeatures(), batch.teacherFeatures());
+    var total = inBatch.add(ci.mul(alpha)).add(ri1.mul(beta)).add(ri2.mul(gamma)).add(fi.mul(eta));
+    return new LossParts(total, inBatch, ci, ri1, ri2, fi);
+  }
+
+  private static void requireWeight(String name, float weight) {
+    if (!(weight >= 0) || Float.isInfinite(weight)) {
+      throw new IllegalArgumentException(name + " must be a finite weight >= 0, found " + weight);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.d2llm.distill.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * In-batch contrastive loss: each query's own positive must win a softmax over all the batch's
+ * positives, the others acting as easy negatives.
+ */
+public final class InBatchContrastiveLoss {
+
+  private InBatchContrastiveLoss() {}
+
+  /**
+   * {@code -(1/B) Σ_i log softmax(z_i· / tau)_i} for student logits {@code z[i][j] = z(q_i, p_j)} of
+   * shape [B,B]; a scalar. Averaged over the B queries, not over the B² logits as the reference
+   * code does, so the scale does not shrink with the batch size.
+   */
+  public static NDArray compute(NDArray logits, float temperature) {
+    Shape shape = Shapes.requireRank("in-batch logits", logits, 2, "(B, B)");
+    if (shape.get(0) != shape.get(1) || shape.get(0) == 0) {
+      throw new IllegalArgumentException("in-batch logits: expected shape (B, B) with B > 0, found " + shape);
+    }
+    Shapes.requireTemperature("in-batch temperature", temperature);
+    // logSoftmax subtracts the row maximum, so large logits cannot overflow.
+    return logits.div(temperature).logSoftmax(1).diagonal().mean().neg();
+  }
+}
