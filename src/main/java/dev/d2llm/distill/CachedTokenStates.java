@@ -1,0 +1,100 @@
+package dev.d2llm.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.d2llm.checkpoint.DTypes;
+import dev.d2llm.embedding.LengthBatcher;
+import dev.d2llm.student.Student;
+import dev.d2llm.text.PaddingSide;
+import dev.d2llm.text.TokenBatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * The final token states of a frozen backbone, computed once per distinct text and kept on the host
+ * as bfloat16 (half the memory of float32; PMA reads them back as float32). With the backbone
+ * frozen, every epoch after the first costs only PMA and IEM: what makes CPU distillation practical.
+ */
+public final class CachedTokenStates implements TokenStates {
+
+  private final Map<String, short[]> states = new HashMap<>();
+  private final Map<String, Integer> lengths = new HashMap<>();
+  private final int dim;
+
+  private CachedTokenStates(int dim) {
+    this.dim = dim;
+  }
+
+  /** Encodes every text once with the student's (frozen) backbone. */
+  public static CachedTokenStates build(Student student, Set<String> texts, IntConsumer progress) {
+    CachedTokenStates cache = new CachedTokenStates(student.backbone().config().hiddenSize());
+    List<String> all = new ArrayList<>(texts);
+    List<long[]> ids = student.tokenizer().encodeAll(all);
+    LengthBatcher batcher = LengthBatcher.DEFAULT;
+    int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
+    for (int[] batch : batcher.batches(lengths)) {
+      List<long[]> rows = new ArrayList<>();
+      for (int i : batch) {
+        rows.add(ids.get(i));
+      }
+      TokenBatch tokens = TokenBatch.pad(rows, student.tokenizer().padId(), PaddingSide.RIGHT);
+      try (NDManager scope = student.manager().newSubManager()) {
+        float[] h = student.backbone().backbone()
+            .hiddenStates(null, tokens.idsArray(scope), tokens.maskArray(scope), false).toFloatArray();
+        int d = cache.dim;
+        for (int r = 0; r < batch.length; r++) {
+          int len = lengths[batch[r]];
+          short[] s = new short[len * d];
+          int base = r * tokens.length() * d;
+          for (int k = 0; k < s.length; k++) {
+            s[k] = DTypes.toBf16(h[base + k]);
+          }
+          cache.states.put(all.get(batch[r]), s);
+          cache.lengths.put(all.get(batch[r]), len);
+        }
+      }
+      progress.accept(batch.length);
+    }
+    return cache;
+  }
+
+  @Override
+  public NDArray[] of(NDManager scope, List<String> texts, boolean training) {
+    int t = 0;
+    for (String text : texts) {
+      t = Math.max(t, length(text));
+    }
+    float[] hidden = new float[texts.size() * t * dim];
+    long[] mask = new long[texts.size() * t];
+    for (int r = 0; r < texts.size(); r++) {
+      short[] s = states.get(texts.get(r));
+      int len = length(texts.get(r));
+      for (int k = 0; k < s.length; k++) {
+        hidden[r * t * dim + k] = DTypes.fromBf16(s[k]);
+      }
+      for (int k = 0; k < len; k++) {
+        mask[r * t + k] = 1;
+      }
+    }
+    return new NDArray[] {scope.create(hidden, new Shape(texts.size(), t, dim)), scope.create(mask, new Shape(texts.size(), t))};
+  }
+
+  private int length(String text) {
+    Integer len = lengths.get(text);
+    if (len == null) {
+      throw new IllegalStateException("no cached token states for a text the plan did not list: '" + text + "'");
+    }
+    return len;
+  }
+
+  /** Number of cached texts. */
+  public int size() {
+    return states.size();
+  }
+
+}

@@ -1,0 +1,174 @@
+package dev.d2llm.distill;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.distill.loss.DistillationBatch;
+import dev.d2llm.distill.loss.LossParts;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.InteractionEmulation;
+import dev.d2llm.student.Student;
+import dev.d2llm.teacher.Judgement;
+import dev.d2llm.teacher.TeacherScoreCache;
+import dev.d2llm.teacher.TextPair;
+import dev.d2llm.train.AdamW;
+import dev.d2llm.train.GradientClipping;
+import dev.d2llm.train.LearningRateSchedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One D2LLM training step after another along a {@link BatchPlan}: student vectors through PMA,
+ * IEM logits for in-batch, positive and hard-negative pairs, teacher judgements from the cache, the
+ * combined loss, clipping and an AdamW update.
+ */
+public final class Distiller {
+
+  private final Student student;
+  private final List<TrainingExample> examples;
+  private final TokenStates states;
+  private final TeacherScoreCache teacherCache;
+  private final String teacher;
+  private final Map<String, Branch> branches;
+  private final DistillOptions options;
+  private final Map<String, Parameter> trainable;
+  private final AdamW adam;
+  private final LearningRateSchedule schedule;
+
+  public Distiller(Student student, List<TrainingExample> examples, TokenStates states, TeacherScoreCache teacherCache,
+      String teacher, Map<String, Branch> branches, DistillOptions options, Map<String, Parameter> trainable,
+      long totalSteps) {
+    this.student = student;
+    this.examples = examples;
+    this.states = states;
+    this.teacherCache = teacherCache;
+    this.teacher = teacher;
+    this.branches = branches;
+    this.options = options;
+    this.trainable = trainable;
+    trainable.values().forEach(p -> p.getArray().setRequiresGradient(true));
+    this.adam = AdamW.defaults(trainable);
+    long warmup = Math.min(options.warmupSteps(), Math.max(1, totalSteps / 10));
+    this.schedule = new LearningRateSchedule(options.learningRate(), warmup, totalSteps);
+  }
+
+  /** Trains on one planned step and returns the loss parts as numbers. */
+  public Map<String, Float> step(BatchPlan.Step step) {
+    Branch branch = branchOf(step.dataset());
+    Map<String, Float> values;
+    try (NDManager scope = student.manager().newSubManager();
+        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      LossParts parts = options.loss().compute(batch(scope, step, branch, true));
+      collector.backward(parts.total());
+      values = parts.values();
+    }
+    GradientClipping.clipGlobalNorm(trainable.values(), options.clipNorm());
+    adam.step(schedule.at(adam.stepCount() + 1));
+    return values;
+  }
+
+  /** The loss of a step without training (for validation or inspection). */
+  public Map<String, Float> evaluate(BatchPlan.Step step) {
+    try (NDManager scope = student.manager().newSubManager()) {
+      return options.loss().compute(batch(scope, step, branchOf(step.dataset()), false)).values();
+    }
+  }
+
+  DistillationBatch batch(NDManager scope, BatchPlan.Step step, Branch branch, boolean training) {
+    int b = step.examples().length;
+    int k = options.negatives();
+    List<String> texts = new ArrayList<>();
+    for (int i : step.examples()) {
+      texts.add(examples.get(i).query());
+    }
+    for (int i : step.examples()) {
+      texts.add(examples.get(i).positive());
+    }
+    step.negatives().forEach(texts::addAll);
+    NDArray[] hm = states.of(scope, texts, training);
+    NDArray vectors = student.pma().pool(null, hm[0], hm[1], training); // [B + B + B*K, d]
+    long d = vectors.getShape().get(1);
+    NDArray q = vectors.get("0:{}", b);
+    NDArray p = vectors.get("{}:{}", b, 2 * b);
+    NDArray n = vectors.get("{}:", 2 * b).reshape(b, k, d);
+
+    InteractionEmulation iem = student.iem();
+    NDArray inBatch = iem.score(null, q.expandDims(1).broadcast(b, b, d), p.expandDims(0).broadcast(b, b, d), branch, training).logits();
+    InteractionEmulation.Output positive = iem.score(null, q, p, branch, training);
+    InteractionEmulation.Output hard = iem.score(null, q.expandDims(1).broadcast(b, k, d), n, branch, training);
+    NDArray easyIndex = scope.create(offDiagonal(b), new Shape(b, b - 1));
+    NDArray easy = inBatch.gather(easyIndex, 1);
+    NDArray features = positive.features().expandDims(1).concat(hard.features(), 1);
+
+    float[] sPos = new float[b];
+    float[] sHard = new float[b * k];
+    float[] sEasy = new float[b * (b - 1)];
+    List<float[]> tFeat = new ArrayList<>();
+    for (int r = 0; r < b; r++) {
+      TrainingExample ex = examples.get(step.examples()[r]);
+      Judgement pos = judged(ex.query(), ex.positive(), branch);
+      sPos[r] = pos.score();
+      tFeat.add(pos.feature());
+      for (int j = 0; j < k; j++) {
+        Judgement neg = judged(ex.query(), step.negatives().get(r).get(j), branch);
+        sHard[r * k + j] = neg.score();
+        tFeat.add(neg.feature());
+      }
+      int e = 0;
+      for (int c = 0; c < b; c++) {
+        if (c != r) {
+          sEasy[r * (b - 1) + e++] = judged(ex.query(), examples.get(step.examples()[c]).positive(), branch).score();
+        }
+      }
+    }
+    int tDim = tFeat.get(0).length;
+    float[] flat = new float[tFeat.size() * tDim];
+    for (int i = 0; i < tFeat.size(); i++) {
+      System.arraycopy(tFeat.get(i), 0, flat, i * tDim, tDim);
+    }
+    return new DistillationBatch(inBatch, positive.logits(), scope.create(sPos), hard.logits(),
+        scope.create(sHard, new Shape(b, k)), easy, scope.create(sEasy, new Shape(b, b - 1)), features,
+        scope.create(flat, new Shape(b, k + 1, tDim)));
+  }
+
+  private Judgement judged(String query, String passage, Branch branch) {
+    Judgement j = teacherCache.get(teacher, branch, new TextPair(query, passage));
+    if (j == null) {
+      throw new IllegalStateException("the teacher cache lacks a pair this plan needs; run 'd2llm teacher score'"
+          + " with the same plan options (query '" + query + "')");
+    }
+    return j;
+  }
+
+  private Branch branchOf(String dataset) {
+    Branch branch = branches.get(dataset);
+    if (branch == null) {
+      throw new IllegalArgumentException("no task (sym/asym) given for data set '" + dataset + "'");
+    }
+    return branch;
+  }
+
+  private static long[] offDiagonal(int b) {
+    long[] idx = new long[b * (b - 1)];
+    int i = 0;
+    for (int r = 0; r < b; r++) {
+      for (int c = 0; c < b; c++) {
+        if (c != r) {
+          idx[i++] = c;
+        }
+      }
+    }
+    return idx;
+  }
+
+  /** The optimizer, whose state a checkpoint saves. */
+  public AdamW optimizer() {
+    return adam;
+  }
+
+}

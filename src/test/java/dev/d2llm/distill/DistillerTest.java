@@ -1,0 +1,114 @@
+package dev.d2llm.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.lora.LoraConfig;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentConfig;
+import dev.d2llm.teacher.Judgement;
+import dev.d2llm.teacher.Teacher;
+import dev.d2llm.teacher.TeacherScoreCache;
+import dev.d2llm.teacher.TextPair;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distillation loop on the tiny BERT with a cached frozen backbone: the loss goes down, plans replay. */
+class DistillerTest {
+
+  private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
+  private static final String[] WORDS = {"cat", "dog", "bird", "fish", "tree", "house", "car", "book", "lamp", "road"};
+
+  /** Relevant exactly when the passage contains the query's word. */
+  static final class OverlapTeacher implements Teacher {
+    @Override
+    public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
+      return pairs.stream().map(p -> {
+        boolean hit = p.passage().contains(p.query().split(" ")[1]);
+        return new Judgement(hit ? 0.95f : 0.05f, new float[] {hit ? 1 : 0, p.passage().length() % 3, 1});
+      }).toList();
+    }
+
+    @Override
+    public String identity() {
+      return "overlap";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static List<TrainingExample> examples() {
+    List<TrainingExample> out = new ArrayList<>();
+    for (int i = 0; i < WORDS.length; i++) {
+      List<String> negatives = new ArrayList<>();
+      for (int j = 1; j <= 3; j++) {
+        negatives.add("a " + WORDS[(i + j) % WORDS.length] + " is there");
+      }
+      out.add(new TrainingExample("toy", "the " + WORDS[i], "a " + WORDS[i] + " is here", negatives));
+    }
+    return out;
+  }
+
+  @Test
+  void trainingLowersTheLossOnThePlannedSteps(@TempDir Path dir) {
+    List<TrainingExample> examples = examples();
+    DistillOptions options = new DistillOptions(4, 2, 6, 3e-3f, 2, 1.0, 7, 100, 5, 100,
+        dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
+    BatchPlan plan = BatchPlan.of(examples, options.batchSize(), options.negatives(), options.epochs(), options.seed());
+    StudentConfig config = new StudentConfig(BERT.toString(), LoraConfig.defaults(dev.d2llm.backbone.BackboneConfig.read(BERT)), 4, 16);
+    try (Student student = Student.create(BERT, config, Device.cpu(), 1);
+        TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
+      cache.fill(new OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
+      CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
+      Map<String, Parameter> trainable = new LinkedHashMap<>();
+      student.trainableParameters().forEach((n, p) -> {
+        if (!n.contains("lora_")) {
+          trainable.put(n, p);
+        }
+      });
+      Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
+          options, trainable, plan.steps().size());
+      List<BatchPlan.Step> firstEpoch = plan.steps().subList(0, 2);
+      double before = firstEpoch.stream().mapToDouble(s -> distiller.evaluate(s).get("total")).sum();
+
+      plan.steps().forEach(distiller::step);
+
+      double after = firstEpoch.stream().mapToDouble(s -> distiller.evaluate(s).get("total")).sum();
+      assertThat(after).isLessThan(before * 0.8);
+      assertThat(distiller.optimizer().stepCount()).isEqualTo(plan.steps().size());
+    }
+  }
+
+  @Test
+  void aPlanIsFixedByItsSeedAndHomogeneous() {
+    List<TrainingExample> examples = new ArrayList<>(examples());
+    examples.add(new TrainingExample("other", "q one", "p one", List.of("n one")));
+    examples.add(new TrainingExample("other", "q two", "p two", List.of("n two")));
+
+    BatchPlan a = BatchPlan.of(examples, 4, 2, 2, 11);
+    BatchPlan b = BatchPlan.of(examples, 4, 2, 2, 11);
+
+    assertThat(a.steps()).hasSameSizeAs(b.steps());
+    for (int i = 0; i < a.steps().size(); i++) {
+      assertThat(a.steps().get(i).examples()).containsExactly(b.steps().get(i).examples());
+      assertThat(a.steps().get(i).negatives()).isEqualTo(b.steps().get(i).negatives());
+      String dataset = a.steps().get(i).dataset();
+      for (int e : a.steps().get(i).examples()) {
+        assertThat(examples.get(e).dataset()).isEqualTo(dataset);
+      }
+    }
+    assertThatThrownBy(() -> BatchPlan.of(List.of(new TrainingExample("x", "q", "p")), 2, 1, 1, 1))
+        .hasMessageContaining("no hard negatives");
+  }
+}
