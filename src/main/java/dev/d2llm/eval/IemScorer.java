@@ -1,0 +1,60 @@
+package dev.d2llm.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.d2llm.embedding.TextRole;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.Student;
+import dev.d2llm.teacher.TextPair;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/** The D2LLM way: each text embedded once by the student, every pair scored by the IEM on the task's branch. */
+public final class IemScorer implements PairScorer {
+
+  private static final int CHUNK = 4096;
+
+  private final Student student;
+  // Retrieval scores every query against the same corpus: embed each text once.
+  private final Map<String, float[]> memo = new HashMap<>();
+
+  public IemScorer(Student student) {
+    this.student = student;
+  }
+
+  @Override
+  public double[] score(List<TextPair> pairs, Branch branch, IntConsumer progress) {
+    List<String> missing = new ArrayList<>(new LinkedHashSet<>(
+        pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.query(), p.passage())).toList()));
+    missing.removeIf(memo::containsKey);
+    float[][] fresh = student.embed(missing, TextRole.PLAIN);
+    for (int i = 0; i < missing.size(); i++) {
+      memo.put(missing.get(i), fresh[i]);
+    }
+    double[] out = new double[pairs.size()];
+    int d = student.dimension();
+    for (int start = 0; start < pairs.size(); start += CHUNK) {
+      int end = Math.min(pairs.size(), start + CHUNK);
+      float[] q = new float[(end - start) * d];
+      float[] p = new float[(end - start) * d];
+      for (int i = start; i < end; i++) {
+        System.arraycopy(memo.get(pairs.get(i).query()), 0, q, (i - start) * d, d);
+        System.arraycopy(memo.get(pairs.get(i).passage()), 0, p, (i - start) * d, d);
+      }
+      try (NDManager scope = student.manager().newSubManager()) {
+        NDArray z = student.iem().score(null, scope.create(q, new ai.djl.ndarray.types.Shape(end - start, d)),
+            scope.create(p, new ai.djl.ndarray.types.Shape(end - start, d)), branch, false).logits();
+        float[] logits = z.toFloatArray();
+        for (int i = start; i < end; i++) {
+          out[i] = logits[i - start];
+        }
+      }
+      progress.accept(end - start);
+    }
+    return out;
+  }
+}
