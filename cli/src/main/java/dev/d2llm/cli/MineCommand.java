@@ -1,0 +1,81 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import dev.d2llm.backbone.Precision;
+import dev.d2llm.data.PairFiles;
+import dev.d2llm.data.PositivePairs;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.data.TrainingExampleFiles;
+import dev.d2llm.embedding.SentenceEncoder;
+import dev.d2llm.embedding.TextRole;
+import dev.d2llm.mining.Bm25Miner;
+import dev.d2llm.mining.DenseMiner;
+import dev.d2llm.mining.Language;
+import dev.d2llm.mining.NegativeMiner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm mine}: training examples with hard negatives from labelled pair files. */
+@Command(
+    name = "mine",
+    mixinStandardHelpOptions = true,
+    description = "Reads labelled pair files, keeps the positive pairs (STS score >= threshold, label 1,"
+        + " entailment) as (query, positive) examples, and mines hard negatives for each from the pool"
+        + " of positives of its data set (its own positives removed): BM25 (Lucene) or dense cosine.")
+public class MineCommand implements Callable<Integer> {
+
+  @Option(names = "--data", required = true, split = ",", description = "pair files (TSV); the data set name is the parent folder's")
+  List<Path> data;
+
+  @Option(names = "--out", required = true, description = "training examples to write (JSONL)")
+  Path out;
+
+  @Option(names = "--method", description = "bm25 or dense (default: ${DEFAULT-VALUE})")
+  String method = "bm25";
+
+  @Option(names = "--model", description = "encoder directory for --method dense")
+  Path model;
+
+  @Option(names = "--language", description = "${COMPLETION-CANDIDATES}: BM25 analysis (default: ${DEFAULT-VALUE})")
+  Language language = Language.ENGLISH;
+
+  @Option(names = "--k", description = "hard negatives per example (default: ${DEFAULT-VALUE})")
+  int k = 30;
+
+  @Option(names = "--sts-threshold", description = "lowest STS score kept as positive (default: ${DEFAULT-VALUE})")
+  double stsThreshold = PositivePairs.DEFAULT_STS_THRESHOLD;
+
+  @Override
+  public Integer call() {
+    List<TrainingExample> examples = new ArrayList<>();
+    for (Path file : data) {
+      String dataset = file.toAbsolutePath().getParent().getFileName().toString();
+      examples.addAll(PositivePairs.examples(PairFiles.read(file), dataset, stsThreshold));
+    }
+    List<TrainingExample> mined;
+    if (method.equals("bm25")) {
+      mined = new Bm25Miner(language).mine(examples, k);
+    } else if (method.equals("dense")) {
+      if (model == null) {
+        System.err.println("mine: --method dense needs --model DIR");
+        return 2;
+      }
+      Engines.configure(Runtime.getRuntime().availableProcessors());
+      try (SentenceEncoder encoder = SentenceEncoder.open(model, Device.cpu(), Precision.FP32)) {
+        NegativeMiner miner = new DenseMiner(t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
+        mined = miner.mine(examples, k);
+      }
+    } else {
+      System.err.println("mine: --method must be bm25 or dense, found '" + method + "'");
+      return 2;
+    }
+    TrainingExampleFiles.write(out, mined);
+    long withNegatives = mined.stream().filter(e -> !e.negatives().isEmpty()).count();
+    System.out.printf("examples=%d with_negatives=%d out=%s%n", mined.size(), withNegatives, out);
+    return 0;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import dev.d2llm.data.LabelledPair;
+import dev.d2llm.data.PairFiles;
+import dev.d2llm.data.PairSet;
+import dev.d2llm.data.PairTask;
+import dev.d2llm.teacher.CrossEncoderTeacher;
+import dev.d2llm.teacher.CrossEncoderTraining;
+import dev.d2llm.teacher.ScoredPair;
+import dev.d2llm.teacher.TextPair;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm teacher train}: fine-tune a BERT-family cross-encoder teacher on labelled pairs. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Fine-tunes a BERT-family model as cross-encoder ([CLS] a [SEP] b [SEP] -> pooler -> one logit)"
+        + " on a labelled pair file: STS scores become targets in [0, 1] (regression through soft-target"
+        + " cross-entropy), binary labels and NLI (entailment 1, neutral and contradiction 0) classification."
+        + " Saves the best epoch by dev Spearman as a Hugging Face BertForSequenceClassification directory.")
+public class TeacherTrainCommand implements Callable<Integer> {
+
+  @Option(names = "--base", required = true, description = "BERT-family model directory to start from")
+  Path base;
+
+  @Option(names = "--train", required = true, description = "labelled pair file (TSV)")
+  Path train;
+
+  @Option(names = "--dev", required = true, description = "labelled pair file for model selection")
+  Path dev;
+
+  @Option(names = "--out", required = true, description = "teacher directory to write")
+  Path out;
+
+  @Option(names = "--epochs", description = "(default: ${DEFAULT-VALUE})")
+  int epochs = CrossEncoderTraining.Options.defaults().epochs();
+
+  @Option(names = "--batch-size", description = "(default: ${DEFAULT-VALUE})")
+  int batchSize = CrossEncoderTraining.Options.defaults().batchSize();
+
+  @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  float lr = CrossEncoderTraining.Options.defaults().learningRate();
+
+  @Option(names = "--max-train", description = "use at most this many training pairs (default: all)")
+  int maxTrain = Integer.MAX_VALUE;
+
+  @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
+  long seed = CrossEncoderTraining.Options.defaults().seed();
+
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() {
+    Engines.configure(threads);
+    List<ScoredPair> trainPairs = targets(PairFiles.read(train));
+    trainPairs = trainPairs.subList(0, Math.min(maxTrain, trainPairs.size()));
+    List<ScoredPair> devPairs = targets(PairFiles.read(dev));
+    var defaults = CrossEncoderTraining.Options.defaults();
+    var options = new CrossEncoderTraining.Options(epochs, batchSize, lr, defaults.warmupFraction(),
+        defaults.weightDecay(), defaults.clipNorm(), seed);
+    long steps = (long) epochs * ((trainPairs.size() + batchSize - 1) / batchSize);
+    try (CrossEncoderTeacher teacher = CrossEncoderTeacher.open(base, Device.cpu(), seed);
+        ProgressBar bar = Bars.of("teacher", steps, " steps")) {
+      double best = CrossEncoderTraining.train(teacher, trainPairs, devPairs, options, out, new CrossEncoderTraining.Listener() {
+        @Override
+        public void step(long step, long total, double loss) {
+          bar.stepTo(step);
+          bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+        }
+
+        @Override
+        public void epoch(int epoch, double devSpearman, boolean saved) {
+          System.out.printf(Locale.ROOT, "epoch=%d dev_spearman=%.4f%s%n", epoch, devSpearman, saved ? " saved" : "");
+        }
+      });
+      System.out.printf(Locale.ROOT, "teacher=%s best_dev_spearman=%.4f%n", out, best);
+    }
+    return 0;
+  }
+
+  /** Targets in [0, 1]: STS scores divided by the set's maximum, labels as they are, NLI entailment 1. */
+  static List<ScoredPair> targets(PairSet set) {
+    double max = set.task() == PairTask.STS ? set.pairs().stream().mapToDouble(LabelledPair::label).max().orElse(1) : 1;
+    return set.pairs().stream().map(p -> new ScoredPair(new TextPair(p.text1(), p.text2()), (float) target(set.task(), p.label(), max))).toList();
+  }
+
+  private static double target(PairTask task, double label, double max) {
+    return switch (task) {
+      case STS -> Math.max(0, Math.min(1, label / max));
+      case BINARY -> label;
+      case NLI -> dev.d2llm.data.NliLabel.ofValue(label) == dev.d2llm.data.NliLabel.ENTAILMENT ? 1 : 0;
+    };
+  }
+}
