@@ -2,6 +2,7 @@ package dev.d2llm.cli;
 
 import ai.djl.Device;
 import dev.d2llm.data.LabelledPair;
+import dev.d2llm.data.NliLabel;
 import dev.d2llm.data.PairFiles;
 import dev.d2llm.data.PairSet;
 import dev.d2llm.data.PairTask;
@@ -96,7 +97,7 @@ public class TeacherTrainCommand implements Callable<Integer> {
     return switch (task) {
       case STS -> Math.max(0, Math.min(1, label / max));
       case BINARY -> label;
-      case NLI -> dev.d2llm.data.NliLabel.ofValue(label) == dev.d2llm.data.NliLabel.ENTAILMENT ? 1 : 0;
+      case NLI -> NliLabel.ofValue(label) == NliLabel.ENTAILMENT ? 1 : 0;
     };
   }
 }

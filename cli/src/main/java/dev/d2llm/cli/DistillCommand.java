@@ -1,0 +1,168 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import dev.d2llm.data.PairFiles;
+import dev.d2llm.data.PairSet;
+import dev.d2llm.data.PairTask;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.data.TrainingExampleFiles;
+import dev.d2llm.distill.BatchPlan;
+import dev.d2llm.distill.CachedTokenStates;
+import dev.d2llm.distill.DistillListener;
+import dev.d2llm.distill.DistillOptions;
+import dev.d2llm.distill.DistillRun;
+import dev.d2llm.distill.Distiller;
+import dev.d2llm.distill.LiveTokenStates;
+import dev.d2llm.distill.TokenStates;
+import dev.d2llm.distill.loss.DistillationLoss;
+import dev.d2llm.eval.Evaluation;
+import dev.d2llm.eval.IemScorer;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentFiles;
+import dev.d2llm.teacher.TeacherScoreCache;
+import dev.d2llm.teacher.Teachers;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm distill}: train a student on mined examples against a teacher, with all D2LLM losses. */
+@Command(
+    name = "distill",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Distils a teacher into a student (d2llm student init) on mined examples: in-batch contrastive, CI,"
+          + " RI-1, RI-2 and FI losses, AdamW, warm-up, clipping, homogeneous seeded batches. Teacher pairs"
+          + " missing from --cache are scored first. Validation on --dev every --validate-every steps saves"
+          + " the best student to OUT/best; checkpoints in OUT/checkpoint let a killed run resume;"
+          + " OUT/metrics.csv logs every step.",
+      "--freeze-backbone trains PMA and IEM only, on token states computed once per text (CPU-practical)."
+    })
+public class DistillCommand implements Callable<Integer> {
+
+  @Option(names = "--student", required = true, description = "student directory to start from")
+  Path studentDir;
+
+  @Option(names = "--examples", required = true, description = "mined training examples (JSONL)")
+  Path examples;
+
+  @Option(names = "--teacher", required = true, description = "teacher directory")
+  Path teacher;
+
+  @Option(names = "--prompts", description = "LLM teacher prompts: en, zh or a JSON file (default: ${DEFAULT-VALUE})")
+  String prompts = "en";
+
+  @Option(names = "--cache", required = true, description = "teacher cache file")
+  Path cache;
+
+  @Option(names = "--out", required = true, description = "run directory")
+  Path out;
+
+  @Option(names = "--dev", description = "labelled pair file for validation (IEM scores)")
+  Path dev;
+
+  @Option(names = "--freeze-backbone", description = "train PMA and IEM only, on cached backbone states")
+  boolean freezeBackbone;
+
+  @Option(names = "--lr", description = "(default: ${DEFAULT-VALUE})")
+  float lr = DistillOptions.defaults().learningRate();
+
+  @Option(names = "--warmup", description = "warm-up steps, capped at a tenth of the run (default: ${DEFAULT-VALUE})")
+  long warmup = DistillOptions.defaults().warmupSteps();
+
+  @Option(names = "--validate-every", description = "(default: ${DEFAULT-VALUE})")
+  int validateEvery = DistillOptions.defaults().validateEvery();
+
+  @Option(names = "--checkpoint-every", description = "(default: ${DEFAULT-VALUE})")
+  int checkpointEvery = DistillOptions.defaults().checkpointEvery();
+
+  @Option(names = "--patience", description = "validations without improvement before stopping (default: ${DEFAULT-VALUE})")
+  int patience = DistillOptions.defaults().patience();
+
+  @Option(names = "--alpha", description = "CI weight (default: ${DEFAULT-VALUE})")
+  float alpha = DistillationLoss.DEFAULTS.alpha();
+
+  @Option(names = "--beta", description = "RI-1 weight (default: ${DEFAULT-VALUE})")
+  float beta = DistillationLoss.DEFAULTS.beta();
+
+  @Option(names = "--gamma", description = "RI-2 weight (default: ${DEFAULT-VALUE})")
+  float gamma = DistillationLoss.DEFAULTS.gamma();
+
+  @Option(names = "--eta", description = "FI weight (default: ${DEFAULT-VALUE})")
+  float eta = DistillationLoss.DEFAULTS.eta();
+
+  @Mixin PlanOptions plan;
+
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() {
+    Engines.configure(threads);
+    List<TrainingExample> all = TrainingExampleFiles.read(examples);
+    TeacherScoreCommand.fill(teacher, prompts, all, plan, cache);
+    DistillationLoss loss = new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
+        DistillationLoss.DEFAULTS.imitationTemperature());
+    DistillOptions options = new DistillOptions(plan.batchSize, plan.negatives, plan.epochs, lr, warmup,
+        DistillOptions.defaults().clipNorm(), plan.seed, validateEvery, patience, checkpointEvery, loss);
+    BatchPlan batchPlan = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
+    String teacherIdentity;
+    try (var t = Teachers.open(teacher, prompts, Device.cpu())) {
+      teacherIdentity = t.identity();
+    }
+    try (Student student = StudentFiles.load(studentDir, Device.cpu());
+        TeacherScoreCache scores = TeacherScoreCache.open(cache)) {
+      Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
+      TokenStates states;
+      if (freezeBackbone) {
+        trainable.keySet().removeIf(n -> n.contains("lora_"));
+        try (ProgressBar bar = Bars.of("backbone states", batchPlan.texts(all).size(), " texts")) {
+          states = CachedTokenStates.build(student, batchPlan.texts(all), bar::stepBy);
+        }
+      } else {
+        states = new LiveTokenStates(student);
+      }
+      Distiller distiller = new Distiller(student, all, states, scores, teacherIdentity,
+          plan.branches(new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList())), options, trainable,
+          batchPlan.steps().size());
+      ToDoubleFunction<Student> validation = validation();
+      DistillRun run = new DistillRun(distiller, student, batchPlan, options, trainable, validation, out);
+      double best;
+      try (ProgressBar bar = Bars.of("distill", batchPlan.steps().size(), " steps")) {
+        best = run.run(new DistillListener() {
+          @Override
+          public void step(long step, long total, Map<String, Float> losses) {
+            bar.stepTo(step);
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", losses.get("total")));
+          }
+
+          @Override
+          public void validated(long step, double score, boolean isBest) {
+            bar.setExtraMessage(String.format(Locale.ROOT, "val %.4f%s", score, isBest ? " *" : ""));
+          }
+        });
+      }
+      System.out.printf(Locale.ROOT, "student=%s best_validation=%.4f%n", out.resolve("best"), best);
+    }
+    return 0;
+  }
+
+  private ToDoubleFunction<Student> validation() {
+    if (dev == null) {
+      return s -> 0.0; // without dev data the last student is kept as best once, then ties
+    }
+    PairSet set = PairFiles.read(dev);
+    return s -> set.task() == PairTask.STS
+        ? Evaluation.sts(new IemScorer(s), set, n -> {}).value()
+        : Evaluation.pairClassification(new IemScorer(s), set, n -> {}).value();
+  }
+}

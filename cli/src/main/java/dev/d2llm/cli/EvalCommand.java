@@ -1,0 +1,106 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import dev.d2llm.backbone.Precision;
+import dev.d2llm.data.BeirFiles;
+import dev.d2llm.data.PairFiles;
+import dev.d2llm.data.PairSet;
+import dev.d2llm.embedding.SentenceEncoder;
+import dev.d2llm.eval.CosineScorer;
+import dev.d2llm.eval.Evaluation;
+import dev.d2llm.eval.EvaluationResult;
+import dev.d2llm.eval.IemScorer;
+import dev.d2llm.eval.PairScorer;
+import dev.d2llm.eval.TeacherScorer;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentFiles;
+import dev.d2llm.teacher.Teacher;
+import dev.d2llm.teacher.Teachers;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm eval}: a model on a data set, the headline metric last. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Evaluates a model: sts (Spearman, Pearson x100), pair and nli (AP, best-threshold accuracy"
+        + " x100; NLI drops neutral), ir (nDCG@10, MRR@10, Recall@100 x100 on a BEIR folder). Scorers: iem"
+        + " (a student), cosine (a plain model with its native pooling and prefixes, or a student's PMA"
+        + " vectors), teacher. The last line is the headline: spearman=, ap= or ndcg@10=.")
+public class EvalCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, description = "student, plain model or teacher directory")
+  Path model;
+
+  @Option(names = "--data", required = true, description = "pair file (sts, pair, nli) or BEIR folder (ir)")
+  Path data;
+
+  @Option(names = "--task", required = true, description = "sts, pair, nli or ir")
+  String task;
+
+  @Option(names = "--scorer", description = "iem, cosine or teacher (default: ${DEFAULT-VALUE})")
+  String scorer = "iem";
+
+  @Option(names = "--prompts", description = "LLM teacher prompts (default: ${DEFAULT-VALUE})")
+  String prompts = "en";
+
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() throws Exception {
+    Engines.configure(threads);
+    AutoCloseable resource;
+    PairScorer s;
+    switch (scorer) {
+      case "iem" -> {
+        Student student = StudentFiles.load(model, Device.cpu());
+        resource = student;
+        s = new IemScorer(student);
+      }
+      case "cosine" -> {
+        if (StudentFiles.isStudent(model)) {
+          Student student = StudentFiles.load(model, Device.cpu());
+          resource = student;
+          s = new CosineScorer(student);
+        } else {
+          SentenceEncoder encoder = SentenceEncoder.open(model, Device.cpu(), Precision.FP32);
+          resource = encoder;
+          s = new CosineScorer(encoder);
+        }
+      }
+      case "teacher" -> {
+        Teacher teacher = Teachers.open(model, prompts, Device.cpu());
+        resource = teacher;
+        s = new TeacherScorer(teacher);
+      }
+      default -> {
+        System.err.println("eval: --scorer must be iem, cosine or teacher, found '" + scorer + "'");
+        return 2;
+      }
+    }
+    try (resource) {
+      EvaluationResult r = switch (task) {
+        case "sts" -> withBar(PairFiles.read(data), set -> Evaluation.sts(s, set, n -> {}));
+        case "pair", "nli" -> withBar(PairFiles.read(data), set -> Evaluation.pairClassification(s, set, n -> {}));
+        case "ir" -> {
+          var set = BeirFiles.read(data);
+          try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
+            yield Evaluation.retrieval(s, set, bar::stepBy);
+          }
+        }
+        default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--task must be sts, pair, nli or ir, found '" + task + "'");
+      };
+      System.out.println(r.lines());
+    }
+    return 0;
+  }
+
+  private static EvaluationResult withBar(PairSet set, java.util.function.Function<PairSet, EvaluationResult> f) {
+    return f.apply(set);
+  }
+}
