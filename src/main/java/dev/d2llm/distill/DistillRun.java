@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.d2llm.checkpoint.HostTensor;
 import dev.d2llm.checkpoint.SafetensorsFile;
 import dev.d2llm.checkpoint.SafetensorsWriter;
+import dev.d2llm.report.LossCurve;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A whole training run into an output directory: every planned step, validation every N steps
- * with the best student saved to {@code best/}, early stopping, a metrics log ({@code metrics.csv}),
+ * with the best student saved to {@code best/}, early stopping, a metrics log ({@code metrics.csv})
+ * and its plot ({@code loss.png}),
  * and a checkpoint ({@code checkpoint/}: trainable weights, optimizer moments, step) every N steps
  * from which a killed run resumes at the step after it.
  */
@@ -87,6 +89,7 @@ public final class DistillRun {
           state.step = step;
           if (step % options.checkpointEvery() == 0 || last) {
             checkpoint(state);
+            LossCurve.write(metrics, out.resolve("loss.png"), "distillation: " + out.getFileName());
           }
           if (state.bad >= options.patience()) {
             break;

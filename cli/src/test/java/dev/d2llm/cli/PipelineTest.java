@@ -39,6 +39,7 @@ class PipelineTest {
     LaunchResult distilled = ok(launcher.launch(distill));
     assertThat(last(distilled)).contains("best_validation=");
     assertThat(dir.resolve("run/best/d2llm_student.json")).isRegularFile();
+    assertThat(dir.resolve("run/loss.png")).isRegularFile();
     List<String> metrics = Files.readAllLines(dir.resolve("run/metrics.csv"));
     assertThat(metrics.get(0)).startsWith("step,");
     int steps = metrics.size() - 1;
