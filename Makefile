@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
-.PHONY: build test run clean demo-model verify-encoders bench-embed fmt-check
+.PHONY: build test run clean demo-model verify-encoders bench-embed fmt-check experiment
 
 ## build: compile and package everything, no tests
 build:
@@ -33,6 +33,10 @@ verify-encoders: build
 ## bench-embed: our encoder against ONNX Runtime on STS-B sentences
 bench-embed: build demo-model
 	./d2llm bench embed --model $(MODELS)/bge-small-en-v1.5
+
+## experiment: one D2LLM experiment on ../shared/data (NAME=en-stsb|en-sickr|en-sicke|zh-stsb|zh-afqmc|zh-cmnli)
+experiment: build
+	scripts/experiment.sh $(NAME)
 
 clean:
 	$(MVN) clean

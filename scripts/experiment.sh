@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# One D2LLM experiment on ../shared/data: teacher on the train split, student distilled from it,
+# everything evaluated on the dev split, results appended to docs/results/<name>.txt.
+#
+#   scripts/experiment.sh NAME
+#
+# NAME is one of the rows below. Each step skips what is already done (teacher dir, cache, run dir),
+# so a crashed experiment is rerun with the same command.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+data="${D2LLM_DATA:-$root/../shared/data}"
+models="${D2LLM_MODELS:-$HOME/.cache/d2llm/models}"
+work="${D2LLM_WORK:-$HOME/.cache/d2llm/experiments}"
+name="${1:?usage: scripts/experiment.sh NAME (en-stsb, en-sickr, en-sicke, zh-stsb, zh-afqmc, zh-cmnli)}"
+
+# name: language base train-file dev-file eval-task [extra dev sets evaluated with the same models]
+case "$name" in
+  en-stsb)  lang=en; base=bge-small-en-v1.5; train=en/stsb/train.tsv;    dev=en/stsb/dev.tsv;   task=sts; extra=() ;;
+  en-sickr) lang=en; base=bge-small-en-v1.5; train=en/sick-r/train.tsv;  dev=en/sick-r/dev.tsv; task=sts; extra=() ;;
+  en-sicke) lang=en; base=bge-small-en-v1.5; train=en/sick-e/train.tsv;  dev=en/sick-e/dev.tsv; task=nli; extra=() ;;
+  zh-stsb)  lang=zh; base=bge-small-zh-v1.5; train=zh/stsb/train.tsv;    dev=zh/stsb/dev.tsv;   task=sts; extra=() ;;
+  zh-afqmc) lang=zh; base=bge-small-zh-v1.5; train=zh/afqmc/train.tsv;   dev=zh/afqmc/dev.tsv;  task=pair; extra=(zh/lcqmc/dev.tsv zh/pawsx/dev.tsv) ;;
+  zh-cmnli) lang=zh; base=bge-small-zh-v1.5; train=zh/cmnli/train.tsv;   dev=zh/csnli/dev.tsv;  task=nli; extra=() ;;
+  *) echo "experiment: unknown NAME '$name'" >&2; exit 2 ;;
+esac
+language=$([ "$lang" = zh ] && echo CHINESE || echo ENGLISH)
+max_train="${MAX_TRAIN:-6000}"   # CPU budget: larger train splits are cut to this many pairs
+out="$work/$name"
+mkdir -p "$out" docs/results
+[ -f "$models/$base/model.safetensors" ] || ./d2llm model pull "$base" --out "$models/$base"
+
+# At most MAX_TRAIN pairs of the train split, drawn with a fixed seed (header kept).
+if [ ! -f "$out/train.tsv" ]; then
+  head -n 1 "$data/$train" > "$out/train.tsv"
+  tail -n +2 "$data/$train" | shuf -n "$max_train" --random-source=<(yes 2023) >> "$out/train.tsv"
+fi
+
+[ -f "$out/teacher/model.safetensors" ] || ./d2llm teacher train --base "$models/$base" \
+  --train "$out/train.tsv" --dev "$data/$dev" --out "$out/teacher" --epochs "${TEACHER_EPOCHS:-2}" --batch-size 32 --lr 3e-5
+[ -f "$out/examples.jsonl" ] || ./d2llm mine --data "$out/train.tsv" --out "$out/examples.jsonl" --language "$language" --k 30
+
+distill() { # run-name, extra distill options
+  local run="$1"; shift
+  [ -f "$out/$run/best/d2llm_student.json" ] && return 0
+  [ -f "$out/student/d2llm_student.json" ] || ./d2llm student init --base "$models/$base" --out "$out/student"
+  ./d2llm distill --student "$out/student" --examples "$out/examples.jsonl" --teacher "$out/teacher" \
+    --cache "$out/teacher.bin" --out "$out/$run" --freeze-backbone --dev "$data/$dev" \
+    --epochs "${EPOCHS:-5}" --lr 1e-3 --warmup 100 --validate-every 25 --checkpoint-every 25 "$@"
+}
+distill d2llm
+distill no-ci --alpha 0
+distill no-ri --beta 0 --gamma 0
+distill no-fi --eta 0
+
+report="docs/results/$name.txt"
+: > "$report"
+for set in "$dev" "${extra[@]}"; do
+  t=$task; [ "$set" != "$dev" ] && t=pair
+  row() { printf '%s\t%s\t%s\t%s\n' "$set" "$1" "$(./d2llm eval "${@:2}" --data "$data/$set" --task "$t" | tail -1)" "$(date -u +%FT%TZ)" >> "$report"; }
+  row zero-shot-cosine --model "$models/$base" --scorer cosine
+  row teacher --model "$out/teacher" --scorer teacher
+  row d2llm --model "$out/d2llm/best" --scorer iem
+  row no-iem --model "$out/d2llm/best" --scorer cosine
+  row no-ci --model "$out/no-ci/best" --scorer iem
+  row no-ri --model "$out/no-ri/best" --scorer iem
+  row no-fi --model "$out/no-fi/best" --scorer iem
+done
+cat "$report"
