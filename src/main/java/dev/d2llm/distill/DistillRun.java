@@ -62,6 +62,8 @@ public final class DistillRun {
       Path metrics = out.resolve("metrics.csv");
       if (state.step == 0) {
         Files.writeString(metrics, "step,lr_step,total,in_batch,ci,ri_pearson,ri_pairwise,fi,validation\n");
+      } else {
+        truncateLog(metrics, state.step);
       }
       try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
         for (long step = state.step + 1; step <= plan.steps().size(); step++) {
@@ -160,6 +162,18 @@ public final class DistillRun {
     }
     distiller.optimizer().restore(moments, s.path("optimizer_steps").asLong(), student.manager());
     return state;
+  }
+
+  /** Drops the lines of steps after the checkpoint: they are replayed. */
+  private static void truncateLog(Path metrics, long step) throws IOException {
+    java.util.List<String> lines = Files.readAllLines(metrics);
+    java.util.List<String> kept = new java.util.ArrayList<>(lines.subList(0, 1));
+    for (String line : lines.subList(1, lines.size())) {
+      if (Long.parseLong(line.substring(0, line.indexOf(','))) <= step) {
+        kept.add(line);
+      }
+    }
+    Files.write(metrics, kept);
   }
 
   private static HostTensor host(NDArray a) {
