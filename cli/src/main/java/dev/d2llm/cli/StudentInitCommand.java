@@ -26,7 +26,7 @@ public class StudentInitCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "student directory to write")
   Path out;
 
-  @Option(names = "--lora-rank", description = "LoRA rank r (default: ${DEFAULT-VALUE})")
+  @Option(names = "--lora-rank", description = "LoRA rank r; 0 for no adapters (a frozen backbone) (default: ${DEFAULT-VALUE})")
   int rank = 8;
 
   @Option(names = "--lora-alpha", description = "LoRA alpha (default: ${DEFAULT-VALUE})")
@@ -49,7 +49,7 @@ public class StudentInitCommand implements Callable<Integer> {
     Engines.configure(Runtime.getRuntime().availableProcessors());
     LoraConfig defaults = LoraConfig.defaults(BackboneConfig.read(base));
     StudentConfig config = new StudentConfig(base.toAbsolutePath().normalize().toString(),
-        new LoraConfig(rank, alpha, dropout, defaults.targets()), pmaHeads, iemHidden);
+        rank == 0 ? null : new LoraConfig(rank, alpha, dropout, defaults.targets()), pmaHeads, iemHidden);
     try (Student student = Student.create(base, config, Device.cpu(), seed)) {
       StudentFiles.save(student, out);
       System.out.printf("student on %s written to %s: %d trainable tensors%n", base, out, student.trainableParameters().size());
