@@ -30,15 +30,19 @@ out="$work/$name"
 mkdir -p "$out" docs/results
 [ -f "$models/$base/model.safetensors" ] || ./d2llm model pull "$base" --out "$models/$base"
 
-# At most MAX_TRAIN pairs of the train split, drawn with a fixed seed (header kept).
-if [ ! -f "$out/train.tsv" ]; then
-  head -n 1 "$data/$train" > "$out/train.tsv"
-  tail -n +2 "$data/$train" | shuf -n "$max_train" --random-source=<(yes 2023) >> "$out/train.tsv"
+# The train split as it is, or at most MAX_TRAIN of its pairs drawn with a fixed seed (header kept).
+trainset="$data/$train"
+if [ "$(($(wc -l < "$data/$train") - 1))" -gt "$max_train" ]; then
+  trainset="$out/train.tsv"
+  if [ ! -f "$trainset" ]; then
+    head -n 1 "$data/$train" > "$trainset"
+    tail -n +2 "$data/$train" | shuf -n "$max_train" --random-source=<(yes 2023) >> "$trainset"
+  fi
 fi
 
 [ -f "$out/teacher/model.safetensors" ] || ./d2llm teacher train --base "$models/$base" \
-  --train "$out/train.tsv" --dev "$data/$dev" --out "$out/teacher" --epochs "${TEACHER_EPOCHS:-2}" --batch-size 32 --lr 3e-5
-[ -f "$out/examples.jsonl" ] || ./d2llm mine --data "$out/train.tsv" --out "$out/examples.jsonl" --language "$language" --k 30
+  --train "$trainset" --dev "$data/$dev" --out "$out/teacher"
+[ -f "$out/examples.jsonl" ] || ./d2llm mine --data "$trainset" --out "$out/examples.jsonl" --language "$language" --k 30
 
 distill() { # run-name, extra distill options
   local run="$1"; shift
