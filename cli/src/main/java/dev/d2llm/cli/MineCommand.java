@@ -73,9 +73,10 @@ public class MineCommand implements Callable<Integer> {
       System.err.println("mine: --method must be bm25 or dense, found '" + method + "'");
       return 2;
     }
-    TrainingExampleFiles.write(out, mined);
-    long withNegatives = mined.stream().filter(e -> !e.negatives().isEmpty()).count();
-    System.out.printf("examples=%d with_negatives=%d out=%s%n", mined.size(), withNegatives, out);
+    // A query made only of stop words finds no candidate: such an example cannot be distilled.
+    List<TrainingExample> kept = mined.stream().filter(e -> !e.negatives().isEmpty()).toList();
+    TrainingExampleFiles.write(out, kept);
+    System.out.printf("examples=%d dropped_without_negatives=%d out=%s%n", kept.size(), mined.size() - kept.size(), out);
     return 0;
   }
 }
