@@ -39,8 +39,9 @@ public final class SafetensorsWriter {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      // A sibling name, not createTempFile: that one makes the file owner-only (0600).
+      tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
         writeFully(out, ByteBuffer.wrap(header));
         for (HostTensor t : sorted.values()) {
@@ -161,7 +162,7 @@ public final class SafetensorsWriter {
     // The Hub writes total_size as a number; transformers reads it that way.
     meta.put("total_size", total);
     root.set("weight_map", weightMap);
-    Path tmp = Files.createTempFile(index.toAbsolutePath().getParent(), "." + index.getFileName(), ".tmp");
+    Path tmp = index.toAbsolutePath().getParent().resolve("." + index.getFileName() + "." + System.nanoTime() + ".tmp");
     try {
       Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
       moveAtomically(tmp, index);
