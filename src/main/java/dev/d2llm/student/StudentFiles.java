@@ -12,6 +12,7 @@ import dev.d2llm.checkpoint.CheckpointException;
 import dev.d2llm.checkpoint.HostTensor;
 import dev.d2llm.checkpoint.SafetensorsFile;
 import dev.d2llm.checkpoint.SafetensorsWriter;
+import dev.d2llm.hub.ModelCache;
 import dev.d2llm.lora.Lora;
 import dev.d2llm.lora.LoraConfig;
 import dev.d2llm.nn.NamedBlock;
@@ -142,6 +143,9 @@ public final class StudentFiles {
   }
 
   private static Path baseDirectory(Path studentDir, StudentConfig c) {
+    if (ModelCache.isBundled(c.baseModel())) {
+      return ModelCache.resolve(c.baseModel());
+    }
     Path base = Path.of(c.baseModel());
     return base.isAbsolute() ? base : studentDir.resolve(base).normalize();
   }

@@ -5,12 +5,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import picocli.CommandLine;
 
-/** Parser conventions for every command: enum values in any case (e.g. {@code --pooling cls}). */
+/**
+ * Conventions for every command: enum values in any case (e.g. {@code --pooling cls}), and errors
+ * about the user's input (bad files, values, models) as one line on stderr with exit code 1; a
+ * stack trace only for what is a bug.
+ */
 @ApplicationScoped
 class CommandLineSetup {
 
   @Produces
   CommandLine commandLine(PicocliCommandLineFactory factory) {
-    return factory.create().setCaseInsensitiveEnumValuesAllowed(true);
+    return factory.create().setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof dev.d2llm.checkpoint.CheckpointException || e instanceof dev.d2llm.data.DataFormatException
+          || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+        cmd.getErr().println("d2llm " + cmd.getCommandName() + ": " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
   }
 }

@@ -12,6 +12,7 @@ import dev.d2llm.eval.EvaluationResult;
 import dev.d2llm.eval.IemScorer;
 import dev.d2llm.eval.PairScorer;
 import dev.d2llm.eval.TeacherScorer;
+import dev.d2llm.student.DefaultStudents;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
 import dev.d2llm.teacher.Teacher;
@@ -32,8 +33,10 @@ import picocli.CommandLine.Option;
         + " vectors), teacher. The last line is the headline: spearman=, ap= or ndcg@10=.")
 public class EvalCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "student, plain model or teacher directory")
-  Path model;
+  @Option(names = "--model", required = true, description = "student, plain model or teacher directory; 'default' is the shipped student")
+  String modelReference;
+
+  private Path model;
 
   @Option(names = "--data", required = true, description = "pair file (sts, pair, nli) or BEIR folder (ir)")
   Path data;
@@ -53,6 +56,7 @@ public class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Engines.configure(threads);
+    model = DefaultStudents.resolve(modelReference);
     AutoCloseable resource;
     PairScorer s;
     switch (scorer) {

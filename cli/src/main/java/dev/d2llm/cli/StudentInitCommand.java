@@ -2,6 +2,7 @@ package dev.d2llm.cli;
 
 import ai.djl.Device;
 import dev.d2llm.backbone.BackboneConfig;
+import dev.d2llm.hub.ModelCache;
 import dev.d2llm.lora.LoraConfig;
 import dev.d2llm.student.InteractionEmulation;
 import dev.d2llm.student.Student;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
         + " backbone starts as the base), PMA and IEM initialised from the seed.")
 public class StudentInitCommand implements Callable<Integer> {
 
-  @Option(names = "--base", required = true, description = "base model directory (Hugging Face layout)")
-  Path base;
+  @Option(names = "--base", required = true, description = "base model directory, or bundled:NAME (pulled on first use)")
+  String base;
 
   @Option(names = "--out", required = true, description = "student directory to write")
   Path out;
@@ -47,10 +48,12 @@ public class StudentInitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Engines.configure(Runtime.getRuntime().availableProcessors());
-    LoraConfig defaults = LoraConfig.defaults(BackboneConfig.read(base));
-    StudentConfig config = new StudentConfig(base.toAbsolutePath().normalize().toString(),
+    boolean bundled = ModelCache.isBundled(base);
+    Path baseDir = bundled ? ModelCache.resolve(base) : Path.of(base);
+    LoraConfig defaults = LoraConfig.defaults(BackboneConfig.read(baseDir));
+    StudentConfig config = new StudentConfig(bundled ? base : baseDir.toAbsolutePath().normalize().toString(),
         rank == 0 ? null : new LoraConfig(rank, alpha, dropout, defaults.targets()), pmaHeads, iemHidden);
-    try (Student student = Student.create(base, config, Device.cpu(), seed)) {
+    try (Student student = Student.create(baseDir, config, Device.cpu(), seed)) {
       StudentFiles.save(student, out);
       System.out.printf("student on %s written to %s: %d trainable tensors%n", base, out, student.trainableParameters().size());
     }
