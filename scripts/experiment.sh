@@ -5,7 +5,8 @@
 #   scripts/experiment.sh NAME
 #
 # NAME is one of the rows below. Each step skips what is already done (teacher dir, cache, run dir),
-# so a crashed experiment is rerun with the same command.
+# so a crashed experiment is rerun with the same command. Environment: EPOCHS (5), BATCH (32),
+# RUNS ("d2llm no-ci no-ri no-fi"), MAX_TRAIN (6000), D2LLM_DATA, D2LLM_MODELS, D2LLM_WORK.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -50,12 +51,18 @@ distill() { # run-name, extra distill options
   [ -f "$out/student/d2llm_student.json" ] || ./d2llm student init --base "$models/$base" --out "$out/student" --lora-rank 0
   ./d2llm distill --student "$out/student" --examples "$out/examples.jsonl" --teacher "$out/teacher" \
     --cache "$out/teacher.bin" --out "$out/$run" --freeze-backbone --dev "$data/$dev" \
-    --epochs "${EPOCHS:-5}" --lr 1e-3 --warmup 100 --validate-every 25 --checkpoint-every 25 "$@"
+    --epochs "${EPOCHS:-5}" --batch-size "${BATCH:-32}" --lr 1e-3 --warmup 100 --validate-every 25 --checkpoint-every 25 "$@"
 }
-distill d2llm
-distill no-ci --alpha 0
-distill no-ri --beta 0 --gamma 0
-distill no-fi --eta 0
+runs="${RUNS:-d2llm no-ci no-ri no-fi}"
+for run in $runs; do
+  case "$run" in
+    d2llm) distill d2llm ;;
+    no-ci) distill no-ci --alpha 0 ;;
+    no-ri) distill no-ri --beta 0 --gamma 0 ;;
+    no-fi) distill no-fi --eta 0 ;;
+    *) echo "experiment: unknown run '$run'" >&2; exit 2 ;;
+  esac
+done
 
 report="docs/results/$name.txt"
 : > "$report"
@@ -64,10 +71,9 @@ for set in "$dev" "${extra[@]}"; do
   row() { printf '%s\t%s\t%s\t%s\n' "$set" "$1" "$(./d2llm eval "${@:2}" --data "$data/$set" --task "$t" | tail -1)" "$(date -u +%FT%TZ)" >> "$report"; }
   row zero-shot-cosine --model "$models/$base" --scorer cosine
   row teacher --model "$out/teacher" --scorer teacher
-  row d2llm --model "$out/d2llm/best" --scorer iem
-  row no-iem --model "$out/d2llm/best" --scorer cosine
-  row no-ci --model "$out/no-ci/best" --scorer iem
-  row no-ri --model "$out/no-ri/best" --scorer iem
-  row no-fi --model "$out/no-fi/best" --scorer iem
+  for run in $runs; do
+    row "$run" --model "$out/$run/best" --scorer iem
+    [ "$run" = d2llm ] && row no-iem --model "$out/d2llm/best" --scorer cosine
+  done
 done
 cat "$report"
