@@ -73,7 +73,7 @@ for set in "$dev" "${extra[@]}"; do
   row teacher --model "$out/teacher" --scorer teacher
   for run in $runs; do
     row "$run" --model "$out/$run/best" --scorer iem
-    [ "$run" = d2llm ] && row no-iem --model "$out/d2llm/best" --scorer cosine
+    if [ "$run" = d2llm ]; then row no-iem --model "$out/d2llm/best" --scorer cosine; fi
   done
 done
 cat "$report"
