@@ -96,5 +96,4 @@ public final class CachedTokenStates implements TokenStates {
   public int size() {
     return states.size();
   }
-
 }

@@ -170,5 +170,4 @@ public final class Distiller {
   public AdamW optimizer() {
     return adam;
   }
-
 }
