@@ -55,15 +55,6 @@ public class DistillCommand implements Callable<Integer> {
   @Option(names = "--examples", required = true, description = "mined training examples (JSONL)")
   Path examples;
 
-  @Option(names = "--teacher", required = true, description = "teacher directory")
-  Path teacher;
-
-  @Option(names = "--prompts", description = "LLM teacher prompts: en, zh or a JSON file (default: ${DEFAULT-VALUE})")
-  String prompts = "en";
-
-  @Option(names = "--cache", required = true, description = "teacher cache file")
-  Path cache;
-
   @Option(names = "--out", required = true, description = "run directory")
   Path out;
 
@@ -100,6 +91,8 @@ public class DistillCommand implements Callable<Integer> {
   @Option(names = "--eta", description = "FI weight (default: ${DEFAULT-VALUE})")
   float eta = DistillationLoss.DEFAULTS.eta();
 
+  @Mixin TeacherOptions teaching;
+
   @Mixin PlanOptions plan;
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
@@ -109,18 +102,18 @@ public class DistillCommand implements Callable<Integer> {
   public Integer call() {
     Engines.configure(threads);
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
-    TeacherScoreCommand.fill(teacher, prompts, all, plan, cache);
+    TeacherScoreCommand.fill(teaching.teacher, teaching.prompts, all, plan, teaching.cache);
     DistillationLoss loss = new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
         DistillationLoss.DEFAULTS.imitationTemperature());
     DistillOptions options = new DistillOptions(plan.batchSize, plan.negatives, plan.epochs, lr, warmup,
         DistillOptions.defaults().clipNorm(), plan.seed, validateEvery, patience, checkpointEvery, loss);
     BatchPlan batchPlan = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     String teacherIdentity;
-    try (var t = Teachers.open(teacher, prompts, Device.cpu())) {
+    try (var t = Teachers.open(teaching.teacher, teaching.prompts, Device.cpu())) {
       teacherIdentity = t.identity();
     }
     try (Student student = StudentFiles.load(studentDir, Device.cpu());
-        TeacherScoreCache scores = TeacherScoreCache.open(cache)) {
+        TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
       Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
       TokenStates states;
       if (freezeBackbone) {

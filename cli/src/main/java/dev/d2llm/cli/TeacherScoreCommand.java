@@ -29,17 +29,10 @@ import picocli.CommandLine.Option;
         + " already cached are skipped, so rerun it after a crash.")
 public class TeacherScoreCommand implements Callable<Integer> {
 
-  @Option(names = "--teacher", required = true, description = "teacher directory (BERT cross-encoder or decoder LLM)")
-  Path teacher;
-
-  @Option(names = "--prompts", description = "en, zh or a JSON file of templates, for LLM teachers (default: ${DEFAULT-VALUE})")
-  String prompts = "en";
-
   @Option(names = "--examples", required = true, description = "mined training examples (JSONL)")
   Path examples;
 
-  @Option(names = "--cache", required = true, description = "teacher cache file")
-  Path cache;
+  @Mixin TeacherOptions teaching;
 
   @Mixin PlanOptions plan;
 
@@ -50,8 +43,8 @@ public class TeacherScoreCommand implements Callable<Integer> {
   public Integer call() {
     Engines.configure(threads);
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
-    int scored = fill(teacher, prompts, all, plan, cache);
-    System.out.printf("scored=%d cache=%s%n", scored, cache);
+    int scored = fill(teaching.teacher, teaching.prompts, all, plan, teaching.cache);
+    System.out.printf("scored=%d cache=%s%n", scored, teaching.cache);
     return 0;
   }
 
