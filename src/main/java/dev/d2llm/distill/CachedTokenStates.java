@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.d2llm.checkpoint.DTypes;
+import dev.d2llm.embedding.BatchedEncoding;
 import dev.d2llm.embedding.LengthBatcher;
 import dev.d2llm.student.Student;
 import dev.d2llm.text.PaddingSide;
-import dev.d2llm.text.TokenBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,30 +35,19 @@ public final class CachedTokenStates implements TokenStates {
     CachedTokenStates cache = new CachedTokenStates(student.backbone().config().hiddenSize());
     List<String> all = new ArrayList<>(texts);
     List<long[]> ids = student.tokenizer().encodeAll(all);
-    LengthBatcher batcher = LengthBatcher.DEFAULT;
-    int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
-    for (int[] batch : batcher.batches(lengths)) {
-      List<long[]> rows = new ArrayList<>();
-      for (int i : batch) {
-        rows.add(ids.get(i));
+    // Each row comes back padded to its batch's length: keep its real tokens only.
+    float[][] padded = BatchedEncoding.run(ids, LengthBatcher.DEFAULT, student.tokenizer().padId(), PaddingSide.RIGHT,
+        student.manager(), (scope, b) -> student.backbone().backbone().hiddenStates(null, b.idsArray(scope), b.maskArray(scope), false),
+        progress);
+    for (int i = 0; i < all.size(); i++) {
+      int len = ids.get(i).length;
+      short[] s = new short[len * cache.dim];
+      for (int k = 0; k < s.length; k++) {
+        s[k] = DTypes.toBf16(padded[i][k]);
       }
-      TokenBatch tokens = TokenBatch.pad(rows, student.tokenizer().padId(), PaddingSide.RIGHT);
-      try (NDManager scope = student.manager().newSubManager()) {
-        float[] h = student.backbone().backbone()
-            .hiddenStates(null, tokens.idsArray(scope), tokens.maskArray(scope), false).toFloatArray();
-        int d = cache.dim;
-        for (int r = 0; r < batch.length; r++) {
-          int len = lengths[batch[r]];
-          short[] s = new short[len * d];
-          int base = r * tokens.length() * d;
-          for (int k = 0; k < s.length; k++) {
-            s[k] = DTypes.toBf16(h[base + k]);
-          }
-          cache.states.put(all.get(batch[r]), s);
-          cache.lengths.put(all.get(batch[r]), len);
-        }
-      }
-      progress.accept(batch.length);
+      padded[i] = null;
+      cache.states.put(all.get(i), s);
+      cache.lengths.put(all.get(i), len);
     }
     return cache;
   }

@@ -61,10 +61,6 @@ public abstract class NamedBlock extends AbstractBlock {
     namedChildren.forEach((n, c) -> c.initializeMissing(childPrefix(prefix, n), manager, random));
   }
 
-  /** The direct children, keyed by their path segment. */
-  public final Map<String, NamedBlock> children() {
-    return Collections.unmodifiableMap(namedChildren);
-  }
 
   /** Registers a child block under its checkpoint name (a path segment such as {@code layer.0}). */
   protected final <B extends NamedBlock> B child(String name, B block) {

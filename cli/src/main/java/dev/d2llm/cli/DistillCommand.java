@@ -18,13 +18,14 @@ import dev.d2llm.distill.TokenStates;
 import dev.d2llm.distill.loss.DistillationLoss;
 import dev.d2llm.eval.Evaluation;
 import dev.d2llm.eval.IemScorer;
+import dev.d2llm.student.Branch;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
+import dev.d2llm.teacher.Teacher;
 import dev.d2llm.teacher.TeacherScoreCache;
 import dev.d2llm.teacher.Teachers;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,18 +103,27 @@ public class DistillCommand implements Callable<Integer> {
   public Integer call() {
     Engines.configure(threads);
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
-    TeacherScoreCommand.fill(teaching.teacher, teaching.prompts, all, plan, teaching.cache);
     DistillationLoss loss = new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
         DistillationLoss.DEFAULTS.imitationTemperature());
     DistillOptions options = new DistillOptions(plan.batchSize, plan.negatives, plan.epochs, lr, warmup,
         DistillOptions.defaults().clipNorm(), plan.seed, validateEvery, patience, checkpointEvery, loss);
     BatchPlan batchPlan = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
+    Map<String, Branch> branches = plan.branches(TeacherScoreCommand.datasets(all));
     String teacherIdentity;
-    try (var t = Teachers.open(teaching.teacher, teaching.prompts, Device.cpu())) {
-      teacherIdentity = t.identity();
+    try (TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
+      // The teacher is needed only for what the cache lacks: closed before the student loads.
+      try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, Device.cpu())) {
+        teacherIdentity = t.identity();
+        TeacherScoreCommand.fill(t, scores, batchPlan, branches, all);
+      }
+      train(all, batchPlan, branches, teacherIdentity, scores, options);
     }
-    try (Student student = StudentFiles.load(studentDir, Device.cpu());
-        TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
+    return 0;
+  }
+
+  private void train(List<TrainingExample> all, BatchPlan batchPlan, Map<String, Branch> branches,
+      String teacherIdentity, TeacherScoreCache scores, DistillOptions options) {
+    try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
       Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
       TokenStates states;
       if (freezeBackbone) {
@@ -124,8 +134,7 @@ public class DistillCommand implements Callable<Integer> {
       } else {
         states = new LiveTokenStates(student);
       }
-      Distiller distiller = new Distiller(student, all, states, scores, teacherIdentity,
-          plan.branches(new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList())), options, trainable,
+      Distiller distiller = new Distiller(student, all, states, scores, teacherIdentity, branches, options, trainable,
           batchPlan.steps().size());
       ToDoubleFunction<Student> validation = validation();
       DistillRun run = new DistillRun(distiller, student, batchPlan, options, trainable, validation, out);
@@ -146,7 +155,6 @@ public class DistillCommand implements Callable<Integer> {
       }
       System.out.printf(Locale.ROOT, "student=%s best_validation=%.4f%n", out.resolve("best"), best);
     }
-    return 0;
   }
 
   private ToDoubleFunction<Student> validation() {

@@ -10,10 +10,12 @@ import dev.d2llm.teacher.TeacherScoreCache;
 import dev.d2llm.teacher.Teachers;
 import dev.d2llm.teacher.TextPair;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -43,29 +45,34 @@ public class TeacherScoreCommand implements Callable<Integer> {
   public Integer call() {
     Engines.configure(threads);
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
-    int scored = fill(teaching.teacher, teaching.prompts, all, plan, teaching.cache);
+    BatchPlan p = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
+    int scored;
+    try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, Device.cpu());
+        TeacherScoreCache c = TeacherScoreCache.open(teaching.cache)) {
+      scored = fill(t, c, p, plan.branches(datasets(all)), all);
+    }
     System.out.printf("scored=%d cache=%s%n", scored, teaching.cache);
     return 0;
   }
 
-  /** Fills the cache for the plan; shared with distill, which scores what is missing first. */
-  static int fill(Path teacherDir, String prompts, List<TrainingExample> all, PlanOptions plan, Path cacheFile) {
-    BatchPlan p = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
-    Map<String, Branch> branches = plan.branches(new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList()));
+  static Set<String> datasets(List<TrainingExample> all) {
+    return new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList());
+  }
+
+  /** Scores what the cache lacks for the plan, branch by branch; shared with distill. */
+  static int fill(Teacher teacher, TeacherScoreCache cache, BatchPlan plan, Map<String, Branch> branches,
+      List<TrainingExample> all) {
+    List<TextPair> needed = List.copyOf(plan.teacherPairs(all));
     int scored = 0;
-    try (Teacher t = Teachers.open(teacherDir, prompts, Device.cpu());
-        TeacherScoreCache c = TeacherScoreCache.open(cacheFile)) {
-      for (Branch branch : Branch.values()) {
-        List<TrainingExample> ofBranch = all.stream().filter(e -> branches.get(e.dataset()) == branch).toList();
-        if (ofBranch.isEmpty()) {
-          continue;
-        }
-        List<TextPair> pairs = new ArrayList<>(p.teacherPairs(all));
-        java.util.Set<String> queries = new java.util.HashSet<>(ofBranch.stream().map(TrainingExample::query).toList());
-        pairs.removeIf(tp -> !queries.contains(tp.query()));
-        try (ProgressBar bar = Bars.of("teacher " + branch.name().toLowerCase(java.util.Locale.ROOT), pairs.size(), " pairs")) {
-          scored += c.fill(t, branch, pairs, 256, bar::stepBy);
-        }
+    for (Branch branch : Branch.values()) {
+      Set<String> queries = new HashSet<>();
+      all.stream().filter(e -> branches.get(e.dataset()) == branch).forEach(e -> queries.add(e.query()));
+      if (queries.isEmpty()) {
+        continue;
+      }
+      List<TextPair> pairs = needed.stream().filter(tp -> queries.contains(tp.query())).toList();
+      try (ProgressBar bar = Bars.of("teacher " + branch.name().toLowerCase(Locale.ROOT), pairs.size(), " pairs")) {
+        scored += cache.fill(teacher, branch, pairs, 256, bar::stepBy);
       }
     }
     return scored;
