@@ -53,8 +53,11 @@ public class MineCommand implements Callable<Integer> {
   public Integer call() {
     List<TrainingExample> examples = new ArrayList<>();
     for (Path file : data) {
-      String dataset = file.toAbsolutePath().getParent().getFileName().toString();
-      examples.addAll(PositivePairs.examples(PairFiles.read(file), dataset, stsThreshold));
+      var pairs = PairFiles.read(file); // first, so a missing or malformed file is reported as such
+      Path folder = file.toAbsolutePath().getParent();
+      String dataset = folder == null || folder.getFileName() == null
+          ? file.getFileName().toString().replaceFirst("\\.tsv$", "") : folder.getFileName().toString();
+      examples.addAll(PositivePairs.examples(pairs, dataset, stsThreshold));
     }
     List<TrainingExample> mined;
     if (method.equals("bm25")) {
