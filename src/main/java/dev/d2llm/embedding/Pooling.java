@@ -3,6 +3,7 @@ package dev.d2llm.embedding;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.d2llm.backbone.DecoderBackbone;
+import dev.d2llm.nn.Scalars;
 
 /** How token states [B,T,d] become one vector per text, as sentence-transformers names the modes. */
 public enum Pooling {
@@ -19,7 +20,7 @@ public enum Pooling {
     public NDArray pool(NDArray hidden, NDArray mask) {
       NDArray m = mask.toType(hidden.getDataType(), false).expandDims(-1);
       NDArray sum = hidden.mul(m).sum(new int[] {1});
-      return sum.div(m.sum(new int[] {1}).maximum(1e-9f));
+      return sum.div(Scalars.maximum(m.sum(new int[] {1}), 1e-9f));
     }
   },
   /** The last real token's state, whichever side the padding is on: decoder LLM embedders. */
@@ -36,6 +37,6 @@ public enum Pooling {
   /** Divides each row by its L2 norm. */
   public static NDArray normalize(NDArray x) {
     NDArray x32 = x.toType(DataType.FLOAT32, false);
-    return x32.div(x32.norm(new int[] {-1}, true).maximum(1e-12f));
+    return x32.div(Scalars.maximum(x32.norm(new int[] {-1}, true), 1e-12f));
   }
 }

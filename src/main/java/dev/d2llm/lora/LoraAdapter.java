@@ -7,6 +7,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import dev.d2llm.nn.NamedBlock;
 import dev.d2llm.nn.ParameterInit;
+import dev.d2llm.nn.Scalars;
 
 /**
  * The low-rank update {@code scaling * B A x} of one projection, under PEFT's names
@@ -32,11 +33,11 @@ public final class LoraAdapter extends NamedBlock {
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray in = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
     NDArray down = in.getNDArrayInternal().linear(in, value(ps, a, x, training), null).singletonOrThrow();
-    return down.getNDArrayInternal().linear(down, value(ps, b, x, training), null).singletonOrThrow().mul(scaling);
+    return Scalars.mul(down.getNDArrayInternal().linear(down, value(ps, b, x, training), null).singletonOrThrow(), scaling);
   }
 
   /** {@code scaling * B A} [out, in], the change merging makes to the projection's weight. */
   public NDArray weightDelta() {
-    return b.getArray().matMul(a.getArray()).mul(scaling);
+    return Scalars.mul(b.getArray().matMul(a.getArray()), scaling);
   }
 }

@@ -13,7 +13,7 @@ public final class Attention {
    * mask broadcastable to [B,H,T,S].
    */
   public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
-    NDArray scores = q.mul(scale).matMul(k.swapAxes(-1, -2)).add(additiveMask);
+    NDArray scores = Scalars.mul(q, scale).matMul(k.swapAxes(-1, -2)).add(additiveMask);
     NDArray probs = scores.getDataType() == DataType.FLOAT32
         ? scores.softmax(-1)
         : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
@@ -23,7 +23,7 @@ public final class Attention {
   /** [B,T] of 1 (token) / 0 (padding) to an additive [B,1,1,T] mask that hides padded keys. */
   public static NDArray paddingMask(NDArray mask, DataType type) {
     // (mask - 1) * -min gives +0 for tokens, min for padding (no negative zeros).
-    return mask.toType(type, false).sub(1).mul(-minValue(type)).expandDims(1).expandDims(1);
+    return Scalars.mul(Scalars.sub(mask.toType(type, false), 1), -minValue(type)).expandDims(1).expandDims(1);
   }
 
   /**
@@ -36,7 +36,7 @@ public final class Attention {
     NDArray causal = idx.expandDims(1).gte(idx.expandDims(0)); // [T,T] key <= query
     NDArray keys = mask.toType(DataType.BOOLEAN, false).expandDims(1).expandDims(1); // [B,1,1,T]
     NDArray allowed = keys.logicalAnd(causal.expandDims(0).expandDims(0));
-    return allowed.toType(type, false).sub(1).mul(-minValue(type));
+    return Scalars.mul(Scalars.sub(allowed.toType(type, false), 1), -minValue(type));
   }
 
   /** The most negative finite value of a floating type, as the reference masks use. */

@@ -115,10 +115,22 @@ public abstract class NamedBlock extends AbstractBlock {
     namedChildren.remove(name);
   }
 
-  /** The parameter's value on the device of {@code like}, through the store when training. */
+  /**
+   * The parameter's value on the device of {@code like}, through the store when training. Without a
+   * store it is a view of the parameter in {@code like}'s scope: DJL attaches an op's result to its
+   * first operand's manager, so an op led by the raw parameter (PMA's seed) would leave its result,
+   * and the autograd graph behind it, in the model's long-lived manager at every step.
+   */
   protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
     if (ps == null) {
-      return p.getArray();
+      NDArray array = p.getArray();
+      NDManager scope = like.getManager();
+      if (array.getManager() == scope) {
+        return array;
+      }
+      NDArray view = array.reshape(array.getShape()); // a view: gradients still reach the parameter
+      view.attach(scope);
+      return view;
     }
     Device device = like.getDevice();
     return ps.getValue(p, device, training);

@@ -25,7 +25,7 @@ public class RmsNorm extends NamedBlock {
     DataType in = x.getDataType();
     NDArray x32 = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
     NDArray variance = x32.square().mean(new int[] {-1}, true);
-    NDArray normed = x32.mul(variance.add(eps).pow(-0.5f));
+    NDArray normed = x32.mul(Scalars.pow(Scalars.add(variance, eps), -0.5));
     if (in != DataType.FLOAT32) {
       normed = normed.toType(in, false);
     }

@@ -38,7 +38,7 @@ public final class RotaryEmbedding {
 
   /** Positions [B,T] for a token mask [B,T]: the count of real tokens before each, so left padding is neutral. */
   public static NDArray positionsFromMask(NDArray mask) {
-    NDArray counts = mask.toType(DataType.INT64, false).cumSum(1).sub(1);
-    return counts.maximum(0);
+    NDArray counts = Scalars.sub(mask.toType(DataType.INT64, false).cumSum(1), 1);
+    return Scalars.maximum(counts, 0);
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.d2llm.eval.Metrics;
+import dev.d2llm.nn.Scalars;
 import dev.d2llm.student.Branch;
 import dev.d2llm.text.TokenPair;
 import dev.d2llm.train.AdamW;
@@ -102,7 +103,7 @@ public final class CrossEncoderTraining {
 
   /** Mean binary cross-entropy of logits against soft targets, {@code softplus(z) - t z}, in a stable form. */
   public static NDArray softTargetCrossEntropy(NDArray logits, NDArray targets) {
-    NDArray softplus = logits.maximum(0).add(logits.abs().neg().exp().add(1).log());
+    NDArray softplus = Scalars.maximum(logits, 0).add(Scalars.add(logits.abs().neg().exp(), 1).log());
     return softplus.sub(targets.mul(logits)).mean();
   }
 

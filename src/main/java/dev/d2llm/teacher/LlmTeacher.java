@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import dev.d2llm.backbone.BackboneModel;
 import dev.d2llm.backbone.DecoderBackbone;
 import dev.d2llm.embedding.LengthBatcher;
+import dev.d2llm.nn.Scalars;
 import dev.d2llm.student.Branch;
 import dev.d2llm.text.PaddingSide;
 import dev.d2llm.text.TextTokenizer;
@@ -64,7 +65,7 @@ public final class LlmTeacher implements Teacher {
         NDArray last = DecoderBackbone.lastTokenStates(hidden, mask); // [B,d]
         NDArray logits = decoder.logits(null, last, false);
         NDArray margin = logits.get(new NDIndex(":, {}", yes)).sub(logits.get(new NDIndex(":, {}", no)));
-        float[] scores = Activation.sigmoid(margin.div(temperature)).toFloatArray();
+        float[] scores = Activation.sigmoid(Scalars.div(margin, temperature)).toFloatArray();
         float[] features = last.toFloatArray();
         int d = features.length / batch.length;
         for (int r = 0; r < batch.length; r++) {

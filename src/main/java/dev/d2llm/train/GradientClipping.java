@@ -3,6 +3,7 @@ package dev.d2llm.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.d2llm.nn.Scalars;
 import java.util.Collection;
 
 /** Scales all gradients together so that their global L2 norm is at most a bound (PyTorch's clip_grad_norm_). */
@@ -29,7 +30,7 @@ public final class GradientClipping {
         for (Parameter p : parameters) {
           NDArray g = p.getArray().getGradient();
           g.attach(scope);
-          g.muli(scale);
+          Scalars.muli(g, scale);
         }
       }
       return norm;

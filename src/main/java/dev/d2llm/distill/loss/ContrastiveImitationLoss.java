@@ -3,6 +3,7 @@ package dev.d2llm.distill.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.d2llm.nn.Scalars;
 
 /**
  * Contrastive imitation (CI): a contrastive loss over each query's positive and hard negatives whose
@@ -31,8 +32,8 @@ public final class ContrastiveImitationLoss {
     Shapes.require("CI positive teacher", positiveTeacher, b);
     Shapes.require("CI negative teacher", negativeTeacher, b, neg.get(1));
     Shapes.requireTemperature("CI temperature", temperature);
-    NDArray positive = positiveLogits.mul(positiveTeacher.stopGradient()).div(temperature).expandDims(1);
-    NDArray negatives = negativeTeacher.stopGradient().neg().add(1f).mul(negativeLogits).div(temperature);
+    NDArray positive = Scalars.div(positiveLogits.mul(positiveTeacher.stopGradient()), temperature).expandDims(1);
+    NDArray negatives = Scalars.div(Scalars.rsub(1, negativeTeacher.stopGradient()).mul(negativeLogits), temperature);
     // The ratio is softmax over [positive, negatives] at index 0; logSoftmax keeps it stable.
     NDArray logProbs = positive.concat(negatives, 1).logSoftmax(1);
     return logProbs.get(new NDIndex(":, 0")).mean().neg();

@@ -1,5 +1,6 @@
 package dev.d2llm.distill.loss;
 
+import dev.d2llm.nn.Scalars;
 /**
  * The D2LLM objective {@code L = L_inbatch + alpha L_CI + beta L_RI1 + gamma L_RI2 + eta L_FI},
  * with its weights and temperatures; {@link #DEFAULTS} holds the method's values.
@@ -39,7 +40,7 @@ public record DistillationLoss(
     var ri2 = RankImitationLoss.pairwise(
         batch.hardLogits(), batch.hardTeacher(), batch.easyLogits(), batch.easyTeacher());
     var fi = FeatureImitationLoss.compute(batch.studentFeatures(), batch.teacherFeatures());
-    var total = inBatch.add(ci.mul(alpha)).add(ri1.mul(beta)).add(ri2.mul(gamma)).add(fi.mul(eta));
+    var total = inBatch.add(Scalars.mul(ci, alpha)).add(Scalars.mul(ri1, beta)).add(Scalars.mul(ri2, gamma)).add(Scalars.mul(fi, eta));
     return new LossParts(total, inBatch, ci, ri1, ri2, fi);
   }
 

@@ -2,6 +2,7 @@ package dev.d2llm.distill.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.d2llm.nn.Scalars;
 
 /**
  * In-batch contrastive loss: each query's own positive must win a softmax over all the batch's
@@ -23,6 +24,6 @@ public final class InBatchContrastiveLoss {
     }
     Shapes.requireTemperature("in-batch temperature", temperature);
     // logSoftmax subtracts the row maximum, so large logits cannot overflow.
-    return logits.div(temperature).logSoftmax(1).diagonal().mean().neg();
+    return Scalars.div(logits, temperature).logSoftmax(1).diagonal().mean().neg();
   }
 }

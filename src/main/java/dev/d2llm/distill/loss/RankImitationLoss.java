@@ -2,6 +2,7 @@ package dev.d2llm.distill.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.d2llm.nn.Scalars;
 
 /**
  * Rank imitation (RI): the student's ordering of candidates should follow the teacher's, through a
@@ -37,10 +38,10 @@ public final class RankImitationLoss {
     NDArray s = candidateTeacher.stopGradient();
     s = s.sub(s.mean(candidates, true));
     NDArray covariance = z.mul(s).sum(candidates);
-    NDArray zSpread = z.square().sum(candidates).add(PEARSON_EPSILON).sqrt();
-    NDArray sSpread = s.square().sum(candidates).add(PEARSON_EPSILON).sqrt();
+    NDArray zSpread = Scalars.add(z.square().sum(candidates), PEARSON_EPSILON).sqrt();
+    NDArray sSpread = Scalars.add(s.square().sum(candidates), PEARSON_EPSILON).sqrt();
     NDArray correlation = covariance.div(zSpread.mul(sSpread));
-    return correlation.neg().add(1f).mean();
+    return Scalars.rsub(1, correlation).mean();
   }
 
   /**
@@ -62,9 +63,8 @@ public final class RankImitationLoss {
     }
     Shapes.require("RI-2 hard teacher", hardTeacher, hard.getShape());
     Shapes.require("RI-2 easy teacher", easyTeacher, easy.getShape());
-    NDArray weight = hardTeacher.stopGradient().expandDims(2)
-        .sub(easyTeacher.stopGradient().expandDims(1))
-        .maximum(0f); // [B,K,E]
+    NDArray weight = Scalars.maximum(hardTeacher.stopGradient().expandDims(2)
+        .sub(easyTeacher.stopGradient().expandDims(1)), 0); // [B,K,E]
     NDArray margin = hardLogits.expandDims(2).sub(easyLogits.expandDims(1)); // [B,K,E]
     return weight.mul(softplus(margin.neg())).mean();
   }
@@ -75,7 +75,7 @@ public final class RankImitationLoss {
    * not depend on m the gradient is exactly sigmoid(x), with no kink at x = 0.
    */
   static NDArray softplus(NDArray x) {
-    NDArray m = x.maximum(0f).stopGradient();
+    NDArray m = Scalars.maximum(x, 0).stopGradient();
     return m.neg().exp().add(x.sub(m).exp()).log().add(m);
   }
 }
