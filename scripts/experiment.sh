@@ -6,7 +6,8 @@
 #
 # NAME is one of the rows below. Each step skips what is already done (teacher dir, cache, run dir),
 # so a crashed experiment is rerun with the same command. Environment: EPOCHS (5), BATCH (32),
-# RUNS ("d2llm no-ci no-ri no-fi"), MAX_TRAIN (6000), D2LLM_DATA, D2LLM_MODELS, D2LLM_WORK.
+# TEACHER_EPOCHS (3), RUNS ("d2llm no-ci no-ri no-fi"; "pi" adds pointwise imitation), MAX_TRAIN (6000), D2LLM_DATA, D2LLM_MODELS,
+# D2LLM_WORK.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -42,7 +43,7 @@ if [ "$(($(wc -l < "$data/$train") - 1))" -gt "$max_train" ]; then
 fi
 
 [ -f "$out/teacher/model.safetensors" ] || ./d2llm teacher train --base "$models/$base" \
-  --train "$trainset" --dev "$data/$dev" --out "$out/teacher"
+  --train "$trainset" --dev "$data/$dev" --out "$out/teacher" --epochs "${TEACHER_EPOCHS:-3}"
 [ -f "$out/examples.jsonl" ] || ./d2llm mine --data "$trainset" --out "$out/examples.jsonl" --language "$language" --k 30
 
 distill() { # run-name, extra distill options
@@ -60,6 +61,7 @@ for run in $runs; do
     no-ci) distill no-ci --alpha 0 ;;
     no-ri) distill no-ri --beta 0 --gamma 0 ;;
     no-fi) distill no-fi --eta 0 ;;
+    pi)    distill pi --pointwise 1 ;;   # our addition: + pointwise imitation (calibration across queries)
     *) echo "experiment: unknown run '$run'" >&2; exit 2 ;;
   esac
 done

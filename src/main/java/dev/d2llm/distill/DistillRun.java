@@ -61,7 +61,7 @@ public final class DistillRun {
       State state = resume();
       Path metrics = out.resolve("metrics.csv");
       if (state.step == 0) {
-        Files.writeString(metrics, "step,lr_step,total,in_batch,ci,ri_pearson,ri_pairwise,fi,validation\n");
+        Files.writeString(metrics, "step,lr_step,total,in_batch,ci,ri_pearson,ri_pairwise,fi,pi,validation\n");
       } else {
         truncateLog(metrics, state.step);
       }
@@ -84,9 +84,9 @@ public final class DistillRun {
             validated = String.format(Locale.ROOT, "%.4f", score);
             listener.validated(step, score, best);
           }
-          log.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%s%n", step, distiller.optimizer().stepCount(),
+          log.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%s%n", step, distiller.optimizer().stepCount(),
               losses.get("total"), losses.get("inBatch"), losses.get("contrastiveImitation"), losses.get("rankCorrelation"),
-              losses.get("rankPairwise"), losses.get("featureImitation"), validated));
+              losses.get("rankPairwise"), losses.get("featureImitation"), losses.get("pointwiseImitation"), validated));
           log.flush();
           state.step = step;
           if (step % options.checkpointEvery() == 0 || last) {

@@ -92,6 +92,11 @@ public class DistillCommand implements Callable<Integer> {
   @Option(names = "--eta", description = "FI weight (default: ${DEFAULT-VALUE})")
   float eta = DistillationLoss.DEFAULTS.eta();
 
+  @Option(names = "--pointwise", description = "weight of pointwise imitation, BCE of sigmoid(z) to the teacher's"
+      + " probability on every scored pair; not in the paper, it ties logits of different queries together"
+      + " (default: ${DEFAULT-VALUE}, the paper's objective)")
+  float pointwise = DistillationLoss.DEFAULTS.lambda();
+
   @Mixin TeacherOptions teaching;
 
   @Mixin PlanOptions plan;
@@ -104,7 +109,7 @@ public class DistillCommand implements Callable<Integer> {
     Engines.configure(threads);
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     DistillationLoss loss = new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
-        DistillationLoss.DEFAULTS.imitationTemperature());
+        DistillationLoss.DEFAULTS.imitationTemperature(), pointwise);
     DistillOptions options = new DistillOptions(plan.batchSize, plan.negatives, plan.epochs, lr, warmup,
         DistillOptions.defaults().clipNorm(), plan.seed, validateEvery, patience, checkpointEvery, loss);
     BatchPlan batchPlan = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);

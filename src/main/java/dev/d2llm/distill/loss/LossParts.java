@@ -8,12 +8,13 @@ import java.util.Map;
  * The scalar total a training step differentiates and each unweighted part of it, so the training
  * loop can log them apart.
  *
- * @param total {@code inBatch + alpha CI + beta RI-1 + gamma RI-2 + eta FI}
+ * @param total {@code inBatch + alpha CI + beta RI-1 + gamma RI-2 + eta FI + lambda PI}
  * @param inBatch in-batch contrastive loss
  * @param contrastiveImitation CI
  * @param rankCorrelation RI-1
  * @param rankPairwise RI-2
  * @param featureImitation FI
+ * @param pointwiseImitation PI (computed, and logged, whatever its weight)
  */
 public record LossParts(
     NDArray total,
@@ -21,7 +22,8 @@ public record LossParts(
     NDArray contrastiveImitation,
     NDArray rankCorrelation,
     NDArray rankPairwise,
-    NDArray featureImitation) {
+    NDArray featureImitation,
+    NDArray pointwiseImitation) {
 
   /** Each value read back to the host by name, in the order of the fields; for logging, not for the graph. */
   public Map<String, Float> values() {
@@ -32,6 +34,7 @@ public record LossParts(
     values.put("rankCorrelation", rankCorrelation.getFloat());
     values.put("rankPairwise", rankPairwise.getFloat());
     values.put("featureImitation", featureImitation.getFloat());
+    values.put("pointwiseImitation", pointwiseImitation.getFloat());
     return values;
   }
 }
