@@ -49,7 +49,7 @@ fi
 distill() { # run-name, extra distill options
   local run="$1"; shift
   [ -f "$out/$run/best/d2llm_student.json" ] && return 0
-  [ -f "$out/student/d2llm_student.json" ] || ./d2llm student init --base "$models/$base" --out "$out/student" --lora-rank 0
+  [ -f "$out/student/d2llm_student.json" ] || ./d2llm student init --base "bundled:$base" --out "$out/student" --lora-rank 0
   ./d2llm distill --student "$out/student" --examples "$out/examples.jsonl" --teacher "$out/teacher" \
     --cache "$out/teacher.bin" --out "$out/$run" --freeze-backbone --dev "$data/$dev" \
     --epochs "${EPOCHS:-5}" --batch-size "${BATCH:-32}" --lr 1e-3 --warmup 100 --validate-every 25 --checkpoint-every 25 "$@"
