@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
-.PHONY: build test run clean demo-model verify-encoders bench-embed fmt-check experiment
+.PHONY: build test run clean demo-model verify-encoders bench-embed fmt-check experiment default-student
 
 ## build: compile and package everything, no tests
 build:
@@ -37,6 +37,11 @@ bench-embed: build demo-model
 ## experiment: one D2LLM experiment on ../shared/data (NAME=en-stsb|en-sickr|en-sicke|zh-stsb|zh-afqmc|zh-cmnli)
 experiment: build
 	scripts/experiment.sh $(NAME)
+
+## default-student: retrain the shipped English student (src/main/resources/dev/d2llm/students/default-en)
+default-student: build
+	EPOCHS=5 BATCH=16 TEACHER_EPOCHS=2 RUNS=pi scripts/experiment.sh en-sicke
+	scripts/ship-default-student.sh $${D2LLM_WORK:-$(HOME)/.cache/d2llm/experiments}/en-sicke/pi/best
 
 clean:
 	$(MVN) clean
