@@ -89,7 +89,7 @@ public final class BeirFiles {
     return new Qrels(byQuery);
   }
 
-  private static String id(Path file, long line, JsonNode node) {
+  static String id(Path file, long line, JsonNode node) {
     JsonNode id = node.get("_id");
     // Some BEIR sets write numeric ids as JSON numbers.
     if (id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {

@@ -46,14 +46,20 @@ public final class InteractionEmulation extends NamedBlock {
    * passage, it turns corpus scoring into {@link #scoreProjected}.
    */
   public NDArray projectPassage(NDArray passage) {
-    NDArray w = first.weightArray().get(new NDIndex(":, {}:", dim));
+    NDArray w = inScope(first.weightArray().get(new NDIndex(":, {}:", dim)), passage);
     return passage.getNDArrayInternal().linear(passage, w, first.biasArray()).singletonOrThrow();
   }
 
   /** The query's share of the first layer, {@code W1q e_q} [.., hidden]. */
   public NDArray projectQuery(NDArray query) {
-    NDArray w = first.weightArray().get(new NDIndex(":, :{}", dim));
+    NDArray w = inScope(first.weightArray().get(new NDIndex(":, :{}", dim)), query);
     return query.getNDArrayInternal().linear(query, w, null).singletonOrThrow();
+  }
+
+  /** A slice of a weight lives in the weight's manager; hand it to the caller's scope so it is freed with it. */
+  private static NDArray inScope(NDArray slice, NDArray like) {
+    slice.attach(like.getManager());
+    return slice;
   }
 
   /** The same logits as {@link #score} from a projected query [.., hidden] and projected passages [.., hidden]. */

@@ -17,11 +17,16 @@ import dev.d2llm.lora.Lora;
 import dev.d2llm.lora.LoraConfig;
 import dev.d2llm.nn.NamedBlock;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +121,37 @@ public final class StudentFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export student to " + out, e);
     }
+  }
+
+  /**
+   * SHA-256 (hex) over the student's own files in a fixed order: descriptor, adapter, merged
+   * weights if exported, PMA and IEM. The base model is identified by the descriptor's reference.
+   */
+  public static String fingerprint(Path dir) {
+    readConfig(dir);
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
+    for (String name : List.of(DESCRIPTOR, "adapter_model.safetensors", "model.safetensors", "pma.safetensors",
+        "iem.safetensors")) {
+      Path file = dir.resolve(name);
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      digest.update(name.getBytes(StandardCharsets.UTF_8));
+      try (InputStream in = Files.newInputStream(file)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+          digest.update(buf, 0, n);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** The descriptor of the student at {@code dir}. */

@@ -1,0 +1,228 @@
+package dev.d2llm.search;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.d2llm.embedding.TextRole;
+import dev.d2llm.index.IndexFormatException;
+import dev.d2llm.index.SearchIndex;
+import dev.d2llm.index.VectorRows;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.Student;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Answers queries over one index with one student: encodes the query once, then ranks by a full
+ * IEM scan or by a cosine scan whose candidates the IEM re-ranks. Safe for concurrent queries.
+ */
+public final class Searcher implements AutoCloseable {
+
+  /** Below this many rows a scan runs on the calling thread. */
+  private static final int PARALLEL_FROM = 16_384;
+  /** Rows scored per kernel call (scores stay in L1/L2). */
+  private static final int BLOCK = 2_048;
+  /** Rows per IEM call in a full scan. */
+  private static final int IEM_CHUNK = 4_096;
+
+  private final Student student;
+  private final SearchIndex index;
+  private final ScoringKernel kernel;
+  private final int threads;
+  private final ExecutorService pool;
+
+  /**
+   * Checks that the index was built by this student (same weights hash, same widths) and prepares
+   * {@code threads} scan threads.
+   */
+  public Searcher(Student student, String studentFingerprint, SearchIndex index, ScoringKernel kernel, int threads) {
+    this.student = student;
+    this.index = index;
+    this.kernel = kernel;
+    if (!index.manifest().model().sha256().equals(studentFingerprint)) {
+      throw new IndexFormatException("index " + index.manifest().version() + " was built by model "
+          + index.manifest().model().reference() + " (sha256 " + index.manifest().model().sha256()
+          + "), not by the loaded student (sha256 " + studentFingerprint + "): its IEM projections would be wrong;"
+          + " rebuild the index with this student");
+    }
+    if (index.manifest().dimension() != student.dimension()
+        || index.projectionWidth() != student.iem().hidden()) {
+      throw new IndexFormatException("index widths (vectors " + index.manifest().dimension() + ", projection "
+          + index.projectionWidth() + ") do not match the student (" + student.dimension() + ", "
+          + student.iem().hidden() + ")");
+    }
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be > 0, found " + threads);
+    }
+    this.threads = threads;
+    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "d2llm-scan");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Ranks the index for one query. */
+  public SearchResult search(SearchQuery q) {
+    long t0 = System.nanoTime();
+    float[] vector = queryVector(q.text());
+    long t1 = System.nanoTime();
+    int k = Math.min(q.topK(), index.count());
+    TopK.Ranked ranked;
+    long t2;
+    int candidates = 0;
+    if (index.count() == 0) {
+      ranked = new TopK.Ranked(new int[0], new float[0]);
+      t2 = t1;
+    } else if (q.mode() == SearchMode.EXACT) {
+      t2 = t1;
+      ranked = iemTop(vector, k, q.branch());
+    } else {
+      candidates = Math.min(q.candidates(), index.count());
+      int[] rows = cosineTop(unit(vector), candidates).rows();
+      t2 = System.nanoTime();
+      float[] logits = iemLogits(vector, rows, q.branch());
+      TopK top = new TopK(k);
+      for (int i = 0; i < rows.length; i++) {
+        top.offer(logits[i], rows[i]);
+      }
+      ranked = top.order();
+    }
+    long t3 = System.nanoTime();
+    List<SearchHit> hits = new ArrayList<>(ranked.rows().length);
+    for (int i = 0; i < ranked.rows().length; i++) {
+      int row = ranked.rows()[i];
+      hits.add(new SearchHit(index.ids().get(row), sigmoid(ranked.scores()[i]), index.texts().get(row), row));
+    }
+    return new SearchResult(hits, q.mode(), candidates,
+        new SearchResult.Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)));
+  }
+
+  /** The student's vector of a query. */
+  public float[] queryVector(String text) {
+    return student.embed(List.of(text), TextRole.QUERY)[0];
+  }
+
+  /** The {@code n} rows with the highest cosine to a unit query (the first stage). */
+  public TopK.Ranked cosineTop(float[] unitQuery, int n) {
+    VectorRows rows = index.vectors();
+    int count = rows.rows();
+    if (pool == null || count < PARALLEL_FROM) {
+      return scanRange(rows, unitQuery, 0, count, n).order();
+    }
+    List<Future<TopK>> parts = new ArrayList<>();
+    int per = (count + threads - 1) / threads;
+    for (int start = 0; start < count; start += per) {
+      int from = start;
+      int to = Math.min(count, start + per);
+      parts.add(pool.submit(() -> scanRange(rows, unitQuery, from, to, n)));
+    }
+    TopK all = new TopK(n);
+    for (Future<TopK> f : parts) {
+      try {
+        all.addAll(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while scanning", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a scan thread failed", e.getCause());
+      }
+    }
+    return all.order();
+  }
+
+  /** The {@code k} rows the IEM scores highest over the whole index (the exact D2LLM ranking), as logits. */
+  public TopK.Ranked iemTop(float[] queryVector, int k, Branch branch) {
+    int h = index.projectionWidth();
+    float[] proj = index.projection();
+    TopK top = new TopK(k);
+    try (NDManager scope = student.manager().newSubManager()) {
+      NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
+      for (int start = 0; start < index.count(); start += IEM_CHUNK) {
+        int n = Math.min(IEM_CHUNK, index.count() - start);
+        try (NDManager chunk = scope.newSubManager()) {
+          NDArray pp = chunk.create(FloatBuffer.wrap(proj, start * h, n * h), new Shape(n, h));
+          float[] z = student.iem().scoreProjected(qp, pp, branch).logits().toFloatArray();
+          top.offer(z, n, start);
+        }
+      }
+    }
+    return top.order();
+  }
+
+  /** IEM logits of a query vector against the given rows' stored projections. */
+  public float[] iemLogits(float[] queryVector, int[] rows, Branch branch) {
+    int h = index.projectionWidth();
+    float[] gathered = new float[rows.length * h];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(index.projection(), rows[i] * h, gathered, i * h, h);
+    }
+    try (NDManager scope = student.manager().newSubManager()) {
+      NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
+      NDArray pp = scope.create(gathered, new Shape(rows.length, h));
+      return student.iem().scoreProjected(qp, pp, branch).logits().toFloatArray();
+    }
+  }
+
+  /** IEM relevance probabilities of one query against passages given as text (no index involved). */
+  public float[] score(String query, List<String> passages, Branch branch) {
+    return student.relevance(query, passages, branch);
+  }
+
+  /** The student's vectors of texts. */
+  public float[][] embed(List<String> texts) {
+    return student.embed(texts, TextRole.PASSAGE);
+  }
+
+  public SearchIndex index() {
+    return index;
+  }
+
+  public ScoringKernel kernel() {
+    return kernel;
+  }
+
+  private TopK scanRange(VectorRows rows, float[] query, int from, int to, int n) {
+    TopK top = new TopK(n);
+    float[] block = new float[BLOCK];
+    for (int start = from; start < to; start += BLOCK) {
+      int end = Math.min(to, start + BLOCK);
+      kernel.dotProducts(rows, query, start, end, block);
+      top.offer(block, end - start, start);
+    }
+    return top;
+  }
+
+  static float[] unit(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    float inv = sum == 0 ? 0f : (float) (1.0 / Math.sqrt(sum));
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i] * inv;
+    }
+    return out;
+  }
+
+  private static double sigmoid(float z) {
+    return 1.0 / (1.0 + Math.exp(-z));
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+}
