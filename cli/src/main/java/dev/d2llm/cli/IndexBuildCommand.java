@@ -1,0 +1,89 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import dev.d2llm.data.CorpusDocument;
+import dev.d2llm.data.CorpusFiles;
+import dev.d2llm.index.IndexBuilder;
+import dev.d2llm.index.IndexManifest;
+import dev.d2llm.index.IndexStore;
+import dev.d2llm.index.IndexWriter;
+import dev.d2llm.index.ModelIdentity;
+import dev.d2llm.index.VectorEncoding;
+import dev.d2llm.store.ObjectStore;
+import dev.d2llm.store.ObjectStores;
+import dev.d2llm.student.DefaultStudents;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code d2llm index build}: encode a corpus with a student and publish the index to an object store. */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = "Encodes a corpus (BEIR corpus.jsonl, or one passage per line) with a student, writes the"
+        + " vectors, IEM projections, ids and texts as checksummed shards, and publishes them as a new version:"
+        + " shards first, manifest next, the CURRENT pointer last.")
+public class IndexBuildCommand implements Callable<Integer> {
+
+  @Option(names = "--model", description = "student directory, or 'default' for the shipped English student"
+      + " (default: ${DEFAULT-VALUE})")
+  String model = "default";
+
+  @Option(names = "--corpus", required = true, description = "corpus.jsonl (_id, title, text) or a text file")
+  Path corpus;
+
+  @Option(names = "--out", required = true, description = "index location: file:///dir/, a local path, or s3://bucket/prefix/")
+  String out;
+
+  @Option(names = "--vectors", description = "fp32, fp16 or int8 (default: ${DEFAULT-VALUE})")
+  String vectors = "fp32";
+
+  @Option(names = "--projection", description = "fp32, fp16 or int8 (default: ${DEFAULT-VALUE})")
+  String projection = "fp32";
+
+  @Option(names = "--rows-per-shard", description = "rows per shard file (default: ${DEFAULT-VALUE})")
+  int rowsPerShard = IndexWriter.DEFAULT_ROWS_PER_SHARD;
+
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() throws IOException {
+    Engines.configure(threads);
+    List<CorpusDocument> docs = CorpusFiles.read(corpus);
+    Path studentDir = DefaultStudents.resolve(model);
+    String version = IndexBuilder.newVersion();
+    Path staging = Files.createTempDirectory("d2llm-index-");
+    try (Student student = StudentFiles.load(studentDir, Device.cpu());
+        ObjectStore store = ObjectStores.open(out)) {
+      ModelIdentity identity = new ModelIdentity(model, student.config().baseModel(),
+          StudentFiles.fingerprint(studentDir));
+      IndexBuilder builder = new IndexBuilder(student, identity, VectorEncoding.parse(vectors),
+          VectorEncoding.parse(projection), rowsPerShard);
+      IndexManifest m;
+      try (ProgressBar bar = Bars.of("index", docs.size(), " passages")) {
+        m = builder.build(docs, staging, version, bar::stepBy);
+      }
+      new IndexStore(store).publish(staging, line -> {});
+      System.out.printf("version=%s count=%d dimension=%d vectors=%s projection=%s bytes=%d%n", m.version(), m.count(),
+          m.dimension(), m.vectorEncoding().label(), m.projectionEncoding().label(), m.totalBytes());
+      System.out.println("index=" + store.uri());
+    } finally {
+      try (Stream<Path> files = Files.walk(staging)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.d2llm.function;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Everything the function reads from configuration ({@code d2llm.*}), with its defaults declared once here. */
+@ConfigMapping(prefix = "d2llm")
+public interface FunctionConfig {
+
+  /** The student and the index it serves. */
+  Model model();
+
+  /** Where the index lives and is cached. */
+  Index index();
+
+  /** Request limits; a request beyond one gets a 400 naming the limit. */
+  Limits limits();
+
+  /** Optional API-key authentication. */
+  Auth auth();
+
+  /** Search defaults. */
+  Search search();
+
+  /** How to reach S3 when the index is in {@code s3://}; credentials come from the AWS SDK's default chain. */
+  S3 s3();
+
+  /** The student. */
+  interface Model {
+    /** A student directory, or {@code default} for the shipped English student. */
+    @WithDefault("default")
+    String reference();
+  }
+
+  /** The index. */
+  interface Index {
+    /**
+     * {@code s3://bucket/prefix/}, {@code file:///dir/} or a local path. Without one, the function
+     * indexes its bundled demo corpus into a local {@code file://} store under the cache at first start.
+     */
+    Optional<String> uri();
+
+    /** Where remote shards are cached (and memory-mapped from). */
+    @WithDefault("${user.home}/.cache/d2llm/function")
+    String cacheDir();
+  }
+
+  /** Request limits. */
+  interface Limits {
+    @WithDefault("1000")
+    int maxQueryChars();
+
+    @WithDefault("100")
+    int maxTopK();
+
+    @WithDefault("64")
+    int maxTexts();
+
+    @WithDefault("2000")
+    int maxTextChars();
+
+    @WithDefault("2000")
+    int maxCandidates();
+  }
+
+  /** API-key authentication: when enabled, every endpoint but {@code /q/*} wants the key. */
+  interface Auth {
+    @WithDefault("false")
+    boolean enabled();
+
+    /** The key; required when enabled. */
+    Optional<String> apiKey();
+
+    /** The header that carries it. */
+    @WithDefault("X-API-Key")
+    String header();
+  }
+
+  /** S3 access. */
+  interface S3 {
+    /** An S3-compatible endpoint (MinIO, S3Mock); without one, the environment's ({@code D2LLM_S3_ENDPOINT}, {@code AWS_ENDPOINT_URL}) or AWS. */
+    Optional<String> endpoint();
+
+    /** The signing region; without one, {@code AWS_REGION} or us-east-1. */
+    Optional<String> region();
+  }
+
+  /** Search defaults. */
+  interface Search {
+    /** Scan threads; 0 means one per core. */
+    @WithDefault("0")
+    int threads();
+
+    /** {@code two-stage} or {@code exact}. */
+    @WithDefault("two-stage")
+    String mode();
+
+    /** Cosine candidates the IEM re-ranks in two-stage mode (default: the core's {@code SearchQuery.DEFAULT_CANDIDATES}). */
+    OptionalInt candidates();
+  }
+}

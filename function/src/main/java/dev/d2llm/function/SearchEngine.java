@@ -1,0 +1,173 @@
+package dev.d2llm.function;
+
+import ai.djl.Device;
+import dev.d2llm.data.CorpusFiles;
+import dev.d2llm.index.IndexBuilder;
+import dev.d2llm.index.IndexFormatException;
+import dev.d2llm.index.IndexManifest;
+import dev.d2llm.index.IndexStore;
+import dev.d2llm.index.IndexWriter;
+import dev.d2llm.index.ModelIdentity;
+import dev.d2llm.index.SearchIndex;
+import dev.d2llm.index.VectorEncoding;
+import dev.d2llm.search.ScoringKernels;
+import dev.d2llm.search.Searcher;
+import dev.d2llm.store.ObjectStore;
+import dev.d2llm.store.ObjectStores;
+import dev.d2llm.store.S3Settings;
+import dev.d2llm.student.DefaultStudents;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentFiles;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads the student and the index once at start-up and holds the {@link Searcher}. A failure
+ * (corrupt shard, missing index, model mismatch) is logged in one line and kept as the reason the
+ * function is not ready; nothing is served from an index that did not verify.
+ */
+@ApplicationScoped
+public class SearchEngine {
+
+  private static final Logger LOG = Logger.getLogger(SearchEngine.class);
+  static final String DEMO_CORPUS = "dev/d2llm/function/demo-corpus.jsonl";
+
+  private final FunctionConfig config;
+  private volatile Student student;
+  private volatile Searcher searcher;
+  private volatile String studentFingerprint;
+  private volatile String indexUri;
+  private volatile String failure = "starting";
+  private volatile double loadMs;
+
+  SearchEngine(FunctionConfig config) {
+    this.config = config;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    long t0 = System.nanoTime();
+    try {
+      Path studentDir = DefaultStudents.resolve(config.model().reference());
+      studentFingerprint = StudentFiles.fingerprint(studentDir);
+      student = StudentFiles.load(studentDir, Device.cpu());
+      Path cache = Path.of(config.index().cacheDir());
+      indexUri = config.index().uri().orElseGet(() -> demoIndex(cache).toString());
+      try (ObjectStore store = ObjectStores.open(indexUri, s3Settings())) {
+        SearchIndex index = new IndexStore(store).load(cache.resolve("indexes"), LOG::info);
+        int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
+        searcher = new Searcher(student, studentFingerprint, index, ScoringKernels.best(), threads);
+        loadMs = (System.nanoTime() - t0) / 1e6;
+        failure = null;
+        LOG.infof("serving index %s version %s: %d passages, model %s, scan kernel %s, loaded in %.0f ms", indexUri,
+            index.manifest().version(), index.count(), config.model().reference(), searcher.kernel().name(), loadMs);
+      }
+    } catch (IndexFormatException e) {
+      refuse("index " + indexUri + " refused: " + e.getMessage());
+    } catch (RuntimeException e) {
+      refuse("cannot start serving (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+    }
+  }
+
+  private S3Settings s3Settings() {
+    S3Settings env = S3Settings.fromEnvironment();
+    String region = config.s3().region().orElse(env.region());
+    return config.s3().endpoint().map(e -> S3Settings.endpoint(java.net.URI.create(e), region))
+        .orElseGet(() -> new S3Settings(env.endpoint(), region, env.pathStyle()));
+  }
+
+  private void refuse(String reason) {
+    failure = reason;
+    LOG.error(reason + " — readiness stays DOWN and search answers 503");
+  }
+
+  /**
+   * The demo index, built from the bundled corpus into {@code file://<cache>/demo-index/} on first
+   * start, and rebuilt when the model changed since.
+   */
+  private java.net.URI demoIndex(Path cache) {
+    Path root = cache.resolve("demo-index");
+    try (ObjectStore store = ObjectStores.open(root.toUri().toString())) {
+      IndexStore index = new IndexStore(store);
+      if (store.exists(IndexStore.CURRENT)
+          && index.manifest(index.currentVersion()).model().sha256().equals(studentFingerprint)) {
+        return store.uri();
+      }
+      LOG.infof("indexing the bundled demo corpus into %s", store.uri());
+      Path corpus = cache.resolve("demo-corpus.jsonl");
+      Files.createDirectories(cache);
+      try (InputStream in = SearchEngine.class.getClassLoader().getResourceAsStream(DEMO_CORPUS)) {
+        if (in == null) {
+          throw new IllegalStateException(DEMO_CORPUS + " is missing from this build");
+        }
+        Files.copy(in, corpus, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Path staging = cache.resolve("demo-staging");
+      deleteTree(staging);
+      ModelIdentity identity = new ModelIdentity(config.model().reference(), student.config().baseModel(),
+          studentFingerprint);
+      IndexManifest m = new IndexBuilder(student, identity, VectorEncoding.FP32, VectorEncoding.FP32,
+          IndexWriter.DEFAULT_ROWS_PER_SHARD).build(CorpusFiles.read(corpus), staging, IndexBuilder.newVersion(), n -> {});
+      index.publish(staging, LOG::debug);
+      deleteTree(staging);
+      LOG.infof("demo index version %s: %d passages", m.version(), m.count());
+      return store.uri();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot build the demo index under " + root, e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (searcher != null) {
+      searcher.close();
+    }
+    if (student != null) {
+      student.close();
+    }
+  }
+
+  /** The searcher, or a {@link NotReadyException} saying why there is none. */
+  public Searcher searcher() {
+    Searcher s = searcher;
+    if (s == null) {
+      throw new NotReadyException(failure);
+    }
+    return s;
+  }
+
+  /** Why the function is not serving, or null when it is. */
+  public String failure() {
+    return failure;
+  }
+
+  public String indexUri() {
+    return indexUri;
+  }
+
+  public String studentFingerprint() {
+    return studentFingerprint;
+  }
+
+  public double loadMs() {
+    return loadMs;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.d2llm.function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import java.util.Collection;
+
+/** Checks {@link WithinLimit} against the configured limits and names the value and the limit when it fails. */
+@ApplicationScoped
+public class WithinLimitValidator implements ConstraintValidator<WithinLimit, Object> {
+
+  private final FunctionConfig config;
+  private WithinLimit.Limit limit;
+
+  WithinLimitValidator(FunctionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void initialize(WithinLimit annotation) {
+    limit = annotation.value();
+  }
+
+  @Override
+  public boolean isValid(Object value, ConstraintValidatorContext context) {
+    if (value == null) {
+      return true;
+    }
+    FunctionConfig.Limits l = config.limits();
+    long actual;
+    long max;
+    String what;
+    switch (limit) {
+      case QUERY_CHARS -> {
+        actual = ((String) value).length();
+        max = l.maxQueryChars();
+        what = "characters";
+      }
+      case TEXT_CHARS -> {
+        actual = ((String) value).length();
+        max = l.maxTextChars();
+        what = "characters";
+      }
+      case TOP_K -> {
+        actual = ((Number) value).longValue();
+        max = l.maxTopK();
+        what = "hits";
+      }
+      case CANDIDATES -> {
+        actual = ((Number) value).longValue();
+        max = l.maxCandidates();
+        what = "candidates";
+      }
+      case TEXTS -> {
+        actual = ((Collection<?>) value).size();
+        max = l.maxTexts();
+        what = "texts";
+      }
+      default -> throw new IllegalStateException("unknown limit " + limit);
+    }
+    if (actual <= max) {
+      return true;
+    }
+    context.disableDefaultConstraintViolation();
+    context.buildConstraintViolationWithTemplate("is " + actual + " " + what + ", the limit is " + max)
+        .addConstraintViolation();
+    return false;
+  }
+}

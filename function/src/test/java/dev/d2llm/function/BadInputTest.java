@@ -1,0 +1,89 @@
+package dev.d2llm.function;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of bad request gets a 4xx JSON error that says what was wrong, never a 500. */
+@QuarkusTest
+@QuarkusTestResource(value = S3IndexResource.class, restrictToAnnotatedClass = true)
+class BadInputTest {
+
+  static Stream<Arguments> invalidRequests() {
+    String longQuery = "x".repeat(1001);
+    String manyTexts = "[" + String.join(",", java.util.Collections.nCopies(65, "\"t\"")) + "]";
+    return Stream.of(
+        Arguments.of("search", "{\"query\":\"\"}", "query must not be empty"),
+        Arguments.of("search", "{\"query\":\"   \"}", "query must not be empty"),
+        Arguments.of("search", "{\"topK\":5}", "query must not be empty"),
+        Arguments.of("search", "{\"query\":\"" + longQuery + "\"}", "query is 1001 characters, the limit is 1000"),
+        Arguments.of("search", "{\"query\":\"q\",\"topK\":0}", "topK must be at least 1"),
+        Arguments.of("search", "{\"query\":\"q\",\"topK\":101}", "topK is 101 hits, the limit is 100"),
+        Arguments.of("search", "{\"query\":\"q\",\"task\":\"both\"}", "task must be sym or asym"),
+        Arguments.of("search", "{\"query\":\"q\",\"mode\":\"fast\"}", "mode must be exact or two-stage"),
+        Arguments.of("search", "{\"query\":\"q\",\"candidates\":5000}", "candidates is 5000 candidates, the limit is 2000"),
+        Arguments.of("embed", "{\"texts\":[]}", "texts must hold at least one text"),
+        Arguments.of("embed", "{}", "texts must hold at least one text"),
+        Arguments.of("embed", "{\"texts\":" + manyTexts + "}", "texts is 65 texts, the limit is 64"),
+        Arguments.of("embed", "{\"texts\":[\"ok\",\"\"]}", "must not be empty"),
+        Arguments.of("embed", "{\"texts\":[\"" + "y".repeat(2001) + "\"]}", "2001 characters, the limit is 2000"),
+        Arguments.of("score", "{\"query\":\"q\",\"passages\":[]}", "passages must hold at least one passage"),
+        Arguments.of("score", "{\"passages\":[\"p\"]}", "query must not be empty"),
+        Arguments.of("score", "{\"query\":\"q\",\"passages\":[\"p\"],\"task\":\"x\"}", "task must be sym or asym"));
+  }
+
+  @ParameterizedTest(name = "{0} {2}")
+  @MethodSource("invalidRequests")
+  void anInvalidRequestIsA400NamingTheField(String function, String body, String message) {
+    given().contentType(ContentType.JSON).body(body).post("/" + function)
+        .then().statusCode(400).contentType(ContentType.JSON)
+        .body("error", equalTo("invalid_request"))
+        .body("message", containsString(message));
+  }
+
+  @Test
+  void malformedJsonIsA400() {
+    given().contentType(ContentType.JSON).body("{\"query\": ").post("/search")
+        .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("malformed_json"));
+  }
+
+  @Test
+  void aWronglyTypedFieldIsA400() {
+    given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"topK\":\"ten\"}").post("/search")
+        .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("malformed_json"));
+  }
+
+  @Test
+  void aMissingBodyIsA400() {
+    given().contentType(ContentType.JSON).post("/search")
+        .then().statusCode(400).contentType(ContentType.JSON).body("message", containsString("needs a JSON body"));
+  }
+
+  @Test
+  void anOversizedBodyIsA413() {
+    String huge = "{\"query\":\"" + "z".repeat(300 * 1024) + "\"}";
+    given().contentType(ContentType.JSON).body(huge).post("/search")
+        .then().statusCode(413).contentType(ContentType.JSON).body("error", equalTo("body_too_large"));
+  }
+
+  @Test
+  void anUnknownFunctionIsA404() {
+    given().contentType(ContentType.JSON).body("{}").post("/nope")
+        .then().statusCode(404).contentType(ContentType.JSON).body("error", equalTo("unknown_function"));
+  }
+
+  @Test
+  void aWrongMethodIsA405() {
+    given().contentType(ContentType.JSON).body("{}").put("/search")
+        .then().statusCode(405).contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
+  }
+}
