@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3MockServer implements AutoCloseable {
 
   /** The system property that holds the path of S3Mock's runnable jar. */
-  public static final String JAR_PROPERTY = "d2llm.s3mock.jar";
+  public static final String JAR_PROPERTY = "s3mock.jar.path";
 
   /** The region the server signs for. */
   public static final String REGION = "us-east-1";

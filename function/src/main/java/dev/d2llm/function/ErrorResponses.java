@@ -25,6 +25,14 @@ public class ErrorResponses {
 
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE).failureHandler(this::handle);
+    // A path no function claims never reaches Funqy; answer it here rather than with an HTML page.
+    router.route().order(Integer.MAX_VALUE).handler(ctx -> {
+      if (ctx.request().path().startsWith("/q/")) {
+        ctx.next();
+      } else {
+        ctx.fail(404);
+      }
+    });
   }
 
   void handle(RoutingContext ctx) {

@@ -93,6 +93,13 @@ public interface FunctionConfig {
     @WithDefault("0")
     int threads();
 
+    /**
+     * The IEM branch when a request names none: {@code sym} or {@code asym}. The shipped student was
+     * distilled on NLI pairs, so only its symmetric branch is trained.
+     */
+    @WithDefault("sym")
+    String task();
+
     /** {@code two-stage} or {@code exact}. */
     @WithDefault("two-stage")
     String mode();

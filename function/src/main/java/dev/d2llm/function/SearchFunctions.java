@@ -72,8 +72,8 @@ public class SearchFunctions {
         engine.indexUri(), m.version(), m.count(), m.dimension(), m.vectorEncoding().label(), s.kernel().name());
   }
 
-  private static Branch branch(String task) {
-    return task == null ? Branch.ASYMMETRIC : Branch.parse(task);
+  private Branch branch(String task) {
+    return Branch.parse(task == null ? config.search().task() : task);
   }
 
   /** {@code search}'s answer. */

@@ -1,19 +1,21 @@
 package dev.d2llm.function;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
+import io.smallrye.config.SmallRyeConfig;
 import java.util.Collection;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Checks {@link WithinLimit} against the configured limits and names the value and the limit when it fails. */
-@ApplicationScoped
 public class WithinLimitValidator implements ConstraintValidator<WithinLimit, Object> {
 
-  private final FunctionConfig config;
   private WithinLimit.Limit limit;
 
-  WithinLimitValidator(FunctionConfig config) {
-    this.config = config;
+  /** Hibernate Validator creates validators itself while Quarkus starts, before the config mapping is injectable. */
+  public WithinLimitValidator() {}
+
+  private static FunctionConfig config() {
+    return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(FunctionConfig.class);
   }
 
   @Override
@@ -26,7 +28,7 @@ public class WithinLimitValidator implements ConstraintValidator<WithinLimit, Ob
     if (value == null) {
       return true;
     }
-    FunctionConfig.Limits l = config.limits();
+    FunctionConfig.Limits l = config().limits();
     long actual;
     long max;
     String what;

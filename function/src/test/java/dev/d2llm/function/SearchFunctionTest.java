@@ -61,7 +61,7 @@ class SearchFunctionTest {
     List<Float> scores = given().contentType(ContentType.JSON)
         .body(Map.of("query", "how do I bake bread", "passages",
             List.of("Octopuses have three hearts.", "Mix flour, water, yeast and salt, then knead the dough."),
-            "task", "asym"))
+            "task", "sym"))
         .post("/score")
         .then().statusCode(200).extract().jsonPath().getList("scores", Float.class);
 
