@@ -18,7 +18,9 @@ class CommandLineSetup {
     return factory.create().setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
           || e instanceof dev.d2llm.checkpoint.CheckpointException || e instanceof dev.d2llm.data.DataFormatException
-          || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+          || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
+          || e instanceof dev.d2llm.store.ObjectNotFoundException
+          || e instanceof software.amazon.awssdk.core.exception.SdkException) {
         cmd.getErr().println("d2llm " + cmd.getCommandName() + ": " + e.getMessage());
         return 1;
       }
