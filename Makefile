@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
-.PHONY: build test run clean demo-model verify-encoders bench-embed fmt-check experiment default-student
+.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student
 
 ## build: compile and package everything, no tests
 build:
@@ -16,8 +16,12 @@ build:
 test:
 	$(MVN) install
 
-## run: embed a few sentences with a real pretrained encoder and print their similarities
-run: build demo-model
+## run: the search function on port 8080 with the shipped student and a demo index; prints a curl to try
+run: build
+	scripts/run-function.sh
+
+## embed-demo: embed a few sentences with a real pretrained encoder and print their similarities
+embed-demo: build demo-model
 	./d2llm embed --model $(MODELS)/bge-small-en-v1.5 --similarities \
 	  "A man is playing a guitar." "Someone plays an instrument." "The stock market fell sharply today." "Shares dropped at the close."
 

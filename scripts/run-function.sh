@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make run: starts the search function on port 8080 with the shipped default student and, unless
+# D2LLM_INDEX_URI names one, the bundled demo corpus indexed into a local file:// store at first
+# start; waits until it is ready and prints a curl to paste. Ctrl-C stops it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/function/target/quarkus-app/quarkus-run.jar"
+[ -f "$jar" ] || { echo "run: $jar is missing; run 'make build' first" >&2; exit 1; }
+java_home="$("$root/scripts/find-jdk")"
+port="${PORT:-8080}"
+# The production profile wants an API key; a local run makes one up unless you bring your own.
+export D2LLM_AUTH_API_KEY="${D2LLM_AUTH_API_KEY:-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
+
+"$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -Dquarkus.http.port="$port" ${D2LLM_JAVA_OPTS:-} -jar "$jar" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT
+
+for _ in $(seq 1 600); do
+  if ! kill -0 $pid 2>/dev/null; then echo "run: the function exited during start-up (see its log above)" >&2; exit 1; fi
+  status="$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$port/q/health/ready" || true)"
+  if [ "$status" = 200 ]; then break; fi
+  if [ "$status" = 503 ] && curl -s "http://localhost:$port/q/health/ready" | grep -q '"reason"'; then
+    echo "run: the function is up but not ready:" >&2
+    curl -s "http://localhost:$port/q/health/ready" >&2; echo >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+cat <<MSG
+
+d2llm search function ready on http://localhost:$port (index: $(curl -s -H "X-API-Key: $D2LLM_AUTH_API_KEY" "http://localhost:$port/info" | sed -n 's/.*"index":"\([^"]*\)".*/\1/p'))
+Try:
+
+  curl -s http://localhost:$port/search -H 'X-API-Key: $D2LLM_AUTH_API_KEY' -H 'Content-Type: application/json' \\
+    -d '{"query": "How tall is the highest mountain?", "topK": 3}'
+
+Ctrl-C stops it.
+MSG
+wait $pid
