@@ -32,7 +32,10 @@ class IndexCommandsTest {
     LaunchResult info = ok(launcher.launch("index", "info", uri));
     assertThat(info.getOutput()).contains("\"count\" : 3").contains("\"vectorEncoding\" : \"int8\"");
 
-    LaunchResult found = ok(launcher.launch("search", "--index", uri, "--query", "cat", "--top-k", "2"));
+    String copy = dir.resolve("copy").toUri().toString();
+    assertThat(ok(launcher.launch("index", "copy", uri, copy)).getOutput()).contains("index=" + copy);
+
+    LaunchResult found = ok(launcher.launch("search", "--index", copy, "--query", "cat", "--top-k", "2"));
     List<String> lines = found.getOutputStream();
     assertThat(lines).hasSize(3);
     assertThat(lines.get(0)).startsWith(" 1. ");

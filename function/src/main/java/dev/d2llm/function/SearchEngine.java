@@ -28,6 +28,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,23 +60,68 @@ public class SearchEngine {
     try {
       Path studentDir = DefaultStudents.resolve(config.model().reference());
       studentFingerprint = StudentFiles.fingerprint(studentDir);
-      student = StudentFiles.load(studentDir, Device.cpu());
       Path cache = Path.of(config.index().cacheDir());
-      indexUri = config.index().uri().orElseGet(() -> demoIndex(cache).toString());
-      try (ObjectStore store = ObjectStores.open(indexUri, s3Settings())) {
-        SearchIndex index = new IndexStore(store).load(cache.resolve("indexes"), LOG::info);
-        int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
-        searcher = new Searcher(student, studentFingerprint, index, ScoringKernels.best(), threads);
-        loadMs = (System.nanoTime() - t0) / 1e6;
-        failure = null;
-        LOG.infof("serving index %s version %s: %d passages, model %s, scan kernel %s, loaded in %.0f ms", indexUri,
-            index.manifest().version(), index.count(), config.model().reference(), searcher.kernel().name(), loadMs);
+      CompletableFuture<SearchIndex> fetched = null;
+      if (config.index().uri().isPresent()) {
+        // The index download and checks need no model: run them while the student loads.
+        indexUri = config.index().uri().get();
+        fetched = CompletableFuture.supplyAsync(() -> fetch(indexUri, cache));
       }
+      long t1 = System.nanoTime();
+      student = StudentFiles.load(studentDir, Device.cpu());
+      long t2 = System.nanoTime();
+      if (fetched == null) {
+        indexUri = demoIndex(cache).toString();
+        fetched = CompletableFuture.completedFuture(fetch(indexUri, cache));
+      }
+      SearchIndex index = join(fetched);
+      long t3 = System.nanoTime();
+      int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
+      searcher = new Searcher(student, studentFingerprint, index, ScoringKernels.best(), threads);
+      warmUp();
+      long t4 = System.nanoTime();
+      loadMs = (t4 - t0) / 1e6;
+      failure = null;
+      LOG.infof("serving index %s version %s: %d passages, model %s, scan kernel %s, ready in %.0f ms"
+          + " (student files %.0f, student load %.0f, then waiting for the index %.0f, warm-up %.0f)", indexUri,
+          index.manifest().version(), index.count(), config.model().reference(), searcher.kernel().name(), loadMs,
+          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
     } catch (IndexFormatException e) {
       refuse("index " + indexUri + " refused: " + e.getMessage());
     } catch (RuntimeException e) {
       refuse("cannot start serving (" + e.getClass().getSimpleName() + "): " + e.getMessage());
     }
+  }
+
+  private SearchIndex fetch(String uri, Path cache) {
+    long t0 = System.nanoTime();
+    try (ObjectStore store = ObjectStores.open(uri, s3Settings())) {
+      SearchIndex index = new IndexStore(store).load(cache.resolve("indexes"), LOG::debug);
+      LOG.infof("index %s version %s fetched and verified in %.0f ms", uri, index.manifest().version(),
+          ms(System.nanoTime() - t0));
+      return index;
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** One search before readiness, so the first user does not pay for PyTorch's and the JIT's first pass. */
+  private void warmUp() {
+    searcher.search(new dev.d2llm.search.SearchQuery("warm-up query", 1, dev.d2llm.student.Branch.SYMMETRIC,
+        dev.d2llm.search.SearchMode.TWO_STAGE, 1));
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
   }
 
   private S3Settings s3Settings() {

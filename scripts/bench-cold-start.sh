@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cold start of the search function against an index in S3Mock: time from starting the JVM to the
+# first answered /search, once with an empty shard cache (download + verify) and once with the
+# cache filled. Usage: scripts/bench-cold-start.sh INDEX_URI   (any index ./d2llm can read)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+index="${1:?usage: scripts/bench-cold-start.sh INDEX_URI}"
+java_home="$("$root/scripts/find-jdk")"
+s3mock="$root/src/target/s3mock/s3mock.jar"
+fn="$root/function/target/quarkus-app/quarkus-run.jar"
+for f in "$s3mock" "$fn"; do [ -f "$f" ] || { echo "bench-cold-start: $f is missing; run 'make build'" >&2; exit 1; }; done
+work="$(mktemp -d)"
+port=$(( 20000 + RANDOM % 20000 )); fport=$(( port + 1 ))
+cleanup() { kill "${s3pid:-}" "${fpid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$java_home/bin/java" -XX:TieredStopAtLevel=1 -Xmx1g -jar "$s3mock" --server.port=0 --server.address=127.0.0.1 \
+  --com.adobe.testing.s3mock.httpPort=$port --com.adobe.testing.s3mock.store.root="$work/s3" \
+  --com.adobe.testing.s3mock.store.initialBuckets=bench > "$work/s3mock.log" 2>&1 &
+s3pid=$!
+until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.5; done
+export D2LLM_S3_ENDPOINT="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
+"$root/d2llm" index copy "$index" s3://bench/index/ 2>/dev/null
+
+export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_URI=s3://bench/index/ D2LLM_INDEX_CACHE_DIR="$work/cache"
+body='{"query":"How tall is the highest mountain?","topK":10}'
+for run in empty-cache filled-cache; do
+  t0=$(date +%s%N)
+  "$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    -Dquarkus.http.port=$fport -jar "$fn" > "$work/function-$run.log" 2>&1 &
+  fpid=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-API-Key: bench' -H 'Content-Type: application/json' \
+      -d "$body" "http://127.0.0.1:$fport/search" || true)" = 200 ]; do
+    kill -0 $fpid 2>/dev/null || { tail -20 "$work/function-$run.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  t1=$(date +%s%N)
+  ms=$(( (t1 - t0) / 1000000 ))
+  grep -o 'serving index .*' "$work/function-$run.log" | head -1
+  echo "cold_start_ms[$run]=$ms"
+  kill $fpid; wait $fpid 2>/dev/null || true
+done
