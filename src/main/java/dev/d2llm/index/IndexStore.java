@@ -7,9 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +27,8 @@ public final class IndexStore {
 
   /** The pointer object naming the current version. */
   public static final String CURRENT = "CURRENT";
+
+  private static final int PARALLEL_DOWNLOADS = 4;
 
   private final ObjectStore store;
 
@@ -91,18 +97,14 @@ public final class IndexStore {
     Path dir = cacheDir.resolve(version);
     try {
       Files.createDirectories(dir);
+      List<ShardInfo> missing = new ArrayList<>();
       for (ShardInfo s : m.shards()) {
         Path file = dir.resolve(s.file());
-        if (Files.isRegularFile(file) && Files.size(file) == s.bytes()) {
-          continue;
+        if (!Files.isRegularFile(file) || Files.size(file) != s.bytes()) {
+          missing.add(s);
         }
-        OptionalLong size = store.size(key(version, s.file()));
-        if (size.isEmpty()) {
-          throw new IndexFormatException("shard " + store.uri(key(version, s.file())) + " is missing");
-        }
-        store.download(key(version, s.file()), file);
-        log.accept("downloaded " + s.file() + " (" + s.bytes() + " bytes)");
       }
+      downloadAll(version, missing, dir, log);
       Files.write(dir.resolve(IndexManifest.FILE), m.toJson());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the index cache " + dir, e);
@@ -126,6 +128,40 @@ public final class IndexStore {
       log.accept("cached copy of " + version + " failed verification (" + e.getMessage() + "); fetching again");
       deleteDir(dir);
       return IndexReader.open(localCopy(version, cacheDir, log));
+    }
+  }
+
+  /** Downloads shards a few at a time: one stream rarely fills the link to an object store. */
+  private void downloadAll(String version, List<ShardInfo> shards, Path dir, Consumer<String> log) {
+    if (shards.isEmpty()) {
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_DOWNLOADS, shards.size()));
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (ShardInfo s : shards) {
+        running.add(pool.submit(() -> {
+          String key = key(version, s.file());
+          if (store.size(key).isEmpty()) {
+            throw new IndexFormatException("shard " + store.uri(key) + " is missing");
+          }
+          store.download(key, dir.resolve(s.file()));
+          log.accept("downloaded " + s.file() + " (" + s.bytes() + " bytes)");
+        }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while downloading " + store.uri(), e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("cannot download from " + store.uri(), e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
   }
 
