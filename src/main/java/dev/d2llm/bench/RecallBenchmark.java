@@ -68,13 +68,13 @@ public final class RecallBenchmark {
         t0 = System.nanoTime();
         int[] rows = twoStage(vector, Math.min(Math.max(candidates.get(c), topK), count), topK, branch);
         ms[c][q] = encode[q] + millis(t0);
-        recall[c] += SearchBenchmark.overlap(truth, rows) / queries.size();
+        recall[c] += SearchBenchmark.overlap(truth, rows);
       }
       progress.accept(1);
     }
     List<Row> rows = new ArrayList<>();
     for (int c = 0; c < candidates.size(); c++) {
-      rows.add(new Row(candidates.get(c), recall[c], SearchBenchmark.percentile(ms[c], 50),
+      rows.add(new Row(candidates.get(c), recall[c] / queries.size(), SearchBenchmark.percentile(ms[c], 50),
           SearchBenchmark.percentile(ms[c], 99)));
     }
     Report r = new Report(queries.size(), topK, SearchBenchmark.percentile(exact, 50),

@@ -150,8 +150,9 @@ public final class SearchBenchmark {
         double theirs = percentile(both[1], 50);
         double agreement = 0;
         for (int i = 0; i < vectors.size(); i++) {
-          agreement += overlap(exact.get(i).rows(), lucene.search(vectors.get(i), k).rows()) / (double) vectors.size();
+          agreement += overlap(exact.get(i).rows(), lucene.search(vectors.get(i), k).rows());
         }
+        agreement /= vectors.size();
         Scan s = new Scan(index.manifest().vectorEncoding().label(), threads, index.vectors().bytes(), ours,
             index.vectors().bytes() / (ours / 1e3), 1.0);
         scans.add(s);
@@ -164,8 +165,9 @@ public final class SearchBenchmark {
             double[] ms = timed(vectors, o.scanPasses(), v -> q8.cosineTop(v, k));
             double overlap = 0;
             for (int i = 0; i < vectors.size(); i++) {
-              overlap += overlap(exact.get(i).rows(), q8.cosineTop(vectors.get(i), k).rows()) / (double) vectors.size();
+              overlap += overlap(exact.get(i).rows(), q8.cosineTop(vectors.get(i), k).rows());
             }
+            overlap /= vectors.size();
             double median = percentile(ms, 50);
             Scan s8 = new Scan("int8", threads, int8.bytes(), median, int8.bytes() / (median / 1e3), overlap);
             scans.add(s8);
