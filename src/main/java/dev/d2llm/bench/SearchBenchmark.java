@@ -36,10 +36,11 @@ public final class SearchBenchmark {
 
   /**
    * What to run: warm-up queries, concurrencies, the search mode and candidates, hits per query,
-   * scan threads, query vectors and passes for the scan comparisons, and the bandwidth array.
+   * scan threads, query vectors and passes for the scan comparisons, the bandwidth array, and
+   * whether the timed searches scan an int8 copy of fp32 vectors (as an int8 index stores them).
    */
   public record Options(int warmup, List<Integer> concurrency, SearchMode mode, int candidates, int topK,
-      int threads, int scanQueries, int scanPasses, long bandwidthBytes, int bandwidthPasses) {
+      int threads, int scanQueries, int scanPasses, long bandwidthBytes, int bandwidthPasses, boolean int8FirstStage) {
     public Options {
       concurrency = List.copyOf(concurrency);
       Objects.requireNonNull(mode, "mode");
@@ -95,11 +96,17 @@ public final class SearchBenchmark {
     }
     List<String> warm = queries.subList(0, o.warmup());
     List<String> timed = queries.subList(o.warmup(), queries.size());
+    VectorRows.Int8 int8 = index.vectors() instanceof VectorRows.Floats f ? VectorRows.Int8.quantize(f) : null;
+    SearchIndex int8Index = int8 == null ? null
+        : new SearchIndex(index.manifest(), int8, index.projection(), index.ids(), index.texts());
+    SearchIndex served = o.int8FirstStage() && int8Index != null ? int8Index : index;
     log.printf(Locale.ROOT, "index: %d passages, %d-d %s vectors (%.1f MiB), kernel %s, %d scan threads;"
         + " load average %.2f on %d cores%n", index.count(), index.manifest().dimension(),
         index.manifest().vectorEncoding().label(), index.vectors().bytes() / 1048576.0, kernel.name(), o.threads(),
         loadAverage(), Runtime.getRuntime().availableProcessors());
-    try (Searcher searcher = new Searcher(student, fingerprint, index, kernel, o.threads())) {
+    log.printf(Locale.ROOT, "timed searches scan %s vectors%n", served.vectors() instanceof VectorRows.Int8
+        ? "int8 (quantised in memory)" : index.manifest().vectorEncoding().label());
+    try (Searcher searcher = new Searcher(student, fingerprint, served, kernel, o.threads())) {
       warm.forEach(q -> searcher.search(query(q, o)));
       List<Latency> latency = new ArrayList<>();
       Stages stages = null;
@@ -129,17 +136,15 @@ public final class SearchBenchmark {
       }
       List<float[]> vectors = timed.subList(0, Math.min(o.scanQueries(), timed.size())).stream()
           .map(q -> Searcher.unit(searcher.queryVector(q))).toList();
-      return measureScans(vectors, latency, stages, o);
+      return measureScans(vectors, latency, stages, int8Index, o);
     }
   }
 
-  private Report measureScans(List<float[]> vectors, List<Latency> latency, Stages stages, Options o) {
+  private Report measureScans(List<float[]> vectors, List<Latency> latency, Stages stages, SearchIndex int8Index,
+      Options o) {
     int k = Math.min(o.topK(), index.count());
     List<Scan> scans = new ArrayList<>();
     List<Peer> peers = new ArrayList<>();
-    VectorRows.Int8 int8 = index.vectors() instanceof VectorRows.Floats f ? VectorRows.Int8.quantize(f) : null;
-    SearchIndex int8Index = int8 == null ? null
-        : new SearchIndex(index.manifest(), int8, index.projection(), index.ids(), index.texts());
     List<Integer> threadCounts = o.threads() == 1 ? List.of(1) : List.of(1, o.threads());
     for (int threads : threadCounts) {
       try (Searcher fp32 = new Searcher(student, fingerprint, index, kernel, threads);
@@ -169,7 +174,8 @@ public final class SearchBenchmark {
             }
             overlap /= vectors.size();
             double median = percentile(ms, 50);
-            Scan s8 = new Scan("int8", threads, int8.bytes(), median, int8.bytes() / (median / 1e3), overlap);
+            long bytes = int8Index.vectors().bytes();
+            Scan s8 = new Scan("int8", threads, bytes, median, bytes / (median / 1e3), overlap);
             scans.add(s8);
             log.printf(Locale.ROOT, "int8 cosine top-%d, %d thread(s): %.3f ms (%.2f GB/s); same rows as fp32 %.1f%%%n",
                 k, threads, median, s8.bytesPerSecond() / 1e9, 100 * overlap);

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,10 +99,25 @@ class RecallBenchmarkTest {
   }
 
   @Test
+  void judgementsOfTheExactTopPassageGiveTheExactRankingAPerfectNdcg() {
+    try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 1)) {
+      List<Map<String, Integer>> judged = QUERIES.stream().map(q -> Map.of(searcher.search(
+          new SearchQuery(q, 1, Branch.ASYMMETRIC, SearchMode.EXACT, 0)).hits().get(0).id(), 2)).toList();
+
+      RecallBenchmark.Report report = new RecallBenchmark(searcher, quiet()).run(QUERIES, judged, List.of(PASSAGES),
+          10, Branch.ASYMMETRIC, n -> {});
+
+      assertThat(report.exactNdcg()).isEqualTo(1.0);
+      assertThat(report.rows().get(0).ndcg()).isEqualTo(1.0);
+      assertThat(report.cosineNdcg()).isBetween(0.0, 1.0);
+    }
+  }
+
+  @Test
   void theChosenSettingIsTheSmallestThatReachesTheTarget() {
     RecallBenchmark.Report report = new RecallBenchmark.Report(50, 10, 90, 120, 5, List.of(
-        new RecallBenchmark.Row(10, 0.71, 6, 8), new RecallBenchmark.Row(50, 0.95, 7, 9),
-        new RecallBenchmark.Row(100, 0.99, 8, 10)));
+        new RecallBenchmark.Row(10, 0.71, 6, 8, Double.NaN), new RecallBenchmark.Row(50, 0.95, 7, 9, Double.NaN),
+        new RecallBenchmark.Row(100, 0.99, 8, 10, Double.NaN)), Double.NaN, Double.NaN);
 
     assertThat(report.smallestReaching(0.95)).map(RecallBenchmark.Row::candidates).contains(50);
     assertThat(report.smallestReaching(0.999)).isEmpty();

@@ -43,7 +43,7 @@ class SearchBenchmarkTest {
       SearchIndex index = IndexReader.open(dir);
       List<String> queries = IntStream.range(0, 14).mapToObj(i -> "query number " + i).toList();
       SearchBenchmark.Options options = new SearchBenchmark.Options(2, List.of(1, 3), SearchMode.TWO_STAGE, 20, 5,
-          2, 6, 1, 1 << 20, 1);
+          2, 6, 1, 1 << 20, 1, false);
 
       SearchBenchmark.Report report = new SearchBenchmark(student, FINGERPRINT, index, ScoringKernels.best(),
           new PrintStream(new ByteArrayOutputStream())).run(queries, options);

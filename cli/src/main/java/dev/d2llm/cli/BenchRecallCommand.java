@@ -4,6 +4,9 @@ import ai.djl.Device;
 import dev.d2llm.bench.BenchIndex;
 import dev.d2llm.bench.BenchTexts;
 import dev.d2llm.bench.RecallBenchmark;
+import dev.d2llm.data.BeirFiles;
+import dev.d2llm.data.RetrievalQuery;
+import dev.d2llm.data.RetrievalSet;
 import dev.d2llm.index.IndexReader;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.search.ScoringKernels;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -38,8 +42,12 @@ public class BenchRecallCommand implements Callable<Integer> {
   @Option(names = "--model", description = "the student that built the index, or 'default' (default: ${DEFAULT-VALUE})")
   String model = "default";
 
-  @Option(names = "--queries", required = true, description = "query texts: pair file, queries.jsonl or lines; repeatable")
-  List<Path> queryFiles;
+  @Option(names = "--queries", description = "query texts: pair file, queries.jsonl or lines; repeatable")
+  List<Path> queryFiles = List.of();
+
+  @Option(names = "--judged", description = "BEIR folder whose judged queries are used (after --queries), with nDCG@k"
+      + " from its qrels/test.tsv; the index must hold its corpus ids")
+  Path judged;
 
   @Option(names = "--count", description = "queries at most, taken in file order (default: ${DEFAULT-VALUE})")
   int count = 200;
@@ -69,12 +77,27 @@ public class BenchRecallCommand implements Callable<Integer> {
       texts.addAll(BenchTexts.fromFile(f, count - texts.size()));
     }
     List<String> queries = new ArrayList<>(texts);
+    List<Map<String, Integer>> judgements = null;
+    if (judged != null) {
+      if (!queries.isEmpty()) {
+        throw new IllegalArgumentException("--judged takes its queries from the BEIR folder; drop --queries");
+      }
+      RetrievalSet set = BeirFiles.read(judged);
+      judgements = new ArrayList<>();
+      for (RetrievalQuery q : set.judgedQueries().subList(0, Math.min(count, set.judgedQueries().size()))) {
+        queries.add(q.text());
+        judgements.add(set.qrels().forQuery(q.id()));
+      }
+    }
+    if (queries.isEmpty()) {
+      throw new IllegalArgumentException("no queries: give --queries FILE or --judged DIR");
+    }
     SearchIndex searchIndex = IndexReader.open(BenchIndex.resolve(index));
     try (Student student = StudentFiles.load(studentDir, Device.cpu());
         Searcher searcher = new Searcher(student, fingerprint, searchIndex, ScoringKernels.best(), threads);
         ProgressBar bar = Bars.of("recall", queries.size(), " queries")) {
       RecallBenchmark.Report r = new RecallBenchmark(searcher, System.out)
-          .run(queries, candidates, k, Branch.parse(branch), bar::stepBy);
+          .run(queries, judgements, candidates, k, Branch.parse(branch), bar::stepBy);
       RecallBenchmark.Row chosen = r.smallestReaching(target).orElse(r.rows().get(r.rows().size() - 1));
       System.out.printf(Locale.ROOT, "candidates=%d recall@%d=%.4f p50_ms=%.2f%s%n", chosen.candidates(), r.k(),
           chosen.recall(), chosen.p50Ms(), chosen.recall() >= target ? "" : " (no setting reached " + target + ")");

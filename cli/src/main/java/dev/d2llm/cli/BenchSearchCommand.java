@@ -70,8 +70,13 @@ public class BenchSearchCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "scan threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--encoder-threads", description = "PyTorch threads per query encoding (default: all cores)")
-  int encoderThreads = Runtime.getRuntime().availableProcessors();
+  // One PyTorch thread per query: a 10-token forward gains nothing from a second thread on this
+  // 2-core machine (docs/search.md), and concurrent queries then do not fight over the cores.
+  @Option(names = "--encoder-threads", description = "PyTorch threads per query encoding (default: ${DEFAULT-VALUE})")
+  int encoderThreads = 1;
+
+  @Option(names = "--int8", description = "time the searches on an int8 copy of fp32 index vectors (as --vectors int8 stores them)")
+  boolean int8;
 
   @Override
   public Integer call() {
@@ -89,7 +94,7 @@ public class BenchSearchCommand implements Callable<Integer> {
     }
     SearchIndex searchIndex = IndexReader.open(BenchIndex.resolve(index));
     SearchBenchmark.Options options = new SearchBenchmark.Options(warmup, concurrency, SearchMode.parse(mode),
-        candidates, topK, threads, scanQueries, scanPasses, (long) (bandwidthGib * (1L << 30)), 5);
+        candidates, topK, threads, scanQueries, scanPasses, (long) (bandwidthGib * (1L << 30)), 5, int8);
     try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
       SearchBenchmark.Report r = new SearchBenchmark(student, fingerprint, searchIndex, ScoringKernels.best(), System.out)
           .run(texts, options);
