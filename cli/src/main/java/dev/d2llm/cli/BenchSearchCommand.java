@@ -67,6 +67,10 @@ public class BenchSearchCommand implements Callable<Integer> {
   @Option(names = "--bandwidth-gib", description = "size of the bandwidth array in GiB (default: ${DEFAULT-VALUE})")
   double bandwidthGib = 1.0;
 
+  @Option(names = "--bandwidth-passes", description = "passes over it; the best counts, as other work on the machine"
+      + " can only slow a pass down (default: ${DEFAULT-VALUE})")
+  int bandwidthPasses = 20;
+
   @Option(names = "--threads", description = "scan threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -94,7 +98,7 @@ public class BenchSearchCommand implements Callable<Integer> {
     }
     SearchIndex searchIndex = IndexReader.open(BenchIndex.resolve(index));
     SearchBenchmark.Options options = new SearchBenchmark.Options(warmup, concurrency, SearchMode.parse(mode),
-        candidates, topK, threads, scanQueries, scanPasses, (long) (bandwidthGib * (1L << 30)), 5, int8);
+        candidates, topK, threads, scanQueries, scanPasses, (long) (bandwidthGib * (1L << 30)), bandwidthPasses, int8);
     try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
       SearchBenchmark.Report r = new SearchBenchmark(student, fingerprint, searchIndex, ScoringKernels.best(), System.out)
           .run(texts, options);
