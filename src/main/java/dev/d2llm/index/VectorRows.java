@@ -45,6 +45,21 @@ public sealed interface VectorRows permits VectorRows.Floats, VectorRows.Int8 {
       }
     }
 
+    /** fp32 rows quantised as the index writer stores int8 rows (per row, {@code scale = max|x| / 127}). */
+    public static Int8 quantize(Floats rows) {
+      int w = rows.width();
+      byte[] values = new byte[rows.values().length];
+      float[] scales = new float[rows.rows()];
+      for (int r = 0; r < rows.rows(); r++) {
+        float[] row = rows.row(r);
+        scales[r] = Int8Rows.scale(row);
+        for (int i = 0; i < w; i++) {
+          values[r * w + i] = Int8Rows.quantize(row[i], scales[r]);
+        }
+      }
+      return new Int8(values, scales, rows.rows(), w);
+    }
+
     @Override
     public long bytes() {
       return values.length + 4L * scales.length;

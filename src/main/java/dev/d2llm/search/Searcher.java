@@ -198,7 +198,8 @@ public final class Searcher implements AutoCloseable {
     return top;
   }
 
-  static float[] unit(float[] v) {
+  /** {@code v} scaled to unit length (zero stays zero): the query the cosine scan takes. */
+  public static float[] unit(float[] v) {
     double sum = 0;
     for (float x : v) {
       sum += (double) x * x;

@@ -66,6 +66,20 @@ class IndexFilesTest {
   }
 
   @Test
+  void quantisingFp32RowsInMemoryGivesTheInt8RowsTheWriterStores(@TempDir Path dir) {
+    float[][] vectors = random(9, D, 5);
+    float[][] projections = random(9, H, 6);
+    write(dir.resolve("fp32"), vectors, projections, VectorEncoding.FP32, VectorEncoding.FP32, 4);
+    write(dir.resolve("int8"), vectors, projections, VectorEncoding.INT8, VectorEncoding.FP32, 4);
+    VectorRows.Int8 stored = (VectorRows.Int8) IndexReader.open(dir.resolve("int8")).vectors();
+
+    VectorRows.Int8 quantised = VectorRows.Int8.quantize((VectorRows.Floats) IndexReader.open(dir.resolve("fp32")).vectors());
+
+    assertThat(quantised.values()).containsExactly(stored.values());
+    assertThat(quantised.scales()).containsExactly(stored.scales());
+  }
+
+  @Test
   void textsWithQuotesLineBreaksAndNonAsciiSurvive(@TempDir Path dir) {
     try (IndexWriter w = new IndexWriter(dir, D, H, VectorEncoding.FP32, VectorEncoding.FP32, 100)) {
       w.add("a", "line one\nline \"two\"\t\\ end", random(1, D, 5)[0], new float[H]);
