@@ -27,7 +27,7 @@ body='{"query":"How tall is the highest mountain?","topK":10}'
 for run in empty-cache filled-cache; do
   t0=$(date +%s%N)
   "$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-    -Dquarkus.http.port=$fport -jar "$fn" > "$work/function-$run.log" 2>&1 &
+    -Dquarkus.http.port=$fport ${FUNCTION_JAVA_OPTS:-} -jar "$fn" > "$work/function-$run.log" 2>&1 &
   fpid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-API-Key: bench' -H 'Content-Type: application/json' \
       -d "$body" "http://127.0.0.1:$fport/search" || true)" = 200 ]; do
