@@ -1,6 +1,5 @@
 package dev.d2llm.index;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,7 +24,6 @@ import java.util.List;
  */
 public final class IndexReader {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private IndexReader() {}
 
@@ -70,19 +68,44 @@ public final class IndexReader {
     for (ShardInfo s : m.shards(ShardKind.IDS)) {
       lines(dir, s, ids);
     }
-    List<String> texts = new ArrayList<>(n);
+    List<String> texts = texts(dir, m);
+    return new SearchIndex(m, vectors, proj, List.copyOf(ids), texts);
+  }
+
+  /** All text shards as one lazily decoded list (verified shards are well-formed; a bad line fails on use). */
+  private static List<String> texts(Path dir, IndexManifest m) {
+    int n = (int) m.count();
+    long total = m.shards(ShardKind.TEXTS).stream().mapToLong(ShardInfo::bytes).sum();
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IndexFormatException(dir + ": texts take " + total + " bytes, more than one array holds");
+    }
+    byte[] all = new byte[(int) total];
+    int[] starts = new int[n + 1];
+    int pos = 0;
+    int line = 0;
     for (ShardInfo s : m.shards(ShardKind.TEXTS)) {
-      List<String> raw = new ArrayList<>();
-      lines(dir, s, raw);
-      for (String line : raw) {
-        try {
-          texts.add(JSON.readValue(line, String.class));
-        } catch (IOException e) {
-          throw new IndexFormatException(dir.resolve(s.file()) + ": a line is not a JSON string");
+      ByteBuffer b = map(dir, s);
+      int shardStart = pos;
+      b.get(all, pos, b.remaining());
+      pos += (int) s.bytes();
+      long linesBefore = line;
+      for (int i = shardStart; i < pos; i++) {
+        if (all[i] == '\n') {
+          if (line == n) {
+            throw new IndexFormatException(dir.resolve(s.file()) + ": more lines than the manifest's " + n + " rows");
+          }
+          starts[++line] = i + 1;
         }
       }
+      if (pos > shardStart && all[pos - 1] != '\n') {
+        throw new IndexFormatException(dir.resolve(s.file()) + ": the last line is not terminated");
+      }
+      if (line - linesBefore != s.rows()) {
+        throw new IndexFormatException(dir.resolve(s.file()) + ": expected " + s.rows() + " lines, found "
+            + (line - linesBefore));
+      }
     }
-    return new SearchIndex(m, vectors, proj, List.copyOf(ids), List.copyOf(texts));
+    return new JsonLineTexts(all, starts, dir.toString());
   }
 
   private static VectorRows readMatrix(Path dir, IndexManifest m, ShardKind kind, ShardKind scaleKind,
