@@ -8,16 +8,13 @@ import dev.d2llm.index.IndexReader;
 import dev.d2llm.index.IndexWriter;
 import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.VectorEncoding;
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.student.Student;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
-import java.util.stream.Stream;
 
 /**
  * A benchmark's index kept in a cache directory ({@code <dir>/index}): encoding a large corpus
@@ -60,21 +57,9 @@ public final class BenchIndex {
   public static IndexManifest build(Student student, ModelIdentity model, List<CorpusDocument> documents, Path dir,
       VectorEncoding vectors, IntConsumer progress) {
     Path index = dir.resolve(INDEX);
-    deleteTree(index);
+    LocalFiles.deleteTree(index);
     return new IndexBuilder(student, model, vectors, VectorEncoding.FP32, IndexWriter.DEFAULT_ROWS_PER_SHARD)
         .build(documents, index, IndexBuilder.newVersion(), progress);
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.d2llm.bench;
 
+import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.eval.RetrievalMetrics;
 import dev.d2llm.search.Searcher;
 import dev.d2llm.search.TopK;
@@ -94,7 +95,7 @@ public final class RecallBenchmark {
       Map<String, Integer> judged = judgements == null ? null : judgements.get(q);
       if (judged != null) {
         exactNdcg += ndcg(truth, judged, topK);
-        cosineNdcg += ndcg(searcher.cosineTop(Searcher.unit(vector), topK).rows(), judged, topK);
+        cosineNdcg += ndcg(searcher.cosineTop(SentenceEncoder.unit(vector), topK).rows(), judged, topK);
       }
       for (int c = 0; c < candidates.size(); c++) {
         t0 = System.nanoTime();
@@ -134,7 +135,7 @@ public final class RecallBenchmark {
 
   /** The two-stage ranking as {@link Searcher#search} computes it, on an already encoded query. */
   private int[] twoStage(float[] vector, int candidates, int k, Branch branch) {
-    int[] rows = searcher.cosineTop(Searcher.unit(vector), candidates).rows();
+    int[] rows = searcher.cosineTop(SentenceEncoder.unit(vector), candidates).rows();
     float[] logits = searcher.iemLogits(vector, rows, branch);
     TopK top = new TopK(k);
     for (int i = 0; i < rows.length; i++) {

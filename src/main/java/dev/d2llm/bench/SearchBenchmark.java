@@ -1,5 +1,6 @@
 package dev.d2llm.bench;
 
+import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorRows;
 import dev.d2llm.peer.LuceneVectorSearch;
@@ -135,7 +136,7 @@ public final class SearchBenchmark {
         }
       }
       List<float[]> vectors = timed.subList(0, Math.min(o.scanQueries(), timed.size())).stream()
-          .map(q -> Searcher.unit(searcher.queryVector(q))).toList();
+          .map(q -> SentenceEncoder.unit(searcher.queryVector(q))).toList();
       return measureScans(vectors, latency, stages, int8Index, o);
     }
   }

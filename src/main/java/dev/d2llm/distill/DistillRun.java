@@ -11,6 +11,7 @@ import dev.d2llm.checkpoint.SafetensorsWriter;
 import dev.d2llm.report.LossCurve;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
+import dev.d2llm.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -129,7 +130,7 @@ public final class DistillRun {
     JSON.writeValue(tmp.resolve("state.json").toFile(), s);
     // Swap in whole: a kill during the write leaves the previous checkpoint intact.
     if (Files.exists(dir)) {
-      deleteTree(dir);
+      LocalFiles.deleteTree(dir);
     }
     Files.move(tmp, dir);
   }
@@ -180,11 +181,4 @@ public final class DistillRun {
     return HostTensor.ofFloats(a.toFloatArray(), a.getShape().getShape());
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

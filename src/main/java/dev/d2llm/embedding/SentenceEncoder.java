@@ -79,6 +79,20 @@ public final class SentenceEncoder implements TextEncoder {
     return model;
   }
 
+  /** {@code v} scaled to unit length (accumulated in double); a zero vector stays zero. */
+  public static float[] unit(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    float scale = sum == 0 ? 0f : (float) (1 / Math.sqrt(sum));
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i] * scale;
+    }
+    return out;
+  }
+
   /** Cosine similarity of two vectors. */
   public static double cosine(float[] a, float[] b) {
     double dot = 0;

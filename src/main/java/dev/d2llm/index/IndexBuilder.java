@@ -6,7 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.d2llm.data.CorpusDocument;
 import dev.d2llm.data.CorpusFiles;
 import dev.d2llm.embedding.TextRole;
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.student.Student;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -63,6 +67,26 @@ public final class IndexBuilder {
         }
       }
       return writer.finish(version, Instant.now().toString(), model);
+    }
+  }
+
+  /**
+   * Builds {@code documents} as a new version in a temporary staging directory, publishes it to
+   * {@code target} (shards, manifest, then {@code CURRENT}) and removes the staging copy.
+   */
+  public IndexManifest publish(List<CorpusDocument> documents, IndexStore target, IntConsumer progress) {
+    Path staging;
+    try {
+      staging = Files.createTempDirectory("d2llm-index-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a staging directory for the index", e);
+    }
+    try {
+      IndexManifest m = build(documents, staging, newVersion(), progress);
+      target.publish(staging, line -> {});
+      return m;
+    } finally {
+      LocalFiles.deleteTree(staging);
     }
   }
 

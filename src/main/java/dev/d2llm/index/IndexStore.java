@@ -1,5 +1,6 @@
 package dev.d2llm.index;
 
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.store.ObjectNotFoundException;
 import dev.d2llm.store.ObjectStore;
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class IndexStore {
         throw e;
       }
       log.accept("cached copy of " + version + " failed verification (" + e.getMessage() + "); fetching again");
-      deleteDir(dir);
+      LocalFiles.deleteTree(dir);
       return IndexReader.open(localCopy(version, cacheDir, log));
     }
   }
@@ -174,14 +175,4 @@ public final class IndexStore {
     return "versions/" + version + "/" + file;
   }
 
-  private static void deleteDir(Path dir) {
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package dev.d2llm.index;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.d2llm.embedding.SentenceEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -70,7 +71,7 @@ public final class IndexWriter implements AutoCloseable {
       throw new IllegalArgumentException("expected a vector of " + dimension + " and a projection of "
           + projectionWidth + ", found " + vector.length + " and " + projection.length);
     }
-    writeMatrixRow(ShardKind.VECTORS, ShardKind.VECTOR_SCALES, vectorEncoding, unit(vector));
+    writeMatrixRow(ShardKind.VECTORS, ShardKind.VECTOR_SCALES, vectorEncoding, SentenceEncoder.unit(vector));
     writeMatrixRow(ShardKind.PROJECTION, ShardKind.PROJECTION_SCALES, projectionEncoding, projection);
     writeLine(ShardKind.IDS, id.getBytes(StandardCharsets.UTF_8));
     byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(text);
@@ -155,19 +156,6 @@ public final class IndexWriter implements AutoCloseable {
       open.put(kind, f);
     }
     return f;
-  }
-
-  private static float[] unit(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    float inv = sum == 0 ? 0f : (float) (1.0 / Math.sqrt(sum));
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] * inv;
-    }
-    return out;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.d2llm.index;
 
+import dev.d2llm.student.StudentFiles;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -13,5 +15,11 @@ public record ModelIdentity(String reference, String base, String sha256) {
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(sha256, "sha256");
+  }
+
+  /** The identity of the student in {@code studentDir}, known to its users as {@code reference}. */
+  public static ModelIdentity of(String reference, Path studentDir) {
+    return new ModelIdentity(reference, StudentFiles.readConfig(studentDir).baseModel(),
+        StudentFiles.fingerprint(studentDir));
   }
 }

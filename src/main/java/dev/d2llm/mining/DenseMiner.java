@@ -1,6 +1,7 @@
 package dev.d2llm.mining;
 
 import dev.d2llm.data.TrainingExample;
+import dev.d2llm.embedding.SentenceEncoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +69,12 @@ public final class DenseMiner implements NegativeMiner {
             + (dimension == -1 ? "a non-empty vector" : "dimension " + dimension));
       }
       dimension = v.length;
-      double norm = 0;
       for (float x : v) {
         if (!Float.isFinite(x)) {
           throw new IllegalArgumentException("embedding " + i + " of the " + what + " holds " + x);
         }
-        norm += (double) x * x;
       }
-      float scale = norm == 0 ? 0f : (float) (1 / Math.sqrt(norm));
-      out[i] = new float[v.length];
-      for (int j = 0; j < v.length; j++) {
-        out[i][j] = v[j] * scale;
-      }
+      out[i] = SentenceEncoder.unit(v);
     }
     return out;
   }

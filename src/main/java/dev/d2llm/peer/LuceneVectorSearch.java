@@ -1,15 +1,14 @@
 package dev.d2llm.peer;
 
 import dev.d2llm.index.VectorRows;
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.search.TopK;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
@@ -113,7 +112,7 @@ public final class LuceneVectorSearch implements AutoCloseable {
       }
       return new LuceneVectorSearch(dir, directory, threads);
     } catch (IOException e) {
-      deleteTree(dir);
+      LocalFiles.deleteTree(dir);
       throw new UncheckedIOException("cannot build the Lucene index in " + dir, e);
     }
   }
@@ -157,15 +156,6 @@ public final class LuceneVectorSearch implements AutoCloseable {
     };
   }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 
   @Override
   public void close() {
@@ -178,7 +168,7 @@ public final class LuceneVectorSearch implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the Lucene index in " + dir, e);
     } finally {
-      deleteTree(dir);
+      LocalFiles.deleteTree(dir);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.d2llm.search;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.index.IndexFormatException;
 import dev.d2llm.index.SearchIndex;
@@ -84,7 +85,7 @@ public final class Searcher implements AutoCloseable {
       ranked = iemTop(vector, k, q.branch());
     } else {
       candidates = Math.min(q.candidates(), index.count());
-      int[] rows = cosineTop(unit(vector), candidates).rows();
+      int[] rows = cosineTop(SentenceEncoder.unit(vector), candidates).rows();
       t2 = System.nanoTime();
       float[] logits = iemLogits(vector, rows, q.branch());
       TopK top = new TopK(k);
@@ -199,19 +200,6 @@ public final class Searcher implements AutoCloseable {
   }
 
   /** {@code v} scaled to unit length (zero stays zero): the query the cosine scan takes. */
-  public static float[] unit(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    float inv = sum == 0 ? 0f : (float) (1.0 / Math.sqrt(sum));
-    float[] out = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i] * inv;
-    }
-    return out;
-  }
-
   private static double sigmoid(float z) {
     return 1.0 / (1.0 + Math.exp(-z));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.backbone.BackboneConfig;
 import dev.d2llm.data.CorpusDocument;
 import dev.d2llm.embedding.TextRole;
@@ -99,7 +100,7 @@ class SearcherTest {
       cos[i] = (float) dev.d2llm.embedding.SentenceEncoder.cosine(q, p[i]);
     }
     try (Searcher searcher = new Searcher(student, FINGERPRINT, index, new ScalarScoringKernel(), 1)) {
-      TopK.Ranked top = searcher.cosineTop(Searcher.unit(q), 8);
+      TopK.Ranked top = searcher.cosineTop(SentenceEncoder.unit(q), 8);
 
       assertThat(top.rows()).containsExactly(byScoreDescending(cos, 8));
       for (int i = 0; i < 8; i++) {

@@ -14,13 +14,9 @@ import dev.d2llm.store.ObjectStores;
 import dev.d2llm.student.DefaultStudents;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,32 +53,24 @@ public class IndexBuildCommand implements Callable<Integer> {
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     Engines.configure(threads);
+    // Check every input before the student loads, so a typo costs nothing.
+    VectorEncoding vectorEncoding = VectorEncoding.parse(vectors);
+    VectorEncoding projectionEncoding = VectorEncoding.parse(projection);
     List<CorpusDocument> docs = CorpusFiles.read(corpus);
     Path studentDir = DefaultStudents.resolve(model);
-    String version = IndexBuilder.newVersion();
-    Path staging = Files.createTempDirectory("d2llm-index-");
-    try (Student student = StudentFiles.load(studentDir, Device.cpu());
-        ObjectStore store = ObjectStores.open(out)) {
-      ModelIdentity identity = new ModelIdentity(model, student.config().baseModel(),
-          StudentFiles.fingerprint(studentDir));
-      IndexBuilder builder = new IndexBuilder(student, identity, VectorEncoding.parse(vectors),
-          VectorEncoding.parse(projection), rowsPerShard);
+    try (ObjectStore store = ObjectStores.open(out);
+        Student student = StudentFiles.load(studentDir, Device.cpu())) {
+      IndexBuilder builder = new IndexBuilder(student, ModelIdentity.of(model, studentDir), vectorEncoding,
+          projectionEncoding, rowsPerShard);
       IndexManifest m;
       try (ProgressBar bar = Bars.of("index", docs.size(), " passages")) {
-        m = builder.build(docs, staging, version, bar::stepBy);
+        m = builder.publish(docs, new IndexStore(store), bar::stepBy);
       }
-      new IndexStore(store).publish(staging, line -> {});
       System.out.printf("version=%s count=%d dimension=%d vectors=%s projection=%s bytes=%d%n", m.version(), m.count(),
           m.dimension(), m.vectorEncoding().label(), m.projectionEncoding().label(), m.totalBytes());
       System.out.println("index=" + store.uri());
-    } finally {
-      try (Stream<Path> files = Files.walk(staging)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
     }
     return 0;
   }

@@ -1,14 +1,13 @@
 package dev.d2llm.cli;
 
 import dev.d2llm.index.IndexStore;
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.store.ObjectStore;
 import dev.d2llm.store.ObjectStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -35,11 +34,7 @@ public class IndexCopyCommand implements Callable<Integer> {
       String version = new IndexStore(target).publish(local, System.err::println);
       System.out.println("version=" + version + " index=" + target.uri());
     } finally {
-      try (Stream<Path> files = Files.walk(cache)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      LocalFiles.deleteTree(cache);
     }
     return 0;
   }

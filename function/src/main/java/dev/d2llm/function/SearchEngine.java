@@ -157,29 +157,14 @@ public class SearchEngine {
         }
         Files.copy(in, corpus, StandardCopyOption.REPLACE_EXISTING);
       }
-      Path staging = cache.resolve("demo-staging");
-      deleteTree(staging);
       ModelIdentity identity = new ModelIdentity(config.model().reference(), student.config().baseModel(),
           studentFingerprint);
       IndexManifest m = new IndexBuilder(student, identity, VectorEncoding.FP32, VectorEncoding.FP32,
-          IndexWriter.DEFAULT_ROWS_PER_SHARD).build(CorpusFiles.read(corpus), staging, IndexBuilder.newVersion(), n -> {});
-      index.publish(staging, LOG::debug);
-      deleteTree(staging);
+          IndexWriter.DEFAULT_ROWS_PER_SHARD).publish(CorpusFiles.read(corpus), index, n -> {});
       LOG.infof("demo index version %s: %d passages", m.version(), m.count());
       return store.uri();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build the demo index under " + root, e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 

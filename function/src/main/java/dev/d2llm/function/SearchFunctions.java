@@ -77,20 +77,16 @@ public class SearchFunctions {
   }
 
   /** {@code search}'s answer. */
-  public record SearchResponse(List<Hit> hits, String indexVersion, String mode, int candidates, Timings timings) {
+  public record SearchResponse(List<Hit> hits, String indexVersion, String mode, int candidates,
+      SearchResult.Timings timings) {
     static SearchResponse of(SearchResult r, String version) {
       List<Hit> hits = r.hits().stream().map(h -> new Hit(h.id(), h.score(), h.text())).toList();
-      SearchResult.Timings t = r.timings();
-      return new SearchResponse(hits, version, r.mode().label(), r.candidates(),
-          new Timings(t.encodeMs(), t.scanMs(), t.iemMs(), t.totalMs()));
+      return new SearchResponse(hits, version, r.mode().label(), r.candidates(), r.timings());
     }
   }
 
   /** One hit: id, IEM relevance probability, text. */
   public record Hit(String id, double score, String text) {}
-
-  /** Milliseconds per stage of one search. */
-  public record Timings(double encodeMs, double scanMs, double iemMs, double totalMs) {}
 
   /** {@code embed}'s answer. */
   public record EmbedResponse(List<float[]> vectors, int dimension) {}

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import dev.d2llm.data.CorpusFiles;
 import dev.d2llm.index.IndexBuilder;
 import dev.d2llm.index.IndexStore;
-import dev.d2llm.index.IndexWriter;
 import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.VectorEncoding;
 import dev.d2llm.store.ObjectStore;
@@ -47,12 +46,9 @@ public class S3IndexResource implements QuarkusTestResourceLifecycleManager {
       Path studentDir = DefaultStudents.resolve("default");
       try (Student student = StudentFiles.load(studentDir, Device.cpu());
           ObjectStore store = ObjectStores.open("s3://" + BUCKET + "/" + PREFIX, server.settings())) {
-        ModelIdentity identity = new ModelIdentity("default", student.config().baseModel(),
-            StudentFiles.fingerprint(studentDir));
         // Small shards, so the index has several of each kind.
-        new IndexBuilder(student, identity, VectorEncoding.FP32, VectorEncoding.FP32, 32)
-            .build(CorpusFiles.read(corpus), work.resolve("index"), IndexBuilder.newVersion(), n -> {});
-        new IndexStore(store).publish(work.resolve("index"), line -> {});
+        new IndexBuilder(student, ModelIdentity.of("default", studentDir), VectorEncoding.FP32, VectorEncoding.FP32, 32)
+            .publish(CorpusFiles.read(corpus), new IndexStore(store), n -> {});
         damage(store, new IndexStore(store));
       }
       return Map.of(
