@@ -60,14 +60,15 @@ public class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Engines.configure(threads);
+    // Check the options before anything loads, so a typo costs nothing.
+    SearchQuery q = new SearchQuery(query, topK, Branch.parse(task), SearchMode.parse(mode), Math.max(candidates, topK));
     try (ObjectStore store = ObjectStores.open(index)) {
       SearchIndex loaded = new IndexStore(store).load(cache, System.err::println);
       Path studentDir = DefaultStudents.resolve(model != null ? model : loaded.manifest().model().reference());
       try (Student student = StudentFiles.load(studentDir, Device.cpu());
           Searcher searcher = new Searcher(student, StudentFiles.fingerprint(studentDir), loaded,
               ScoringKernels.best(), threads)) {
-        SearchResult r = searcher.search(new SearchQuery(query, topK, Branch.parse(task), SearchMode.parse(mode),
-            Math.max(candidates, topK)));
+        SearchResult r = searcher.search(q);
         int rank = 1;
         for (SearchHit h : r.hits()) {
           System.out.printf(Locale.ROOT, "%2d. %.4f  %s  %s%n", rank++, h.score(), h.id(), abbreviate(h.text(), 100));

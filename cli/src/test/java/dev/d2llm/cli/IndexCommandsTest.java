@@ -51,6 +51,18 @@ class IndexCommandsTest {
     assertThat(r.getErrorOutput()).contains("CURRENT is missing").contains("d2llm index build");
   }
 
+  @Test
+  void badOptionsAreRefusedBeforeAnythingLoads(QuarkusMainLauncher launcher, @TempDir Path dir) {
+    LaunchResult mode = launcher.launch("search", "--index", dir.toUri().toString(), "--query", "q", "--mode", "fast");
+    assertThat(mode.exitCode()).isEqualTo(1);
+    assertThat(mode.getErrorOutput()).contains("search mode 'fast' is not one of exact, two-stage");
+
+    LaunchResult encoding = launcher.launch("index", "build", "--corpus", dir.resolve("none.txt").toString(),
+        "--out", dir.toUri().toString(), "--vectors", "int4");
+    assertThat(encoding.exitCode()).isEqualTo(1);
+    assertThat(encoding.getErrorOutput()).contains("encoding 'int4' is not one of fp32, fp16, int8");
+  }
+
   private static LaunchResult ok(LaunchResult r) {
     assertThat(r.exitCode()).as(r.getErrorOutput()).isZero();
     return r;
