@@ -1,6 +1,7 @@
 package dev.d2llm.store;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -50,11 +51,19 @@ public record S3Settings(Optional<URI> endpoint, String region, boolean pathStyl
   /**
    * Settings from the process environment: the endpoint from {@value #ENDPOINT} or else
    * {@value #AWS_ENDPOINT}, path-style addressing whenever an endpoint is given, and the region from
-   * {@value #REGION} (default {@value #DEFAULT_REGION}).
+   * {@value #REGION} (default {@value #DEFAULT_REGION}). A variable that is not set may come from the
+   * system property of the same meaning ({@code d2llm.s3.endpoint}, the SDK's {@code aws.endpointUrl}
+   * and {@code aws.region}), which is how a JVM that cannot change its environment (a test) sets them.
    */
   public static S3Settings fromEnvironment() {
-    return fromEnvironment(System::getenv);
+    return fromEnvironment(name -> {
+      String value = System.getenv(name);
+      return value != null ? value : System.getProperty(PROPERTIES.getOrDefault(name, name));
+    });
   }
+
+  private static final Map<String, String> PROPERTIES =
+      Map.of(ENDPOINT, "d2llm.s3.endpoint", AWS_ENDPOINT, "aws.endpointUrl", REGION, "aws.region");
 
   /** As {@link #fromEnvironment()}, reading variables through {@code env} (null or blank means unset). */
   public static S3Settings fromEnvironment(UnaryOperator<String> env) {
