@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
-.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student
+.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student job-demo
 
 ## build: compile and package everything, no tests
 build:
@@ -37,6 +37,10 @@ verify-encoders: build
 ## bench-embed: our encoder against ONNX Runtime on STS-B sentences
 bench-embed: build demo-model
 	./d2llm bench embed --model $(MODELS)/bge-small-en-v1.5
+
+## job-demo: the tiny pipeline as a job against a local S3 server, killed mid-distill and resumed
+job-demo: build
+	scripts/job-demo.sh
 
 ## experiment: one D2LLM experiment on ../shared/data (NAME=en-stsb|en-sickr|en-sicke|zh-stsb|zh-afqmc|zh-cmnli)
 experiment: build

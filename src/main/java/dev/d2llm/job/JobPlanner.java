@@ -38,6 +38,20 @@ public final class JobPlanner {
   }
 
   /**
+   * Reads the spec at {@code specLocation} (a local path or {@code s3://bucket/key}) and plans it;
+   * relative paths in a local spec start from the spec's directory.
+   *
+   * @throws InvalidJobException listing every problem found
+   * @throws IllegalArgumentException when there is no spec at {@code specLocation}
+   */
+  public static JobPlan load(String specLocation, StepCatalog catalog, Places places, String deviceOverride) {
+    Location where = Location.parse(specLocation, Path.of("").toAbsolutePath());
+    JobSpec spec = JobSpecReader.read(places.readText(where), specLocation);
+    return new JobPlanner(catalog, places::exists).plan(spec, where.remote() ? null : where.path().getParent(),
+        deviceOverride);
+  }
+
+  /**
    * The plan for {@code spec}.
    *
    * @param base the directory relative paths start from (the spec's directory), or null for a remote spec
@@ -53,23 +67,21 @@ public final class JobPlanner {
     if (!DEVICE.matcher(device).matches()) {
       check.add(0, "device", "'" + device + "' is not a device: use cpu, gpu or gpuN (N = 0, 1, ...)");
     }
-    Location output = null;
-    try {
-      output = Location.parse(spec.output(), base);
-    } catch (IllegalArgumentException e) {
-      check.add(0, "output", e.getMessage());
-    }
+    // Variables first (they may not use ${output}), then the output, which may use them.
     Map<String, String> variables = new LinkedHashMap<>();
-    if (output != null) {
-      variables.put("output", output.toString());
-    }
     for (var entry : spec.vars().entrySet()) {
       if (entry.getKey().equals("output") || !NAME.matcher(entry.getKey()).matches()) {
         check.add(0, "vars." + entry.getKey(), "a variable needs a plain name other than 'output'");
         continue;
       }
-      String value = substitute(entry.getValue(), variables, check, 0, "vars." + entry.getKey());
-      variables.put(entry.getKey(), value);
+      variables.put(entry.getKey(), substitute(entry.getValue(), variables, check, 0, "vars." + entry.getKey()));
+    }
+    Location output = null;
+    try {
+      output = Location.parse(substitute(spec.output(), variables, check, 0, "output"), base);
+      variables.put("output", output.toString());
+    } catch (IllegalArgumentException e) {
+      check.add(0, "output", e.getMessage());
     }
 
     List<JobPlan.Step> steps = new ArrayList<>();
@@ -93,7 +105,11 @@ public final class JobPlanner {
       }
       List<JobPlan.Argument> arguments = arguments(written, kind.get(), where, base, variables, steps, writers, check);
       JobPlan.Step step = new JobPlan.Step(i + 1, written.name(), kind.get(), arguments);
-      for (Location out : step.outputs()) {
+      // A cache is shared on purpose (scored once, read by later steps); any other place has one writer.
+      List<Location> owned = step.arguments().stream()
+          .filter(a -> a.option().isOutput() && a.option().role() != StepOption.Role.CACHE)
+          .flatMap(a -> a.locations().stream()).toList();
+      for (Location out : owned) {
         String earlier = writers.putIfAbsent(out, written.name());
         if (earlier != null && !earlier.equals(written.name())) {
           check.add(written.line(), where, "writes " + out + ", which step '" + earlier + "' writes too");
@@ -195,7 +211,7 @@ public final class JobPlanner {
           }
         }
         case CHOICE -> {
-          if (!o.choices().contains(text)) {
+          if (o.choices().stream().noneMatch(text::equalsIgnoreCase)) {
             return "'" + text + "' is not one of " + o.choices();
           }
         }

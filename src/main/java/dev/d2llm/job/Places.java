@@ -38,6 +38,22 @@ public final class Places implements AutoCloseable {
     return !place.key().isEmpty() && store.exists(place.key()) || !store.list(prefix(place)).isEmpty();
   }
 
+  /**
+   * The text of the file or object at {@code place}.
+   *
+   * @throws IllegalArgumentException when nothing is there
+   */
+  public String readText(Location place) {
+    try {
+      byte[] bytes = place.remote() ? bucket(place.bucket()).readBytes(place.key()) : Files.readAllBytes(place.path());
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (dev.d2llm.store.ObjectNotFoundException | java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(place + " does not exist");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + place, e);
+    }
+  }
+
   /** The store rooted at a directory-like {@code place}: where a job keeps its state, logs and report. */
   public ObjectStore storeAt(Location place) {
     return place.remote() ? bucket(place.bucket()).child(place.key().isEmpty() ? "" : place.key() + "/")

@@ -150,7 +150,7 @@ class JobSpecValidationTest {
   @Test
   void anUnknownVariableIsNamed() {
     assertThat(problems(good().replace("- ${data}/pairs.tsv", "- ${dataset}/pairs.tsv"))).anySatisfy(p ->
-        assertThat(p).contains("unknown variable ${dataset}; known: [output, data]"));
+        assertThat(p).contains("unknown variable ${dataset}; known: [data, output]"));
   }
 
   @Test
