@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.d2llm.data.TrainingExample;
 import dev.d2llm.distill.loss.DistillationBatch;
 import dev.d2llm.distill.loss.LossParts;
+import dev.d2llm.nn.Scalars;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.InteractionEmulation;
 import dev.d2llm.student.Student;
@@ -18,7 +19,9 @@ import dev.d2llm.teacher.TextPair;
 import dev.d2llm.train.AdamW;
 import dev.d2llm.train.GradientClipping;
 import dev.d2llm.train.LearningRateSchedule;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +42,7 @@ public final class Distiller {
   private final Map<String, Parameter> trainable;
   private final AdamW adam;
   private final LearningRateSchedule schedule;
+  private final List<Replica> replicas = new ArrayList<>();
 
   public Distiller(Student student, List<TrainingExample> examples, TokenStates states, TeacherScoreCache teacherCache,
       String teacher, Map<String, Branch> branches, DistillOptions options, Map<String, Parameter> trainable,
@@ -57,19 +61,112 @@ public final class Distiller {
     this.schedule = new LearningRateSchedule(options.learningRate(), warmup, totalSteps);
   }
 
-  /** Trains on one planned step and returns the loss parts as numbers. */
+  /**
+   * Spreads every later step over the main student and {@code copies} (data parallelism): the batch is
+   * cut into one shard per worker (each of at least two examples, for in-batch negatives), each worker
+   * computes its shard's loss on its own device, and the mean of the shard losses is what is
+   * minimised; the copies' gradients are summed into the main student's, which alone is clipped and
+   * updated, and the copies take its weights before each step. A copy that is the main student itself
+   * turns this into gradient accumulation over shards on one device.
+   *
+   * @param copies students built like the main one (same files and seed), usually on other devices,
+   *     each with the token states it reads
+   */
+  public void spreadOver(List<Replica> copies) {
+    for (Replica copy : copies) {
+      for (String name : trainable.keySet()) {
+        if (!copy.student().trainableParameters().containsKey(name)) {
+          throw new IllegalArgumentException("a data-parallel copy of the student lacks the parameter '" + name + "'");
+        }
+      }
+    }
+    for (Replica copy : copies) {
+      if (copy.student() != student) {
+        Map<String, Parameter> theirs = copy.student().trainableParameters();
+        trainable.keySet().forEach(name -> theirs.get(name).getArray().setRequiresGradient(true));
+      }
+    }
+    replicas.clear();
+    replicas.addAll(copies);
+  }
+
+  /** Trains on one planned step and returns the loss parts as numbers (averaged over shards when spread). */
   public Map<String, Float> step(BatchPlan.Step step) {
     Branch branch = branchOf(step.dataset());
-    Map<String, Float> values;
-    try (NDManager scope = student.manager().newSubManager();
-        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      LossParts parts = options.loss().compute(batch(scope, step, branch, true));
-      collector.backward(parts.total());
-      values = parts.values();
+    List<Replica> workers = new ArrayList<>();
+    workers.add(new Replica(student, states));
+    workers.addAll(replicas);
+    List<BatchPlan.Step> shards = shards(step, workers.size());
+    syncCopies(workers.subList(1, shards.size()));
+    Map<String, Float> values = new LinkedHashMap<>();
+    List<NDManager> scopes = new ArrayList<>();
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      for (int i = 0; i < shards.size(); i++) {
+        Replica worker = workers.get(i);
+        NDManager scope = worker.student().manager().newSubManager();
+        scopes.add(scope);
+        LossParts parts = options.loss().compute(batch(scope, worker, shards.get(i), branch, true));
+        collector.backward(shards.size() == 1 ? parts.total() : Scalars.div(parts.total(), shards.size()));
+        for (Map.Entry<String, Float> e : parts.values().entrySet()) {
+          values.merge(e.getKey(), e.getValue() / shards.size(), Float::sum);
+        }
+      }
+    } finally {
+      scopes.forEach(NDManager::close);
     }
+    gatherGradients(workers.subList(1, shards.size()));
     GradientClipping.clipGlobalNorm(trainable.values(), options.clipNorm());
     adam.step(schedule.at(adam.stepCount() + 1));
     return values;
+  }
+
+  /** {@code step} cut into {@code parts} contiguous shards of near-equal size, fewer if a shard would get under two examples. */
+  static List<BatchPlan.Step> shards(BatchPlan.Step step, int parts) {
+    int b = step.examples().length;
+    int n = Math.max(1, Math.min(parts, b / 2));
+    if (n == 1) {
+      return List.of(step);
+    }
+    List<BatchPlan.Step> shards = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int from = (int) ((long) b * i / n);
+      int to = (int) ((long) b * (i + 1) / n);
+      shards.add(new BatchPlan.Step(step.dataset(), java.util.Arrays.copyOfRange(step.examples(), from, to),
+          step.negatives().subList(from, to)));
+    }
+    return shards;
+  }
+
+  /** Copies the main student's trainable weights into each distinct copy. */
+  private void syncCopies(List<Replica> copies) {
+    for (Replica copy : copies) {
+      if (copy.student() == student) {
+        continue;
+      }
+      Map<String, Parameter> theirs = copy.student().trainableParameters();
+      trainable.forEach((name, p) -> theirs.get(name).getArray().set(FloatBuffer.wrap(p.getArray().toFloatArray())));
+    }
+  }
+
+  /** Adds each distinct copy's gradients to the main student's and clears them on the copy. */
+  private void gatherGradients(List<Replica> copies) {
+    for (Replica copy : copies) {
+      if (copy.student() == student) {
+        continue; // Accumulated in place by autograd already.
+      }
+      Map<String, Parameter> theirs = copy.student().trainableParameters();
+      for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
+        NDArray mine = e.getValue().getArray();
+        try (NDManager scope = mine.getManager().newSubManager()) {
+          NDArray total = mine.getGradient();
+          NDArray part = theirs.get(e.getKey()).getArray().getGradient();
+          total.attach(scope);
+          part.attach(scope);
+          total.addi(part.toDevice(mine.getDevice(), true));
+          Scalars.muli(part, 0);
+        }
+      }
+    }
   }
 
   /** The loss of a step without training (for validation or inspection). */
@@ -80,6 +177,12 @@ public final class Distiller {
   }
 
   DistillationBatch batch(NDManager scope, BatchPlan.Step step, Branch branch, boolean training) {
+    return batch(scope, new Replica(student, states), step, branch, training);
+  }
+
+  private DistillationBatch batch(NDManager scope, Replica worker, BatchPlan.Step step, Branch branch, boolean training) {
+    Student student = worker.student();
+    TokenStates states = worker.states();
     int b = step.examples().length;
     int k = options.negatives();
     List<String> texts = new ArrayList<>();

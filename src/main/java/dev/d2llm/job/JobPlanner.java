@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class JobPlanner {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-  private static final Pattern DEVICE = Pattern.compile("cpu|gpu|gpu[0-9]+");
+  private static final Pattern DEVICE = Pattern.compile("cpu|gpu|gpu[0-9]+|gpus");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
 
   private final StepCatalog catalog;
@@ -65,7 +65,7 @@ public final class JobPlanner {
     }
     String device = deviceOverride != null ? deviceOverride : spec.device() != null ? spec.device() : "cpu";
     if (!DEVICE.matcher(device).matches()) {
-      check.add(0, "device", "'" + device + "' is not a device: use cpu, gpu or gpuN (N = 0, 1, ...)");
+      check.add(0, "device", "'" + device + "' is not a device: use cpu, gpu, gpuN (N = 0, 1, ...) or gpus (all of them)");
     }
     // Variables first (they may not use ${output}), then the output, which may use them.
     Map<String, String> variables = new LinkedHashMap<>();

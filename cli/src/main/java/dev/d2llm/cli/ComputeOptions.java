@@ -22,7 +22,7 @@ public class ComputeOptions {
   }
 
   Device device() {
-    return device.equals("gpu") ? Device.gpu() : Device.fromName(device);
+    return DeviceOption.parse(device);
   }
 
   Precision precision() {

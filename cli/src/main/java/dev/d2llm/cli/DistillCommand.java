@@ -14,6 +14,7 @@ import dev.d2llm.distill.DistillOptions;
 import dev.d2llm.distill.DistillRun;
 import dev.d2llm.distill.Distiller;
 import dev.d2llm.distill.LiveTokenStates;
+import dev.d2llm.distill.Replica;
 import dev.d2llm.distill.TokenStates;
 import dev.d2llm.distill.loss.DistillationLoss;
 import dev.d2llm.eval.Evaluation;
@@ -101,6 +102,8 @@ public class DistillCommand implements Callable<Integer> {
 
   @Mixin PlanOptions plan;
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -117,7 +120,7 @@ public class DistillCommand implements Callable<Integer> {
     String teacherIdentity;
     try (TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
       // The teacher is needed only for what the cache lacks: closed before the student loads.
-      try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, Device.cpu())) {
+      try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device())) {
         teacherIdentity = t.identity();
         TeacherScoreCommand.fill(t, scores, batchPlan, branches, all);
       }
@@ -128,7 +131,9 @@ public class DistillCommand implements Callable<Integer> {
 
   private void train(List<TrainingExample> all, BatchPlan batchPlan, Map<String, Branch> branches,
       String teacherIdentity, TeacherScoreCache scores, DistillOptions options) {
-    try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
+    List<Device> devices = device.devices();
+    try (Student student = StudentFiles.load(studentDir, devices.get(0));
+        Copies copies = new Copies()) {
       Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
       TokenStates states;
       if (freezeBackbone) {
@@ -141,6 +146,12 @@ public class DistillCommand implements Callable<Integer> {
       }
       Distiller distiller = new Distiller(student, all, states, scores, teacherIdentity, branches, options, trainable,
           batchPlan.steps().size());
+      // --device gpus: one copy of the student per further GPU, each taking a shard of every batch.
+      for (Device other : devices.subList(1, devices.size())) {
+        Student copy = copies.add(StudentFiles.load(studentDir, other));
+        copies.replicas.add(new Replica(copy, freezeBackbone ? states : new LiveTokenStates(copy)));
+      }
+      distiller.spreadOver(copies.replicas);
       ToDoubleFunction<Student> validation = validation();
       DistillRun run = new DistillRun(distiller, student, batchPlan, options, trainable, validation, out);
       double best;
@@ -159,6 +170,22 @@ public class DistillCommand implements Callable<Integer> {
         });
       }
       System.out.printf(Locale.ROOT, "student=%s best_validation=%.4f%n", out.resolve("best"), best);
+    }
+  }
+
+  /** The data-parallel copies of the student, closed with the run. */
+  private static final class Copies implements AutoCloseable {
+    final List<Replica> replicas = new java.util.ArrayList<>();
+    private final List<Student> students = new java.util.ArrayList<>();
+
+    Student add(Student student) {
+      students.add(student);
+      return student;
+    }
+
+    @Override
+    public void close() {
+      students.forEach(Student::close);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.d2llm.cli;
 
-import ai.djl.Device;
 import dev.d2llm.backbone.Precision;
 import dev.d2llm.data.BeirFiles;
 import dev.d2llm.data.PairFiles;
@@ -21,6 +20,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code d2llm eval}: a model on a data set, the headline metric last. */
@@ -50,6 +50,8 @@ public class EvalCommand implements Callable<Integer> {
   @Option(names = "--prompts", description = "LLM teacher prompts (default: ${DEFAULT-VALUE})")
   String prompts = "en";
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -61,23 +63,23 @@ public class EvalCommand implements Callable<Integer> {
     PairScorer s;
     switch (scorer) {
       case "iem" -> {
-        Student student = StudentFiles.load(model, Device.cpu());
+        Student student = StudentFiles.load(model, device.device());
         resource = student;
         s = new IemScorer(student);
       }
       case "cosine" -> {
         if (StudentFiles.isStudent(model)) {
-          Student student = StudentFiles.load(model, Device.cpu());
+          Student student = StudentFiles.load(model, device.device());
           resource = student;
           s = new CosineScorer(student);
         } else {
-          SentenceEncoder encoder = SentenceEncoder.open(model, Device.cpu(), Precision.FP32);
+          SentenceEncoder encoder = SentenceEncoder.open(model, device.device(), Precision.FP32);
           resource = encoder;
           s = new CosineScorer(encoder);
         }
       }
       case "teacher" -> {
-        Teacher teacher = Teachers.open(model, prompts, Device.cpu());
+        Teacher teacher = Teachers.open(model, prompts, device.device());
         resource = teacher;
         s = new TeacherScorer(teacher);
       }

@@ -1,6 +1,5 @@
 package dev.d2llm.cli;
 
-import ai.djl.Device;
 import dev.d2llm.data.CorpusDocument;
 import dev.d2llm.data.CorpusFiles;
 import dev.d2llm.index.IndexBuilder;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code d2llm index build}: encode a corpus with a student and publish the index to an object store. */
@@ -49,6 +49,8 @@ public class IndexBuildCommand implements Callable<Integer> {
   @Option(names = "--rows-per-shard", description = "rows per shard file (default: ${DEFAULT-VALUE})")
   int rowsPerShard = IndexWriter.DEFAULT_ROWS_PER_SHARD;
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -61,7 +63,7 @@ public class IndexBuildCommand implements Callable<Integer> {
     List<CorpusDocument> docs = CorpusFiles.read(corpus);
     Path studentDir = DefaultStudents.resolve(model);
     try (ObjectStore store = ObjectStores.open(out);
-        Student student = StudentFiles.load(studentDir, Device.cpu())) {
+        Student student = StudentFiles.load(studentDir, device.device())) {
       IndexBuilder builder = new IndexBuilder(student, ModelIdentity.of(model, studentDir), vectorEncoding,
           projectionEncoding, rowsPerShard);
       IndexManifest m;

@@ -1,6 +1,5 @@
 package dev.d2llm.cli;
 
-import ai.djl.Device;
 import dev.d2llm.backbone.Precision;
 import dev.d2llm.data.PairFiles;
 import dev.d2llm.data.PositivePairs;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code d2llm mine}: training examples with hard negatives from labelled pair files. */
@@ -49,6 +49,8 @@ public class MineCommand implements Callable<Integer> {
   @Option(names = "--sts-threshold", description = "lowest STS score kept as positive (default: ${DEFAULT-VALUE})")
   double stsThreshold = PositivePairs.DEFAULT_STS_THRESHOLD;
 
+  @Mixin DeviceOption device;
+
   @Override
   public Integer call() {
     List<TrainingExample> examples = new ArrayList<>();
@@ -68,7 +70,7 @@ public class MineCommand implements Callable<Integer> {
         return 2;
       }
       Engines.configure(Runtime.getRuntime().availableProcessors());
-      try (SentenceEncoder encoder = SentenceEncoder.open(model, Device.cpu(), Precision.FP32)) {
+      try (SentenceEncoder encoder = SentenceEncoder.open(model, device.device(), Precision.FP32)) {
         NegativeMiner miner = new DenseMiner(t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
         mined = miner.mine(examples, k);
       }

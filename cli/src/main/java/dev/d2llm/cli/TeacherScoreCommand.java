@@ -1,6 +1,5 @@
 package dev.d2llm.cli;
 
-import ai.djl.Device;
 import dev.d2llm.data.TrainingExample;
 import dev.d2llm.data.TrainingExampleFiles;
 import dev.d2llm.distill.BatchPlan;
@@ -38,6 +37,8 @@ public class TeacherScoreCommand implements Callable<Integer> {
 
   @Mixin PlanOptions plan;
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -47,7 +48,7 @@ public class TeacherScoreCommand implements Callable<Integer> {
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     BatchPlan p = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     int scored;
-    try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, Device.cpu());
+    try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device());
         TeacherScoreCache c = TeacherScoreCache.open(teaching.cache)) {
       scored = fill(t, c, p, plan.branches(datasets(all)), all);
     }

@@ -1,6 +1,5 @@
 package dev.d2llm.cli;
 
-import ai.djl.Device;
 import dev.d2llm.data.LabelledPair;
 import dev.d2llm.data.NliLabel;
 import dev.d2llm.data.PairFiles;
@@ -16,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code d2llm teacher train}: fine-tune a BERT-family cross-encoder teacher on labelled pairs. */
@@ -55,6 +55,8 @@ public class TeacherTrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
   long seed = CrossEncoderTraining.Options.defaults().seed();
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -68,7 +70,7 @@ public class TeacherTrainCommand implements Callable<Integer> {
     var options = new CrossEncoderTraining.Options(epochs, batchSize, lr, defaults.warmupFraction(),
         defaults.weightDecay(), defaults.clipNorm(), seed);
     long steps = (long) epochs * ((trainPairs.size() + batchSize - 1) / batchSize);
-    try (CrossEncoderTeacher teacher = CrossEncoderTeacher.open(base, Device.cpu(), seed);
+    try (CrossEncoderTeacher teacher = CrossEncoderTeacher.open(base, device.device(), seed);
         ProgressBar bar = Bars.of("teacher", steps, " steps")) {
       double best = CrossEncoderTraining.train(teacher, trainPairs, devPairs, options, out, new CrossEncoderTraining.Listener() {
         @Override

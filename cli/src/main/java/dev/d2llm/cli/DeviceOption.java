@@ -1,0 +1,56 @@
+package dev.d2llm.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.List;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --device}: where a pipeline command computes. CPU is the default; a GPU is checked against
+ * what PyTorch sees, so that asking for one on a host without it fails at once with the reason.
+ */
+public class DeviceOption {
+
+  @Option(names = "--device", description = "cpu, gpu (the first GPU), gpuN, or gpus: every GPU of the host"
+      + " (distill spreads each batch over them; other commands use the first) (default: ${DEFAULT-VALUE})")
+  String device = "cpu";
+
+  /** The device; call after {@link Engines#configure}, since it starts the engine for a GPU. */
+  Device device() {
+    return parse(device);
+  }
+
+  /** Every device asked for: one, or with {@code gpus} every GPU PyTorch sees. */
+  List<Device> devices() {
+    if (!device.equals("gpus")) {
+      return List.of(device());
+    }
+    int gpus = Engine.getInstance().getGpuCount();
+    if (gpus == 0) {
+      parse("gpu"); // Fails with the reason.
+    }
+    return IntStream.range(0, gpus).mapToObj(Device::gpu).toList();
+  }
+
+  static Device parse(String name) {
+    if (name.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (name.equals("gpus")) {
+      return parse("gpu");
+    }
+    if (!name.matches("gpu[0-9]*")) {
+      throw new IllegalArgumentException("--device '" + name + "' is not cpu, gpu or gpuN");
+    }
+    int index = name.equals("gpu") ? 0 : Integer.parseInt(name.substring(3));
+    int gpus = Engine.getInstance().getGpuCount();
+    if (index >= gpus) {
+      throw new IllegalArgumentException("--device " + name + ": PyTorch sees " + gpus + " GPU(s) here."
+          + (gpus == 0 ? " The default build bundles the CPU-only libtorch; on a CUDA host set PYTORCH_FLAVOR=cu128"
+              + " and D2LLM_DJL_OFFLINE=false so DJL fetches the CUDA one, or PYTORCH_LIBRARY_PATH to a local"
+              + " libtorch 2.7.1 (docs/cloud.md)." : ""));
+    }
+    return Device.gpu(index);
+  }
+}

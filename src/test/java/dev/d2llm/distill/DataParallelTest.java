@@ -1,0 +1,107 @@
+package dev.d2llm.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.lora.LoraConfig;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentConfig;
+import dev.d2llm.teacher.TeacherScoreCache;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data-parallel distillation (a batch cut into shards, one per copy of the student, gradients summed
+ * into the main copy) trains exactly like accumulating the same shards' gradients on one student. On
+ * a GPU host the copies sit on different GPUs; here they are two students on the CPU.
+ */
+class DataParallelTest {
+
+  private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
+  private static final DistillOptions OPTIONS = new DistillOptions(8, 2, 2, 3e-3f, 2, 1.0, 7, 100, 100, 100,
+      dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
+
+  @Test
+  void aBatchSpreadOverTwoCopiesTrainsLikeItsShardsAccumulatedOnOne(@TempDir Path dir) {
+    Map<String, float[]> parallel = train(dir, (main, states) -> List.of(new Replica(copy(), states)));
+    Map<String, float[]> accumulated = train(dir, (main, states) -> List.of(new Replica(main, states)));
+    Map<String, float[]> wholeBatch = train(dir, (main, states) -> List.of());
+
+    assertThat(parallel.keySet()).isEqualTo(accumulated.keySet());
+    parallel.forEach((name, w) -> {
+      float[] expected = accumulated.get(name);
+      for (int i = 0; i < w.length; i++) {
+        assertThat(w[i]).as("%s[%d]", name, i).isCloseTo(expected[i], within(2e-5f));
+      }
+    });
+    // Shards see fewer in-batch negatives than the whole batch: a different objective, so other weights.
+    assertThat(maxDifference(parallel, wholeBatch)).isGreaterThan(1e-4);
+  }
+
+  @Test
+  void aBatchIsCutIntoContiguousShardsOfAtLeastTwoExamples() {
+    BatchPlan.Step step = new BatchPlan.Step("toy", new int[] {0, 1, 2, 3, 4}, List.of(List.of("a"), List.of("b"),
+        List.of("c"), List.of("d"), List.of("e")));
+    List<BatchPlan.Step> two = Distiller.shards(step, 2);
+    assertThat(two).extracting(s -> s.examples().length).containsExactly(2, 3);
+    assertThat(two.get(1).negatives()).containsExactly(List.of("c"), List.of("d"), List.of("e"));
+    assertThat(Distiller.shards(step, 8)).hasSize(2);
+    assertThat(Distiller.shards(step, 1)).containsExactly(step);
+  }
+
+  private interface Copies {
+    List<Replica> of(Student main, TokenStates states);
+  }
+
+  private static Student copy() {
+    return Student.create(BERT, config(), Device.cpu(), 1);
+  }
+
+  private static StudentConfig config() {
+    return new StudentConfig(BERT.toString(), LoraConfig.defaults(dev.d2llm.backbone.BackboneConfig.read(BERT)), 4, 16);
+  }
+
+  private static Map<String, float[]> train(Path dir, Copies copies) {
+    List<TrainingExample> examples = DistillerTest.examples();
+    BatchPlan plan = BatchPlan.of(examples, OPTIONS.batchSize(), OPTIONS.negatives(), OPTIONS.epochs(), OPTIONS.seed());
+    try (Student student = Student.create(BERT, config(), Device.cpu(), 1);
+        TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
+      cache.fill(new DistillerTest.OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
+      CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
+      Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
+      trainable.keySet().removeIf(n -> n.contains("lora_"));
+      Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
+          OPTIONS, trainable, plan.steps().size());
+      List<Replica> replicas = copies.of(student, states);
+      try {
+        distiller.spreadOver(replicas);
+        plan.steps().forEach(distiller::step);
+      } finally {
+        replicas.stream().map(Replica::student).filter(s -> s != student).forEach(Student::close);
+      }
+      Map<String, float[]> weights = new LinkedHashMap<>();
+      trainable.forEach((n, p) -> weights.put(n, p.getArray().toFloatArray()));
+      return weights;
+    }
+  }
+
+  private static double maxDifference(Map<String, float[]> a, Map<String, float[]> b) {
+    double max = 0;
+    for (var e : a.entrySet()) {
+      float[] other = b.get(e.getKey());
+      for (int i = 0; i < other.length; i++) {
+        max = Math.max(max, Math.abs(e.getValue()[i] - other[i]));
+      }
+    }
+    return max;
+  }
+}
