@@ -8,10 +8,12 @@
 #      every var.X used is declared and every declared variable is used; every -var NAME= and
 #      TF_VAR_NAME the Makefile or scripts/cloud.sh pass is declared; every -target names a
 #      resource; every output scripts/cloud.sh reads exists; the user_data template uses exactly the
-#      keys terraform/user_data.tf's templatefile call passes
+#      keys terraform/user_data.tf's templatefile call passes; terraform.tfvars.example names only
+#      declared variables
 #   2. terraform fmt -check -recursive terraform/
 #   3. the variables' validation rules: good values pass, each bad value is refused
-#   4. user_data rendered by Terraform from that very templatefile call, under 16 KB, shellcheck-clean
+#   4. user_data rendered by Terraform from that very templatefile call, under 16 KB, shellcheck-clean,
+#      and run against stubs: the right calls in order, log uploaded and power-off on success and failure
 #   5. make cloud-train / cloud-deploy / cloud-destroy run against stubs; every Terraform call they
 #      make is replayed (its -var values) against the real validation rules, and the user_data of
 #      the cloud-train call is rendered and shellchecked
@@ -81,6 +83,9 @@ check_declarations() {
   for name in "${!declared[@]}"; do
     [ -n "${used[$name]:-}" ] || problems+=("variable $name is declared but used nowhere outside variables.tf")
   done
+  while read -r name; do
+    [ -n "${declared[$name]:-}" ] || problems+=("terraform.tfvars.example sets $name, which variables.tf does not declare")
+  done < <(sed -n -E 's/^(# )?([a-z][a-z0-9_]*) += .*/\2/p' "$tf/terraform.tfvars.example" | sort -u)
 
   while read -r name; do
     passed[$name]=1
@@ -293,6 +298,100 @@ if [ -s "$rendered" ]; then
   to_shellcheck+=("$rendered")
 fi
 
+# ---- 4b. The boot script itself, run against stubs ------------------------------------------------
+
+# apt-get, aws, curl, nvidia-smi, shutdown and sync are stubs that record their calls; the bundle
+# holds a fake launcher that records its arguments and environment and fails when told to. The
+# script must fetch exactly the cu128 linux libraries DJL's files.txt lists (URL-decoded), run
+# validate then run --device gpu, and upload its log and power off whether the job succeeds or not.
+boot="$tmp/boot"
+mkdir -p "$boot/stubs" "$boot/bundle"
+for cmd in apt-get nvidia-smi shutdown sync; do
+  # shellcheck disable=SC2016 # the stub's own text
+  printf '#!/usr/bin/env bash\necho "%s $*" >>"$BOOT_CALLS"\n' "$cmd" >"$boot/stubs/$cmd"
+done
+cat >"$boot/stubs/aws" <<'EOF'
+#!/usr/bin/env bash
+echo "aws $*" >>"$BOOT_CALLS"
+if [ "$1 $2" = "s3 cp" ] && [[ $3 == s3://* ]]; then cp "$BOOT_BUNDLE" "$4"; fi
+EOF
+cat >"$boot/stubs/curl" <<'EOF'
+#!/usr/bin/env bash
+echo "curl $*" >>"$BOOT_CALLS"
+url= out=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o) out="$2" ;;
+    http*) url="$1" ;;
+  esac
+  shift
+done
+case "$url" in
+  */api/token) echo token ;;
+  */instance-id) echo i-0123456789abcdef0 ;;
+  */files.txt) printf '%s\n' cpu/linux-x86_64/native/lib/libtorch.so.gz cu128/linux-x86_64/native/lib/libtorch.so.gz \
+    cu128/linux-x86_64/native/lib/libc10_cuda.so.gz cu128/linux-x86_64/native/lib/libnvrtc-builtins.so.12.8.gz \
+    cu128/linux-x86_64/native/lib/libweird%2Bname.so.gz cu128/win-x86_64/native/lib/torch.dll.gz >"$out" ;;
+  *.gz) echo "library ${url##*/}" | gzip -c ;;
+  *) exit 22 ;;
+esac
+EOF
+cat >"$boot/bundle/d2llm" <<'EOF'
+#!/usr/bin/env bash
+echo "d2llm $* PYTORCH_LIBRARY_PATH=$PYTORCH_LIBRARY_PATH PYTORCH_VERSION=$PYTORCH_VERSION PYTORCH_FLAVOR=$PYTORCH_FLAVOR AWS_REGION=$AWS_REGION" >>"$BOOT_CALLS"
+if [ "$1 $2" = "job run" ]; then exit "${FAKE_JOB_STATUS:-0}"; fi
+EOF
+chmod +x "$boot/stubs"/* "$boot/bundle/d2llm"
+tar -czf "$boot/bundle.tar.gz" -C "$boot/bundle" d2llm
+
+# run_boot STATUS: runs the rendered script with the fake job ending in STATUS; returns the script's.
+run_boot() {
+  rm -rf "$boot/work" "$boot/calls" "$boot/log"
+  env PATH="$boot/stubs:$PATH" BOOT_CALLS="$boot/calls" BOOT_BUNDLE="$boot/bundle.tar.gz" FAKE_JOB_STATUS="$1" \
+    D2LLM_BOOT_LOG="$boot/log" D2LLM_BOOT_DIR="$boot/work" HOME="$boot" bash "$rendered" >"$boot/out" 2>&1
+}
+if [ -s "$rendered" ]; then
+  lib="$boot/work/djl/pytorch/2.7.1-cu128-linux-x86_64"
+  if run_boot 0; then ok "boot script: a good job ends with status 0"; else
+    cat "$boot/out" >&2
+    fail "boot script: failed with a good job"
+  fi
+  if [ "$(find "$lib" -mindepth 1 -printf '%f\n' 2>/dev/null | sort | tr '\n' ' ')" = "libc10_cuda.so libnvrtc-builtins.so.12.8 libtorch.so libweird+name.so " ] &&
+    [ "$(cat "$lib/libweird+name.so")" = "library libweird%2Bname.so.gz" ]; then
+    ok "boot script: fetched exactly the cu128/linux-x86_64 libraries of files.txt, gunzipped and URL-decoded"
+  else
+    fail "boot script: the libtorch directory holds: $(find "$lib" -mindepth 1 -printf '%f ' 2>&1)"
+  fi
+  expected=(
+    "shutdown -h +1440 d2llm-job: time limit of 1440 minutes reached"
+    "apt-get -o DPkg::Lock::Timeout=900 -y -q install --no-install-recommends openjdk-21-jdk-headless"
+    "aws s3 cp s3://d2llm-check-bucket/d2llm/dist/d2llm-cli.tar.gz $boot/work/d2llm-cli.tar.gz --only-show-errors"
+    "d2llm job validate s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 AWS_REGION=eu-west-1"
+    "d2llm job run --device gpu s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 AWS_REGION=eu-west-1"
+    "aws s3 cp $boot/log s3://d2llm-check-bucket/d2llm/runs/stsb/logs/instance-i-0123456789abcdef0.log --only-show-errors"
+    "shutdown -h now"
+  )
+  missing=()
+  for e in "${expected[@]}"; do grep -qxF "$e" "$boot/calls" || missing+=("$e"); done
+  if [ "$(tail -n 1 "$boot/calls")" != "shutdown -h now" ]; then missing+=("shutdown -h now as the very last call"); fi
+  if [ "${#missing[@]}" -eq 0 ] && grep -q 'd2llm-job: the job finished' "$boot/log"; then
+    ok "boot script: watchdog, JDK, bundle, validate then run --device gpu with the CUDA libtorch, log upload, power-off"
+  else
+    printf '     missing call: %s\n' "${missing[@]}" >&2
+    cat "$boot/calls" >&2
+    fail "boot script: its calls or its log differ from what is expected"
+  fi
+  if run_boot 3; then fail "boot script: ended with status 0 although the job failed"; else
+    if grep -qxF "aws s3 cp $boot/log s3://d2llm-check-bucket/d2llm/runs/stsb/logs/instance-i-0123456789abcdef0.log --only-show-errors" "$boot/calls" &&
+      [ "$(tail -n 1 "$boot/calls")" = "shutdown -h now" ] && grep -q 'd2llm-job: exit status 3' "$boot/log"; then
+      ok "boot script: a failing job still uploads the log (with its status) and powers off"
+    else
+      cat "$boot/calls" "$boot/log" >&2
+      fail "boot script: a failing job did not upload its log and power off"
+    fi
+  fi
+fi
+
 # ---- 5. The cloud targets against stubs --------------------------------------------------------------
 
 stubs="$tmp/stubs"
@@ -456,6 +555,7 @@ broken "a variable without type" "variable force_destroy has no type" terraform/
 broken "an output without description" "output bundle_uri has no description" terraform/outputs.tf '/^output "bundle_uri"/,/^}/{/^  description/d}'
 broken "an undeclared var.X" "var.no_such_thing is used but not declared" terraform/training.tf 's/var\.training_instance_type$/var.no_such_thing/'
 broken "an unused variable" "variable ecr_keep_images is declared but used nowhere" terraform/function.tf 's/var\.ecr_keep_images/10/g'
+broken "an undeclared name in terraform.tfvars.example" "sets instance_kind" terraform/terraform.tfvars.example 's/^# training_instance_type /# instance_kind /'
 broken "a -target at no resource" "target aws_instance.trainer" scripts/cloud.sh 's/-target=aws_instance\.training/-target=aws_instance.trainer/'
 broken "a missing output" "reads output function_url, which outputs.tf" terraform/outputs.tf 's/^output "function_url"/output "function_endpoint"/'
 broken "a template key the call does not pass" "uses \${job_uri}" terraform/templates/user_data.sh.tftpl "s/'\\$\\{job_spec_uri\\}'/'\${job_uri}'/"
