@@ -14,9 +14,10 @@
 #   3. the variables' validation rules: good values pass, each bad value is refused
 #   4. user_data rendered by Terraform from that very templatefile call, under 16 KB, shellcheck-clean,
 #      and run against stubs: the right calls in order, log uploaded and power-off on success and failure
-#   5. make cloud-train / cloud-deploy / cloud-destroy run against stubs; every Terraform call they
-#      make is replayed (its -var values) against the real validation rules, and the user_data of
-#      the cloud-train call is rendered and shellchecked
+#   5. make cloud-train / cloud-deploy / cloud-destroy run against stubs; the -targets each passes
+#      reach every resource of its part (a targeted apply creates nothing else); every Terraform
+#      call they make is replayed (its -var values) against the real validation rules, and the
+#      user_data of the cloud-train call is rendered and shellchecked
 #   6. shellcheck on the repository's own shell scripts
 #   7. each check above, fed a broken copy, fails (so none of them can pass vacuously)
 #
@@ -476,6 +477,90 @@ expect_call "cloud-deploy deploys the pushed digest" "-var function_image_ref=$d
 expect_call "cloud-deploy with NONE passes the key in the environment only" "terraform TF_VAR_function_api_key=set -chdir=$tmp/tfdir apply -auto-approve -var aws_region=eu-west-1 -var bucket_name=d2llm-check-bucket -var prefix=d2llm -var function_url_auth_type=NONE"
 expect_call "cloud-destroy FORCE=true destroys" "destroy -auto-approve -var aws_region=eu-west-1 -var bucket_name=d2llm-check-bucket -var prefix=d2llm -var force_destroy=true"
 if grep -q '0123456789abcdef0123' "$calls"; then fail "the API key appeared on a command line"; else ok "the API key never appears on a command line"; fi
+
+# ---- 5b. What a targeted apply creates ----------------------------------------------------------------
+
+# scripts/cloud.sh applies with -target, and Terraform then creates the targets and what they depend
+# on, nothing else: a resource that nothing targeted refers to (an egress rule, a permission) would
+# silently be left out. check_cover DIR "TARGETS" FILE...: every resource in FILE... must be reachable
+# from TARGETS through references (resources, data sources, locals, depends_on) in DIR/*.tf.
+check_cover() {
+  local dir="$1" targets="$2" from to name missing=()
+  shift 2
+  local -A edges=() reached=()
+  while read -r from to; do
+    edges[$from]+=" $to"
+  done < <(awk '
+    function flush(   n, i, parts, seg, ref) {
+      if (node != "") {
+        n = split(body, parts, /[^A-Za-z0-9_.]+/)
+        for (i = 1; i <= n; i++) {
+          if (parts[i] ~ /^(data\.)?aws_[a-z0-9_]+\.[a-z0-9_]+/ || parts[i] ~ /^local\.[a-z0-9_]+/) {
+            split(parts[i], seg, ".")
+            ref = seg[1] == "data" ? seg[1] "." seg[2] "." seg[3] : seg[1] "." seg[2]
+            print node, ref
+          }
+        }
+      }
+      node = ""; body = ""
+    }
+    { sub(/#.*/, "") }
+    /^resource "/ { flush(); t = $2; n = $3; gsub(/"/, "", t); gsub(/"/, "", n); node = t "." n; inlocals = 0; next }
+    /^data "/ { flush(); t = $2; n = $3; gsub(/"/, "", t); gsub(/"/, "", n); node = "data." t "." n; inlocals = 0; next }
+    /^locals \{/ { flush(); inlocals = 1; next }
+    inlocals && /^  [a-z0-9_]+ +=/ { flush(); node = "local." $1; body = $0; sub(/^[^=]*=/, "", body); next }
+    /^}/ { flush(); inlocals = 0; next }
+    node != "" { body = body " " $0 }
+    END { flush() }' "$dir"/*.tf)
+  local queue
+  read -r -a queue <<<"$targets"
+  while [ "${#queue[@]}" -gt 0 ]; do
+    name="${queue[0]}"
+    queue=("${queue[@]:1}")
+    [ -z "${reached[$name]:-}" ] || continue
+    reached[$name]=1
+    for to in ${edges[$name]:-}; do queue+=("$to"); done
+  done
+  while read -r name; do
+    [ -n "${reached[$name]:-}" ] || missing+=("$name")
+  done < <(sed -n -E 's/^resource "([^"]+)" "([^"]+)".*/\1.\2/p' "$@")
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "     not created by a targeted apply of$targets: ${missing[*]}" >&2
+    return 1
+  fi
+}
+
+# The targets each cloud target really passed (the stub recorded them).
+targets_of() { grep -E "$1" "$calls" | grep -oE -- '-target=[a-z0-9_.]+' | sed 's/^-target=//' | sort -u | tr '\n' ' ' | sed 's/^/ /'; }
+train_targets="$(targets_of '^terraform .* apply .*-var job_spec_key=')"
+storage_only_targets="$(targets_of '^terraform .* apply .*-target=aws_s3_bucket_policy.artifacts' | head -n 1)"
+function_targets="$(targets_of '^terraform .* apply .*-var function_image_ref=')"
+for part in "train:$train_targets:terraform/training.tf terraform/iam.tf terraform/storage.tf" \
+  "deploy:$function_targets:terraform/function.tf terraform/storage.tf"; do
+  IFS=: read -r label targets files <<<"$part"
+  # shellcheck disable=SC2086 # files: several paths
+  if [ -z "${targets// /}" ]; then
+    fail "found no -target in the recorded $label apply"
+  elif check_cover terraform "$targets" $files; then
+    ok "a targeted apply of make cloud-$label creates every resource of $files"
+  else
+    fail "make cloud-$label: a targeted apply leaves resources out (above)"
+  fi
+done
+[ -n "${storage_only_targets// /}" ] || fail "found no storage-only apply in make cloud-train"
+
+# Self-test: without its depends_on, the instance would boot with no way out, and the check says so.
+rm -rf "$tmp/uncovered"
+cp -r terraform "$tmp/uncovered"
+sed -i '/^    aws_vpc_security_group_egress_rule.training_ipv4,$/d' "$tmp/uncovered/training.tf"
+if check_cover "$tmp/uncovered" "$train_targets" "$tmp/uncovered/training.tf" 2>"$tmp/cover.log"; then
+  fail "self-test: the targeted-apply check missed an egress rule nothing targeted depends on"
+elif grep -qF aws_vpc_security_group_egress_rule.training_ipv4 "$tmp/cover.log"; then
+  ok "self-test: the targeted-apply check catches a resource the targets do not reach"
+else
+  cat "$tmp/cover.log" >&2
+  fail "self-test: the targeted-apply check failed without naming the egress rule"
+fi
 
 # Replay every plan-changing Terraform call's variables against the real rules.
 if [ -n "$real_tf" ]; then

@@ -103,5 +103,12 @@ resource "aws_instance" "training" {
     ignore_changes = [ami]
   }
 
-  depends_on = [aws_iam_role_policy.training_s3, aws_iam_role_policy_attachment.training_ssm]
+  # Its permissions and its way out must exist before it boots (and make cloud-train, which
+  # targets this instance, creates only what it depends on).
+  depends_on = [
+    aws_iam_role_policy.training_s3,
+    aws_iam_role_policy_attachment.training_ssm,
+    aws_vpc_security_group_egress_rule.training_ipv4,
+    aws_vpc_security_group_egress_rule.training_ipv6,
+  ]
 }
