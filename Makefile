@@ -6,15 +6,17 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
-.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student job-demo
+.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student \
+  job-demo terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy
 
 ## build: compile and package everything, no tests
 build:
 	$(MVN) -DskipTests install
 
-## test: the whole test suite (unit, parity, HTTP)
+## test: the whole test suite (unit, parity, HTTP), then the offline checks of terraform/ and the shell scripts
 test:
 	$(MVN) install
+	scripts/test-terraform.sh
 
 ## run: the search function on port 8080 with the shipped student and a demo index; prints a curl to try
 run: build
@@ -53,3 +55,46 @@ default-student: build
 
 clean:
 	$(MVN) clean
+
+## terraform-check: offline checks of terraform/, the cloud targets and the shell scripts (fmt, variables, shellcheck)
+terraform-check:
+	scripts/test-terraform.sh
+
+# ---- Cloud (docs/cloud.md): training jobs on an EC2 GPU instance, the search function on Lambda ----
+# Once: terraform -chdir=$(TF_DIR) init (it downloads the hashicorp/aws provider from the registry).
+# BUCKET and AWS_REGION are required; instance type, Spot, sizes etc. go in terraform/terraform.tfvars.
+TF_DIR ?= terraform
+AWS_REGION ?=
+BUCKET ?=
+PREFIX ?= d2llm
+JOB ?=
+# The local container image the function's lambda build produces; cloud-deploy pushes it to ECR.
+FUNCTION_IMAGE ?= d2llm-function:lambda
+FUNCTION_BUILD ?= $(MVN) -Plambda -pl function -am -DskipTests package
+FUNCTION_URL_AUTH ?=
+INDEX_URI ?=
+TF_APPLY_FLAGS ?=
+VALIDATE ?= 1
+FORCE ?= false
+CLOUD := TF_DIR='$(TF_DIR)' BUCKET='$(BUCKET)' PREFIX='$(PREFIX)' AWS_REGION='$(AWS_REGION)' \
+  TF_APPLY_FLAGS='$(TF_APPLY_FLAGS)' VALIDATE='$(VALIDATE)' FUNCTION_IMAGE='$(FUNCTION_IMAGE)' \
+  FUNCTION_URL_AUTH='$(FUNCTION_URL_AUTH)' INDEX_URI='$(INDEX_URI)' FORCE='$(FORCE)' scripts/cloud.sh
+
+## cloud-bundle: the CLI for the training instance as dist/d2llm-cli.tar.gz (launcher, find-jdk, quarkus-app)
+cloud-bundle: build
+	@mkdir -p dist
+	tar -czf dist/d2llm-cli.tar.gz --owner=0 --group=0 d2llm scripts/find-jdk cli/target/quarkus-app
+	@ls -lh dist/d2llm-cli.tar.gz
+
+## cloud-train: run JOB=path/to/job.yaml on a GPU instance (BUCKET=..., AWS_REGION=...); outputs land where the spec says
+cloud-train: cloud-bundle
+	$(CLOUD) train '$(JOB)'
+
+## cloud-deploy: build the function's Lambda image (FUNCTION_BUILD, FUNCTION_IMAGE), push it to ECR, deploy it with a function URL
+cloud-deploy:
+	$(FUNCTION_BUILD)
+	$(CLOUD) deploy
+
+## cloud-destroy: remove everything Terraform made (FORCE=true also deletes the bucket's objects and the images)
+cloud-destroy:
+	$(CLOUD) destroy

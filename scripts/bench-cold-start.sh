@@ -26,6 +26,7 @@ export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_URI=s3://bench/index/ D2LLM_INDEX_CA
 body='{"query":"How tall is the highest mountain?","topK":10}'
 for run in empty-cache filled-cache; do
   t0=$(date +%s%N)
+  # shellcheck disable=SC2086 # FUNCTION_JAVA_OPTS holds several options: split on purpose
   "$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -Dquarkus.http.port=$fport ${FUNCTION_JAVA_OPTS:-} -jar "$fn" > "$work/function-$run.log" 2>&1 &
   fpid=$!

@@ -11,6 +11,7 @@ port="${PORT:-8080}"
 # The production profile wants an API key; a local run makes one up unless you bring your own.
 export D2LLM_AUTH_API_KEY="${D2LLM_AUTH_API_KEY:-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
 
+# shellcheck disable=SC2086 # D2LLM_JAVA_OPTS holds several options: split on purpose
 "$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -Dquarkus.http.port="$port" ${D2LLM_JAVA_OPTS:-} -jar "$jar" &
 pid=$!
