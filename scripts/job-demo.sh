@@ -56,4 +56,7 @@ ran=$(grep -c "): running: " "$tmp/second.log" || true)
 curl -sf "$endpoint/d2llm-demo/runs/tiny/report/report.json" > "$tmp/report.json"
 status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$tmp/report.json")
 echo "resumed_steps=$skipped rerun_steps=$ran report_status=$status"
-[ "$skipped" = 4 ] && [ "$ran" = 3 ] && [ "$status" = succeeded ] || { echo "job-demo: the re-run did not resume at distill" >&2; exit 1; }
+if [ "$skipped" != 4 ] || [ "$ran" != 3 ] || [ "$status" != succeeded ]; then
+  echo "job-demo: the re-run did not resume at distill" >&2
+  exit 1
+fi

@@ -47,9 +47,9 @@ public class DeviceOption {
     int gpus = Engine.getInstance().getGpuCount();
     if (index >= gpus) {
       throw new IllegalArgumentException("--device " + name + ": PyTorch sees " + gpus + " GPU(s) here."
-          + (gpus == 0 ? " The default build bundles the CPU-only libtorch; on a CUDA host set PYTORCH_FLAVOR=cu128"
-              + " and D2LLM_DJL_OFFLINE=false so DJL fetches the CUDA one, or PYTORCH_LIBRARY_PATH to a local"
-              + " libtorch 2.7.1 (docs/cloud.md)." : ""));
+          + (gpus == 0 ? " The build bundles the CPU-only libtorch, which DJL always takes while it is on the class"
+              + " path; on a CUDA host set PYTORCH_LIBRARY_PATH to a CUDA 12.8 libtorch 2.7.1 with"
+              + " PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128, as the training instance does (docs/cloud.md)." : ""));
     }
     return Device.gpu(index);
   }
