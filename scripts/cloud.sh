@@ -72,18 +72,23 @@ running_instance() {
   case "$state" in pending | running) echo "$id" ;; esac
 }
 
-# The spec's own output location: its top-level `output:` line, unless JOB_OUTPUT says otherwise.
+# The spec's own output location: JOB_OUTPUT if set, else what `job validate` resolved (variables
+# substituted) when it ran, else the spec's top-level `output:` line taken literally.
 job_output() {
   local out="${JOB_OUTPUT:-}"
+  if [ -z "$out" ] && [ -n "${2:-}" ]; then
+    out="$(sed -n -E 's/^job=.* output=([^ ]+) valid=true$/\1/p' <<<"$2" | tail -n 1)"
+  fi
   if [ -z "$out" ]; then
     out="$(sed -n -E "s/^output:[[:space:]]*['\"]?([^'\" #]+)['\"]?.*$/\1/p" "$1" | head -n 1)"
+    [[ $out != *"\${"* ]] || die "$1: output: uses variables; run with VALIDATE=1 or set JOB_OUTPUT"
   fi
   [ -z "$out" ] || [[ $out == */ ]] || out="$out/"
   echo "$out"
 }
 
 train() {
-  local job="${1:-}" bundle="${BUNDLE:-dist/d2llm-cli.tar.gz}" name key out busy id
+  local job="${1:-}" bundle="${BUNDLE:-dist/d2llm-cli.tar.gz}" name key out busy id validated
   [ -n "$job" ] || die "usage: make cloud-train JOB=path/to/job.yaml"
   [ -f "$job" ] || die "$job: no such job spec"
   case "$job" in *.yaml | *.yml) ;; *) die "$job: a job spec is a .yaml or .yml file" ;; esac
@@ -91,13 +96,17 @@ train() {
   name="$(basename "$job")"
   name="${name%.*}"
   key="$prefix/jobs/$name.yaml"
-  out="$(job_output "$job")"
+  validated=""
+  if [ "${VALIDATE:-1}" = 1 ]; then
+    validated="$(./d2llm job validate "$job")"
+    echo "$validated"
+  fi
+  out="$(job_output "$job" "$validated")"
   [ -n "$out" ] || die "$job names no output location: add a top-level 'output: s3://$bucket/$prefix/runs/$name/' (or set JOB_OUTPUT)"
   [[ $out == "s3://$bucket/$prefix/"* ]] ||
     die "$job writes to $out, outside s3://$bucket/$prefix/, the only place the instance may write"
   busy="$(running_instance)"
   [ -z "$busy" ] || die "a training job still runs on $busy ($(output job_spec_key)); wait for it to end or make cloud-destroy"
-  if [ "${VALIDATE:-1}" = 1 ]; then ./d2llm job validate "$job"; fi
 
   echo "cloud: the artifact bucket (s3://$bucket/$prefix/)"
   tf apply "${apply_flags[@]}" "${base_vars[@]}" "${storage_targets[@]}"
