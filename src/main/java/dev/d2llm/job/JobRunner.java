@@ -72,6 +72,7 @@ public final class JobRunner {
       Path log = work.resolve("logs").resolve(step.name() + ".log");
       Result result;
       try {
+        forgetStaleStagedOutputs(step, fingerprint);
         result = execute(plan, step, log);
       } catch (RuntimeException e) {
         result = new Result(-1, "", e);
@@ -141,6 +142,34 @@ public final class JobRunner {
     return new Result(status, lastLine, null);
   }
 
+  /**
+   * Removes the staged copies of this step's remote outputs when they were left by a run of the step
+   * with other options: a staged directory from an interrupted run with the same options is kept, so
+   * that distill resumes from its own checkpoint, but a changed step starts clean.
+   */
+  private void forgetStaleStagedOutputs(JobPlan.Step step, String fingerprint) {
+    Path marker = work.resolve("started").resolve(step.name());
+    try {
+      String previous = Files.isRegularFile(marker) ? Files.readString(marker).strip() : null;
+      if (!fingerprint.equals(previous)) {
+        for (JobPlan.Argument a : step.arguments()) {
+          if (a.option().role() == StepOption.Role.OUTPUT_DIR || a.option().role() == StepOption.Role.OUTPUT_FILE) {
+            a.locations().stream().filter(Location::remote).map(this::staged).filter(Files::exists)
+                .forEach(dev.d2llm.store.LocalFiles::deleteTree);
+          }
+        }
+      }
+      Files.createDirectories(marker.getParent());
+      Files.writeString(marker, fingerprint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the start of step " + step.name() + " in " + marker, e);
+    }
+  }
+
+  private Path staged(Location place) {
+    return work.resolve("stage").resolve(place.bucket()).resolve(place.key().isEmpty() ? "_" : place.key());
+  }
+
   /** The place for value {@code i} of {@code argument}, or null when the value is not a place (a model name). */
   private static Location placeOf(JobPlan.Argument argument, int i) {
     if (!argument.option().isLocation() || argument.locations().isEmpty()) {
@@ -160,7 +189,7 @@ public final class JobRunner {
     if (option.role() == StepOption.Role.STORE) {
       return place.uri() + "/";
     }
-    Path local = work.resolve("stage").resolve(place.bucket()).resolve(place.key().isEmpty() ? "_" : place.key());
+    Path local = staged(place);
     switch (option.role()) {
       case INPUT, MODEL -> {
         if (!places.download(place, local)) {
@@ -198,9 +227,7 @@ public final class JobRunner {
         continue;
       }
       for (Location place : argument.locations()) {
-        Path dir = place.remote()
-            ? work.resolve("stage").resolve(place.bucket()).resolve(place.key().isEmpty() ? "_" : place.key())
-            : place.path();
+        Path dir = place.remote() ? staged(place) : place.path();
         for (String name : step.kind().reportFiles()) {
           Path file = dir.resolve(name);
           if (Files.isRegularFile(file)) {

@@ -199,6 +199,26 @@ class JobRunnerTest {
   }
 
   @Test
+  void aChangedStepStartsFromCleanStagedOutputsWhileAnInterruptedOneKeepsThem() throws Exception {
+    try (S3MockServer s3 = S3MockServer.start("jobs");
+        ObjectStore bucket = ObjectStores.open("s3://jobs/", s3.settings());
+        Places places = new Places(s3.settings())) {
+      bucket.put("data/pairs.tsv", dir.resolve("pairs.tsv"));
+      Path staged = dir.resolve("work/stage/jobs/runs/toy/teacher");
+      crashAt = "teacher";
+      assertThatThrownBy(() -> run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places));
+      Files.writeString(staged.resolve("checkpoint.bin"), "partial");
+      crashAt = null;
+      run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places);
+      assertThat(bucket.exists("runs/toy/teacher/checkpoint.bin")).as("same options: the interrupted run's files stay").isTrue();
+
+      run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.002", places);
+      assertThat(bucket.exists("runs/toy/teacher/checkpoint.bin")).as("changed options: a clean start").isFalse();
+      assertThat(bucket.exists("runs/toy/teacher/weights.bin")).isTrue();
+    }
+  }
+
+  @Test
   void aJobRefusesAnOutputLocationHoldingAnotherJobsState() throws IOException {
     String out = dir.resolve("out").toString();
     try (Places places = new Places(null)) {
