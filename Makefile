@@ -38,11 +38,12 @@ native:
 	  $(if $(CONTAINER),-Dquarkus.native.container-build=true -Dquarkus.native.builder-image=$(NATIVE_BUILDER))
 
 ## lambda: the function for AWS Lambda on the JVM: function/target/function.zip, plus the libraries and the
-## pulled base model that the Lambda container images copy (function/src/main/docker/Dockerfile.lambda*)
+## pulled base model (less its ONNX original) that the Lambda container images copy (function/src/main/docker/Dockerfile.lambda*)
 lambda: build demo-model
 	$(MVN) -pl function -Plambda -DskipTests package
 	rm -rf function/target/models && mkdir -p function/target/models
 	cp -r $(MODELS)/bge-small-en-v1.5 function/target/models/
+	rm -rf function/target/models/bge-small-en-v1.5/onnx
 
 ## embed-demo: embed a few sentences with a real pretrained encoder and print their similarities
 embed-demo: build demo-model

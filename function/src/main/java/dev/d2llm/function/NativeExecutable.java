@@ -17,7 +17,10 @@ final class NativeExecutable {
 
   private static final Logger LOG = Logger.getLogger(NativeExecutable.class);
 
-  /** The directories DJL loads libtorch (with libdjl_torch) and libtokenizers from. */
+  /**
+   * Where DJL loads the libraries from: the directory holding libtorch and libdjl_torch, and the
+   * libtokenizers file itself (DJL 0.36 fails on a directory there when no GPU is present).
+   */
   static final List<String> LIBRARY_PATHS = List.of("PYTORCH_LIBRARY_PATH", "RUST_LIBRARY_PATH");
 
   private NativeExecutable() {}
@@ -34,7 +37,8 @@ final class NativeExecutable {
     List<String> missing = LIBRARY_PATHS.stream().filter(NativeExecutable::unset).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException("a native executable loads PyTorch and the tokenizer from disk: set "
-          + String.join(" and ", missing) + " (the native build unpacks both into target/native-libs/)");
+          + String.join(" and ", missing) + " (the native build unpacks target/native-libs/pytorch/ and"
+          + " target/native-libs/tokenizers/libtokenizers.so)");
     }
   }
 
