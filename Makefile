@@ -7,20 +7,45 @@ MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
 .PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student \
-  job-demo terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy
+  job-demo terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda
 
 ## build: compile and package everything, no tests
 build:
 	$(MVN) -DskipTests install
 
-## test: the whole test suite (unit, parity, HTTP), then the offline checks of terraform/ and the shell scripts
+## test: the whole test suite (unit, parity, HTTP), the function's HTTP tests again through its AWS Lambda
+## binding, then the offline checks of terraform/ and the shell scripts
 test:
 	$(MVN) install
+	$(MVN) -pl function -Plambda test
 	scripts/test-terraform.sh
 
 ## run: the search function on port 8080 with the shipped student and a demo index; prints a curl to try
 run: build
 	scripts/run-function.sh
+
+## native-sources: Quarkus' native build of the function short of native-image itself: checks the native
+## configuration and writes function/target/native-sources/ (no GraalVM needed)
+native-sources:
+	$(MVN) -pl function -am -Pnative -Dquarkus.native.sources-only=true -Dnative-libs.skip=true -DskipTests package
+
+## native: the function as a native executable, function/target/*-runner, with the libraries it loads from disk in
+## function/target/native-libs/. Needs GraalVM or Mandrel for JDK 25 in GRAALVM_HOME, or CONTAINER=1 to build in
+## the Mandrel builder image (docker or podman); PROFILES=native,lambda makes the Lambda bootstrap zip as well.
+## See docs/native-and-lambda.md for how to run it.
+PROFILES ?= native
+NATIVE_BUILDER ?= quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25
+native:
+	$(MVN) -pl function -am -P$(PROFILES) -DskipTests package \
+	  $(if $(CONTAINER),-Dquarkus.native.container-build=true -Dquarkus.native.builder-image=$(NATIVE_BUILDER))
+
+## lambda: the function for AWS Lambda on the JVM: function/target/function.zip, plus the libraries and the
+## pulled base model (less its ONNX original) that the Lambda container images copy (function/src/main/docker/Dockerfile.lambda*)
+lambda: build demo-model
+	$(MVN) -pl function -Plambda -DskipTests package
+	rm -rf function/target/models && mkdir -p function/target/models
+	cp -r $(MODELS)/bge-small-en-v1.5 function/target/models/
+	rm -rf function/target/models/bge-small-en-v1.5/onnx
 
 ## embed-demo: embed a few sentences with a real pretrained encoder and print their similarities
 embed-demo: build demo-model

@@ -10,7 +10,6 @@ import dev.d2llm.index.IndexWriter;
 import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorEncoding;
-import dev.d2llm.search.ScoringKernels;
 import dev.d2llm.search.Searcher;
 import dev.d2llm.store.ObjectStore;
 import dev.d2llm.store.ObjectStores;
@@ -58,6 +57,7 @@ public class SearchEngine {
   void onStart(@Observes StartupEvent event) {
     long t0 = System.nanoTime();
     try {
+      NativeExecutable.requireLibraryPaths();
       Path studentDir = DefaultStudents.resolve(config.model().reference());
       studentFingerprint = StudentFiles.fingerprint(studentDir);
       Path cache = Path.of(config.index().cacheDir());
@@ -77,7 +77,7 @@ public class SearchEngine {
       SearchIndex index = join(fetched);
       long t3 = System.nanoTime();
       int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
-      searcher = new Searcher(student, studentFingerprint, index, ScoringKernels.best(), threads);
+      searcher = new Searcher(student, studentFingerprint, index, NativeExecutable.scanKernel(), threads);
       warmUp();
       long t4 = System.nanoTime();
       loadMs = (t4 - t0) / 1e6;
