@@ -93,9 +93,10 @@ AWS_REGION ?=
 BUCKET ?=
 PREFIX ?= d2llm
 JOB ?=
-# The local container image the function's lambda build produces; cloud-deploy pushes it to ECR.
-FUNCTION_IMAGE ?= d2llm-function:lambda
-FUNCTION_BUILD ?= $(MVN) -Plambda -pl function -am -DskipTests package
+# The local container image the function's lambda build produces (make lambda, then the JVM Lambda
+# Dockerfile; docs/native-and-lambda.md); cloud-deploy pushes it to ECR.
+FUNCTION_IMAGE ?= d2llm-function:lambda-jvm
+FUNCTION_BUILD ?= $(MAKE) lambda && docker build -f function/src/main/docker/Dockerfile.lambda -t $(FUNCTION_IMAGE) function
 FUNCTION_URL_AUTH ?=
 INDEX_URI ?=
 TF_APPLY_FLAGS ?=
