@@ -110,10 +110,19 @@ public final class JobPlanner {
           .filter(a -> a.option().isOutput() && a.option().role() != StepOption.Role.CACHE)
           .flatMap(a -> a.locations().stream()).toList();
       for (Location out : owned) {
-        String earlier = writers.putIfAbsent(out, written.name());
-        if (earlier != null && !earlier.equals(written.name())) {
-          check.add(written.line(), where, "writes " + out + ", which step '" + earlier + "' writes too");
+        if (out.remote() && out.key().isEmpty()) {
+          check.add(written.line(), where, "writes the whole bucket " + out + ": give it a key under the bucket");
+        } else if (output != null && output.within(out)) {
+          check.add(written.line(), where, "writes " + out + ", which holds the job's output " + output
+              + " (its state, logs and report): write under it, e.g. ${output}/" + written.name());
         }
+        for (var other : writers.entrySet()) {
+          if (!other.getValue().equals(written.name()) && (out.within(other.getKey()) || other.getKey().within(out))) {
+            check.add(written.line(), where, "writes " + out + ", which overlaps " + other.getKey() + " that step '"
+                + other.getValue() + "' writes");
+          }
+        }
+        writers.putIfAbsent(out, written.name());
       }
       steps.add(step);
     }

@@ -66,7 +66,13 @@ public final class JobRunner {
         report.resumed(step, done.get());
         continue;
       }
-      resuming = false;
+      if (resuming) {
+        // From here on every step runs: records of this step and the later ones describe outputs made
+        // from inputs that are about to change, so none of them may be trusted by a later re-run.
+        state = state.withoutFrom(plan.steps().stream().skip(step.number() - 1).map(JobPlan.Step::name).toList());
+        out.putBytes(JobState.KEY, state.toJson());
+        resuming = false;
+      }
       say(plan, step, "running: d2llm " + String.join(" ", step.kind().command()));
       Instant started = Instant.now();
       Path log = work.resolve("logs").resolve(step.name() + ".log");
@@ -92,6 +98,7 @@ public final class JobRunner {
           Instant.now().toString(), seconds, metrics);
       state = state.with(finished);
       out.putBytes(JobState.KEY, state.toJson());
+      finishedStarting(step);
       report.ran(step, finished, copyReportFiles(out, step));
       say(plan, step, "done in " + seconds(seconds) + (metrics.isEmpty() ? "" : ": " + result.lastLine));
     }
@@ -104,12 +111,14 @@ public final class JobRunner {
     List<String> commandLine = new ArrayList<>(step.kind().command());
     List<String> positional = new ArrayList<>();
     List<Runnable> uploads = new ArrayList<>();
+    List<Runnable> cacheUploads = new ArrayList<>();
     for (JobPlan.Argument argument : step.arguments()) {
       StepOption option = argument.option();
       List<String> values = new ArrayList<>();
       for (int i = 0; i < argument.values().size(); i++) {
         Location place = placeOf(argument, i);
-        values.add(place == null ? argument.values().get(i) : stage(option, place, uploads));
+        values.add(place == null ? argument.values().get(i)
+            : stage(option, place, option.role() == StepOption.Role.CACHE ? cacheUploads : uploads));
       }
       if (option.positional() >= 0) {
         positional.addAll(values);
@@ -136,6 +145,8 @@ public final class JobRunner {
       status = executor.execute(commandLine);
       lastLine = tee.lastLine();
     }
+    // A cache is uploaded even after a failure: what a failed step scored is kept for the next attempt.
+    cacheUploads.forEach(Runnable::run);
     if (status == 0) {
       uploads.forEach(Runnable::run);
     }
@@ -154,8 +165,8 @@ public final class JobRunner {
       if (!fingerprint.equals(previous)) {
         for (JobPlan.Argument a : step.arguments()) {
           if (a.option().role() == StepOption.Role.OUTPUT_DIR || a.option().role() == StepOption.Role.OUTPUT_FILE) {
-            a.locations().stream().filter(Location::remote).map(this::staged).filter(Files::exists)
-                .forEach(dev.d2llm.store.LocalFiles::deleteTree);
+            a.locations().stream().map(place -> place.remote() ? staged(place) : place.path()).filter(Files::exists)
+                .forEach(this::deleteOutput);
           }
         }
       }
@@ -167,7 +178,31 @@ public final class JobRunner {
   }
 
   private Path staged(Location place) {
-    return work.resolve("stage").resolve(place.bucket()).resolve(place.key().isEmpty() ? "_" : place.key());
+    Path root = work.resolve("stage").resolve(place.bucket()).normalize();
+    Path path = root.resolve(place.key().isEmpty() ? "_" : place.key()).normalize();
+    if (!path.startsWith(root)) {
+      throw new IllegalArgumentException(place + " would be staged outside " + root);
+    }
+    return path;
+  }
+
+  /** The step is done: a later run of it with the same options starts clean rather than resuming. */
+  private void finishedStarting(JobPlan.Step step) {
+    try {
+      Files.deleteIfExists(work.resolve("started").resolve(step.name()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes a step's old output before it runs afresh; never a directory that holds the work directory. */
+  private void deleteOutput(Path output) {
+    Path absolute = output.toAbsolutePath().normalize();
+    if (absolute.getNameCount() < 2 || work.startsWith(absolute)) {
+      throw new IllegalStateException("refusing to clear " + absolute + " before a step writes it: it is too close to"
+          + " the root or holds the work directory " + work);
+    }
+    dev.d2llm.store.LocalFiles.deleteTree(absolute);
   }
 
   /** The place for value {@code i} of {@code argument}, or null when the value is not a place (a model name). */
@@ -196,7 +231,14 @@ public final class JobRunner {
           throw new IllegalStateException("the input " + place + " is missing");
         }
       }
-      case CACHE -> places.download(place, local);
+      case CACHE -> {
+        // The cache is append-only: a staged copy at least as large as the remote one (a killed run
+        // on this machine) holds everything the remote one does and more.
+        long remote = places.size(place);
+        if (!Files.isRegularFile(local) || sizeOf(local) < remote) {
+          places.download(place, local);
+        }
+      }
       default -> {
         // An output: the step writes it; a directory from an interrupted run on this machine is kept.
       }
@@ -217,6 +259,14 @@ public final class JobRunner {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -59,6 +59,13 @@ public record JobState(int format, String job, List<FinishedStep> steps) {
     return new JobState(format, job, all);
   }
 
+  /** This state without the records of {@code names}. */
+  JobState withoutFrom(List<String> names) {
+    List<FinishedStep> kept = new ArrayList<>(steps);
+    kept.removeIf(s -> names.contains(s.name()));
+    return new JobState(format, job, kept);
+  }
+
   static JobState parse(byte[] json, String where) {
     try {
       JobState state = JSON.readValue(json, JobState.class);

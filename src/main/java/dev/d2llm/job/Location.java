@@ -61,9 +61,14 @@ public record Location(Path path, URI uri) {
       }
       case "s3" -> {
         String bucket = uri.getAuthority();
-        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "").replaceFirst("/+$", "");
+        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "").replaceFirst("/$", "");
         if (bucket == null || bucket.isBlank() || uri.getQuery() != null || uri.getFragment() != null) {
           throw new IllegalArgumentException("'" + text + "' must be s3://bucket/key");
+        }
+        for (String segment : key.split("/", -1)) {
+          if (!key.isEmpty() && (segment.isEmpty() || segment.equals(".") || segment.equals(".."))) {
+            throw new IllegalArgumentException("'" + text + "' has an empty, '.' or '..' segment in its key");
+          }
         }
         yield new Location(null, URI.create("s3://" + bucket + (key.isEmpty() ? "" : "/" + key)));
       }

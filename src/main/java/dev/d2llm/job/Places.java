@@ -29,13 +29,18 @@ public final class Places implements AutoCloseable {
     this.settings = settings;
   }
 
+  /** The size of the remote object at {@code place}, 0 when there is none. */
+  public long size(Location place) {
+    return place.key().isEmpty() ? 0 : bucket(place.bucket()).size(place.key()).orElse(0);
+  }
+
   /** Whether {@code place} holds a file, or a directory with something in it. */
   public boolean exists(Location place) {
     if (!place.remote()) {
       return Files.exists(place.path());
     }
     ObjectStore store = bucket(place.bucket());
-    return !place.key().isEmpty() && store.exists(place.key()) || !store.list(prefix(place)).isEmpty();
+    return !place.key().isEmpty() && store.exists(place.key()) || !objects(store, prefix(place)).isEmpty();
   }
 
   /**
@@ -71,7 +76,7 @@ public final class Places implements AutoCloseable {
       return true;
     }
     String prefix = prefix(place);
-    List<String> keys = store.list(prefix);
+    List<String> keys = objects(store, prefix);
     for (String key : keys) {
       store.download(key, target.resolve(key.substring(prefix.length())));
     }
@@ -99,9 +104,14 @@ public final class Places implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot upload " + source + " to " + place, e);
     }
-    List<String> stale = new ArrayList<>(store.list(prefix));
+    List<String> stale = new ArrayList<>(objects(store, prefix));
     stale.removeAll(written);
     stale.forEach(store::delete);
+  }
+
+  /** The objects under {@code prefix}, without the empty "folder" markers some S3 tools create. */
+  private static List<String> objects(ObjectStore store, String prefix) {
+    return store.list(prefix).stream().filter(key -> !key.endsWith("/")).toList();
   }
 
   private static String prefix(Location place) {

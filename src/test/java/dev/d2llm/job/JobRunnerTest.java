@@ -163,6 +163,21 @@ class JobRunnerTest {
   }
 
   @Test
+  void afterAChangedStepFailsDownstreamTheNextRunDoesNotTrustTheOldRecordsAfterIt() {
+    String out = dir.resolve("out").toString();
+    String in = dir.resolve("pairs.tsv").toString();
+    try (Places places = new Places(null)) {
+      run(out, in, "0.001", places);
+      crashAt = "eval";
+      assertThatThrownBy(() -> run(out, in, "0.002", places)).isInstanceOf(JobFailedException.class);
+      crashAt = null;
+      ran.clear();
+      run(out, in, "0.002", places);
+      assertThat(ran).as("eval's record came from the old teacher").containsExactly("eval");
+    }
+  }
+
+  @Test
   void aStepWhoseOutputsWereRemovedRunsAgain() throws IOException {
     String out = dir.resolve("out").toString();
     String in = dir.resolve("pairs.tsv").toString();

@@ -188,7 +188,25 @@ class JobSpecValidationTest {
     String twice = good().replace("name: teacher", "name: examples");
     assertThat(problems(twice)).anySatisfy(p -> assertThat(p).contains("another step already has this name"));
     String clash = good().replace("out: ${output}/teacher", "out: ${output}/examples.jsonl");
-    assertThat(problems(clash)).anySatisfy(p -> assertThat(p).contains("which step 'examples' writes too"));
+    assertThat(problems(clash)).anySatisfy(p -> assertThat(p).contains("that step 'examples' writes"));
+  }
+
+  @Test
+  void anOutputThatHoldsAnotherStepsOutputTheJobsOutputOrABucketIsRefused() {
+    String nested = good().replace("out: ${output}/teacher", "out: ${output}/examples.jsonl/teacher");
+    assertThat(problems(nested)).anySatisfy(p -> assertThat(p).contains("overlaps " + dir.resolve("runs/toy/examples.jsonl")));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: ${output}"))).anySatisfy(p ->
+        assertThat(p).contains("which holds the job's output"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket"))).anySatisfy(p ->
+        assertThat(p).contains("writes the whole bucket s3://bucket"));
+  }
+
+  @Test
+  void anS3KeyThatClimbsOrHasEmptySegmentsIsRefused() {
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x/../../etc"))).anySatisfy(p ->
+        assertThat(p).contains("has an empty, '.' or '..' segment"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket//home/me"))).anySatisfy(p ->
+        assertThat(p).contains("has an empty, '.' or '..' segment"));
   }
 
   @Test
