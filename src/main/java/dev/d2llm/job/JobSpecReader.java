@@ -102,6 +102,8 @@ public final class JobSpecReader {
       String key = scalar(tuple.getKeyNode());
       if (key == null) {
         problem(line(tuple.getKeyNode()), "vars", "keys must be plain names");
+      } else if (vars.containsKey(key)) {
+        problem(line(tuple.getKeyNode()), "vars." + key, "given twice");
       } else if (!(tuple.getValueNode() instanceof ScalarNode value)) {
         problem(line(tuple.getValueNode()), "vars." + key, "must be a single value, not a list or a mapping");
       } else {

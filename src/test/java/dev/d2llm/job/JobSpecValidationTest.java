@@ -148,6 +148,12 @@ class JobSpecValidationTest {
   }
 
   @Test
+  void aVariableGivenTwiceIsRefused() {
+    assertThat(problems(good().replace("vars:\n", "vars:\n  data: /elsewhere\n"))).singleElement().asString()
+        .contains("vars.data: given twice");
+  }
+
+  @Test
   void anUnknownVariableIsNamed() {
     assertThat(problems(good().replace("- ${data}/pairs.tsv", "- ${dataset}/pairs.tsv"))).anySatisfy(p ->
         assertThat(p).contains("unknown variable ${dataset}; known: [data, output]"));
