@@ -6,20 +6,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 index="${1:?usage: scripts/bench-cold-start.sh INDEX_URI}"
 java_home="$("$root/scripts/find-jdk")"
-s3mock="$root/src/target/s3mock/s3mock.jar"
 fn="$root/function/target/quarkus-app/quarkus-run.jar"
-for f in "$s3mock" "$fn"; do [ -f "$f" ] || { echo "bench-cold-start: $f is missing; run 'make build'" >&2; exit 1; }; done
+[ -f "$fn" ] || { echo "bench-cold-start: $fn is missing; run 'make build'" >&2; exit 1; }
+# shellcheck source=scripts/lib/s3mock.sh
+. "$root/scripts/lib/s3mock.sh"
 work="$(mktemp -d)"
-port=$(( 20000 + RANDOM % 20000 )); fport=$(( port + 1 ))
-cleanup() { kill "${s3pid:-}" "${fpid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+fport=$(( 20000 + RANDOM % 20000 ))
+cleanup() { kill "${S3MOCK_PID:-}" "${fpid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$java_home/bin/java" -XX:TieredStopAtLevel=1 -Xmx1g -jar "$s3mock" --server.port=0 --server.address=127.0.0.1 \
-  --com.adobe.testing.s3mock.httpPort=$port --com.adobe.testing.s3mock.store.root="$work/s3" \
-  --com.adobe.testing.s3mock.store.initialBuckets=bench > "$work/s3mock.log" 2>&1 &
-s3pid=$!
-until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.5; done
-export D2LLM_S3_ENDPOINT="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
+s3mock_start "$work" bench
+export D2LLM_S3_ENDPOINT="$S3MOCK_ENDPOINT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 "$root/d2llm" index copy "$index" s3://bench/index/ 2>/dev/null
 
 export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_URI=s3://bench/index/ D2LLM_INDEX_CACHE_DIR="$work/cache"

@@ -5,22 +5,15 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-s3mock="$root/src/target/s3mock/s3mock.jar"
-[ -f "$s3mock" ] || { echo "job-demo: $s3mock is missing; run 'make build' first" >&2; exit 1; }
-java_home="$(scripts/find-jdk)"
+# shellcheck source=scripts/lib/s3mock.sh
+. "$root/scripts/lib/s3mock.sh"
 tmp="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-
-"$java_home/bin/java" -XX:TieredStopAtLevel=1 -Xmx512m -jar "$s3mock" --server.port=0 --server.address=127.0.0.1 \
-  --com.adobe.testing.s3mock.httpPort="$port" --com.adobe.testing.s3mock.store.root="$tmp/s3" \
-  --com.adobe.testing.s3mock.store.initialBuckets=d2llm-demo --spring.main.banner-mode=off > "$tmp/s3mock.log" 2>&1 &
-s3pid=$!
+S3MOCK_PID=""
 job=""
-cleanup() { [ -n "$job" ] && kill -9 "$job" 2>/dev/null; kill "$s3pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { [ -n "$job" ] && kill -9 "$job" 2>/dev/null; [ -n "$S3MOCK_PID" ] && kill "$S3MOCK_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-endpoint="http://127.0.0.1:$port"
-for _ in $(seq 1 600); do curl -sf -o /dev/null "$endpoint/" && break; sleep 0.2; done
-curl -sf -o /dev/null "$endpoint/" || { echo "job-demo: S3Mock did not start:" >&2; tail -20 "$tmp/s3mock.log" >&2; exit 1; }
+s3mock_start "$tmp" d2llm-demo
+endpoint="$S3MOCK_ENDPOINT"
 export D2LLM_S3_ENDPOINT="$endpoint" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
 
 # The job's inputs, uploaded as a user would with `aws s3 cp` (S3Mock takes unsigned PUTs).
@@ -54,7 +47,8 @@ echo "== d2llm job run docs/jobs/tiny.yaml again"
 skipped=$(grep -c "done in an earlier run, skipped" "$tmp/second.log" || true)
 ran=$(grep -c "): running: " "$tmp/second.log" || true)
 curl -sf "$endpoint/d2llm-demo/runs/tiny/report/report.json" > "$tmp/report.json"
-status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$tmp/report.json")
+# The job's own status is the report's first "status" (each step's comes after it).
+status=$(grep -o '"status" : "[a-z-]*"' "$tmp/report.json" | head -1 | cut -d'"' -f4)
 echo "resumed_steps=$skipped rerun_steps=$ran report_status=$status"
 if [ "$skipped" != 4 ] || [ "$ran" != 3 ] || [ "$status" != succeeded ]; then
   echo "job-demo: the re-run did not resume at distill" >&2
