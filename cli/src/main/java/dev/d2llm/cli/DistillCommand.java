@@ -102,14 +102,11 @@ public class DistillCommand implements Callable<Integer> {
 
   @Mixin PlanOptions plan;
 
-  @Mixin DeviceOption device;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin DeviceOptions device;
 
   @Override
   public Integer call() {
-    Engines.configure(threads);
+    device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     DistillationLoss loss = new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
         DistillationLoss.DEFAULTS.imitationTemperature(), pointwise);

@@ -50,14 +50,11 @@ public class EvalCommand implements Callable<Integer> {
   @Option(names = "--prompts", description = "LLM teacher prompts (default: ${DEFAULT-VALUE})")
   String prompts = "en";
 
-  @Mixin DeviceOption device;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin DeviceOptions device;
 
   @Override
   public Integer call() throws Exception {
-    Engines.configure(threads);
+    device.apply();
     model = DefaultStudents.resolve(modelReference);
     AutoCloseable resource;
     PairScorer s;

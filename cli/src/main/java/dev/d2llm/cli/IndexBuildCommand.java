@@ -49,14 +49,11 @@ public class IndexBuildCommand implements Callable<Integer> {
   @Option(names = "--rows-per-shard", description = "rows per shard file (default: ${DEFAULT-VALUE})")
   int rowsPerShard = IndexWriter.DEFAULT_ROWS_PER_SHARD;
 
-  @Mixin DeviceOption device;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin DeviceOptions device;
 
   @Override
   public Integer call() {
-    Engines.configure(threads);
+    device.apply();
     // Check every input before the student loads, so a typo costs nothing.
     VectorEncoding vectorEncoding = VectorEncoding.parse(vectors);
     VectorEncoding projectionEncoding = VectorEncoding.parse(projection);

@@ -49,7 +49,7 @@ public class MineCommand implements Callable<Integer> {
   @Option(names = "--sts-threshold", description = "lowest STS score kept as positive (default: ${DEFAULT-VALUE})")
   double stsThreshold = PositivePairs.DEFAULT_STS_THRESHOLD;
 
-  @Mixin DeviceOption device;
+  @Mixin DeviceOptions device;
 
   @Override
   public Integer call() {
@@ -69,7 +69,7 @@ public class MineCommand implements Callable<Integer> {
         System.err.println("mine: --method dense needs --model DIR");
         return 2;
       }
-      Engines.configure(Runtime.getRuntime().availableProcessors());
+      device.apply();
       try (SentenceEncoder encoder = SentenceEncoder.open(model, device.device(), Precision.FP32)) {
         NegativeMiner miner = new DenseMiner(t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
         mined = miner.mine(examples, k);

@@ -37,14 +37,11 @@ public class TeacherScoreCommand implements Callable<Integer> {
 
   @Mixin PlanOptions plan;
 
-  @Mixin DeviceOption device;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin DeviceOptions device;
 
   @Override
   public Integer call() {
-    Engines.configure(threads);
+    device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     BatchPlan p = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     int scored;

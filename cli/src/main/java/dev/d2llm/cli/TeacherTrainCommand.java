@@ -55,14 +55,11 @@ public class TeacherTrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
   long seed = CrossEncoderTraining.Options.defaults().seed();
 
-  @Mixin DeviceOption device;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin DeviceOptions device;
 
   @Override
   public Integer call() {
-    Engines.configure(threads);
+    device.apply();
     List<ScoredPair> trainPairs = targets(PairFiles.read(train));
     trainPairs = trainPairs.subList(0, Math.min(maxTrain, trainPairs.size()));
     List<ScoredPair> devPairs = targets(PairFiles.read(dev));

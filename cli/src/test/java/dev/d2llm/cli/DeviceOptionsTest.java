@@ -7,25 +7,25 @@ import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 
 /** {@code --device}: CPU by default, and a GPU PyTorch cannot see is refused with the reason and the way out. */
-class DeviceOptionTest {
+class DeviceOptionsTest {
 
   @Test
   void cpuIsTheDefault() {
-    assertThat(new DeviceOption().device()).isEqualTo(Device.cpu());
-    assertThat(new DeviceOption().devices()).containsExactly(Device.cpu());
+    assertThat(new DeviceOptions().device()).isEqualTo(Device.cpu());
+    assertThat(new DeviceOptions().devices()).containsExactly(Device.cpu());
   }
 
   @Test
   void aMisspelledDeviceIsRefused() {
-    assertThatThrownBy(() -> DeviceOption.parse("cuda")).hasMessageContaining("'cuda' is not cpu, gpu or gpuN");
+    assertThatThrownBy(() -> DeviceOptions.parse("cuda")).hasMessageContaining("'cuda' is not cpu, gpu or gpuN");
   }
 
   @Test
   void aGpuTheBundledCpuLibtorchCannotSeeIsRefusedWithTheWayOut() {
     // The build bundles pytorch-native-cpu, so PyTorch sees no GPU even on a GPU host.
-    assertThatThrownBy(() -> DeviceOption.parse("gpu")).hasMessageContaining("PyTorch sees 0 GPU(s)")
+    assertThatThrownBy(() -> DeviceOptions.parse("gpu")).hasMessageContaining("PyTorch sees 0 GPU(s)")
         .hasMessageContaining("PYTORCH_FLAVOR=cu128");
-    DeviceOption all = new DeviceOption();
+    DeviceOptions all = new DeviceOptions();
     all.device = "gpus";
     assertThatThrownBy(all::devices).hasMessageContaining("PyTorch sees 0 GPU(s)");
   }

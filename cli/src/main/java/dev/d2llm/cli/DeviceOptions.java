@@ -7,16 +7,25 @@ import java.util.stream.IntStream;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --device}: where a pipeline command computes. CPU is the default; a GPU is checked against
- * what PyTorch sees, so that asking for one on a host without it fails at once with the reason.
+ * {@code --device} and {@code --threads}: where a command computes and with how many CPU threads.
+ * CPU is the default; a GPU is checked against what PyTorch sees, so that asking for one on a host
+ * without it fails at once with the reason.
  */
-public class DeviceOption {
+public class DeviceOptions {
 
   @Option(names = "--device", description = "cpu, gpu (the first GPU), gpuN, or gpus: every GPU of the host"
       + " (distill spreads each batch over them; other commands use the first) (default: ${DEFAULT-VALUE})")
   String device = "cpu";
 
-  /** The device; call after {@link Engines#configure}, since it starts the engine for a GPU. */
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  /** Configures the engine's threads; call before the first DJL use. */
+  void apply() {
+    Engines.configure(threads);
+  }
+
+  /** The device; call after {@link #apply}, since it starts the engine for a GPU. */
   Device device() {
     return parse(device);
   }
