@@ -1,5 +1,6 @@
 package dev.d2llm.job;
 
+import dev.d2llm.store.ObjectKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -65,9 +66,11 @@ public record Location(Path path, URI uri) {
         if (bucket == null || bucket.isBlank() || uri.getQuery() != null || uri.getFragment() != null) {
           throw new IllegalArgumentException("'" + text + "' must be s3://bucket/key");
         }
-        for (String segment : key.split("/", -1)) {
-          if (!key.isEmpty() && (segment.isEmpty() || segment.equals(".") || segment.equals(".."))) {
-            throw new IllegalArgumentException("'" + text + "' has an empty, '.' or '..' segment in its key");
+        if (!key.isEmpty()) {
+          try {
+            ObjectKeys.check(key);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "': " + e.getMessage());
           }
         }
         yield new Location(null, URI.create("s3://" + bucket + (key.isEmpty() ? "" : "/" + key)));

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /** The rules every key and prefix obeys, whichever store holds it. */
-final class ObjectKeys {
+public final class ObjectKeys {
 
   /** Names of files that are writes in progress; reserved, so no key can collide with one. */
   static final String TEMP_PREFIX = ".tmp-";
@@ -15,8 +15,10 @@ final class ObjectKeys {
    * Checks a key: '/'-separated, relative, and free of anything that reads differently on a file
    * system than in a bucket (empty, '.' or '..' segments, backslashes), so one key means the same
    * object in every store.
+   *
+   * @throws IllegalArgumentException naming the key and what is wrong with it
    */
-  static String check(String key) {
+  public static String check(String key) {
     if (key == null) {
       throw new IllegalArgumentException("object key must not be null");
     }

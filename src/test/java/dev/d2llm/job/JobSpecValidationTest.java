@@ -210,9 +210,11 @@ class JobSpecValidationTest {
   @Test
   void anS3KeyThatClimbsOrHasEmptySegmentsIsRefused() {
     assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x/../../etc"))).anySatisfy(p ->
-        assertThat(p).contains("has an empty, '.' or '..' segment"));
+        assertThat(p).contains("object key 'x/../../etc' must not contain '..' segments"));
     assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket//home/me"))).anySatisfy(p ->
-        assertThat(p).contains("has an empty, '.' or '..' segment"));
+        assertThat(p).contains("object key '/home/me' must be relative: no leading '/'"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x//y"))).anySatisfy(p ->
+        assertThat(p).contains("object key 'x//y' has an empty segment"));
   }
 
   @Test
