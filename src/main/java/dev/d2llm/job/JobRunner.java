@@ -13,10 +13,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link JobPlan} step by step. Remote inputs are downloaded into a local work directory
@@ -32,6 +34,8 @@ public final class JobRunner {
   private final StepExecutor executor;
   private final Path work;
   private final PrintStream console;
+  /** Remote places whose staged copies this run wrote and uploaded. */
+  private final Set<Location> uploadedThisRun = new HashSet<>();
 
   /**
    * @param places how inputs and outputs are reached
@@ -54,6 +58,7 @@ public final class JobRunner {
    * @throws JobFailedException when a step fails; the state keeps the steps before it
    */
   public JobReport run(JobPlan plan) {
+    uploadedThisRun.clear();
     ObjectStore out = places.storeAt(plan.output());
     JobState state = readState(out, plan.name());
     JobReport report = new JobReport(plan, Instant.now());
@@ -227,7 +232,9 @@ public final class JobRunner {
     Path local = staged(place);
     switch (option.role()) {
       case INPUT, MODEL -> {
-        if (!places.download(place, local)) {
+        // What an earlier step of this run wrote is staged already, exactly as it was uploaded.
+        boolean stagedHere = uploadedThisRun.stream().anyMatch(place::within) && Files.exists(local);
+        if (!stagedHere && !places.download(place, local)) {
           throw new IllegalStateException("the input " + place + " is missing");
         }
       }
@@ -248,6 +255,7 @@ public final class JobRunner {
       uploads.add(() -> {
         if (Files.exists(local)) {
           places.upload(local, place);
+          uploadedThisRun.add(place);
         }
       });
     }

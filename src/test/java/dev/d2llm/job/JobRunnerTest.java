@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +30,8 @@ class JobRunnerTest {
   private final List<String> ran = new ArrayList<>();
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private String crashAt;
+  private Object minedFile;
+  private Object trainFile;
 
   private static final String SPEC = """
       name: toy
@@ -71,12 +74,16 @@ class JobRunnerTest {
       switch (kind) {
         case "mine" -> {
           Path in = Path.of(value(commandLine, "--data"));
-          Files.writeString(Path.of(value(commandLine, "--out")), "{\"from\":\"" + Files.readString(in).strip() + "\"}\n");
+          Path out = Path.of(value(commandLine, "--out"));
+          Files.writeString(out, "{\"from\":\"" + Files.readString(in).strip() + "\"}\n");
+          minedFile = Files.readAttributes(out, BasicFileAttributes.class).fileKey();
           System.out.println("examples=1");
         }
         case "teacher" -> {
           Path out = Path.of(value(commandLine, "--out"));
-          Files.writeString(out.resolve("weights.bin"), Files.readString(Path.of(value(commandLine, "--train"))));
+          Path train = Path.of(value(commandLine, "--train"));
+          trainFile = Files.readAttributes(train, BasicFileAttributes.class).fileKey();
+          Files.writeString(out.resolve("weights.bin"), Files.readString(train));
           Files.writeString(out.resolve("loss.png"), "png");
           System.out.println("teacher=" + out + " best_dev_spearman=87.10");
         }
@@ -198,6 +205,8 @@ class JobRunnerTest {
       bucket.put("data/pairs.tsv", dir.resolve("pairs.tsv"));
       JobReport report = run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places);
       assertThat(report.succeeded()).isTrue();
+      assertThat(trainFile).as("a later step reads the staged copy an earlier step wrote, not a new download")
+          .isNotNull().isEqualTo(minedFile);
       assertThat(bucket.list("runs/toy/")).contains("runs/toy/examples.jsonl", "runs/toy/teacher/weights.bin",
           "runs/toy/teacher/loss.png", "runs/toy/job-state.json", "runs/toy/logs/score.log",
           "runs/toy/report/report.json", "runs/toy/report/teacher-loss.png");
