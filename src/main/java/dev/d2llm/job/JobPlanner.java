@@ -26,6 +26,7 @@ public final class JobPlanner {
 
   private final StepCatalog catalog;
   private final Predicate<Location> exists;
+  private final Set<String> unreachable = new HashSet<>();
 
   /**
    * @param catalog the steps a job may use
@@ -59,6 +60,7 @@ public final class JobPlanner {
    * @throws InvalidJobException listing every problem found
    */
   public JobPlan plan(JobSpec spec, Path base, String deviceOverride) {
+    unreachable.clear();
     Check check = new Check(spec.source());
     if (!NAME.matcher(spec.name()).matches()) {
       check.add(0, "name", "'" + spec.name() + "' must be letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -182,9 +184,33 @@ public final class JobPlanner {
 
   private void checkInput(Location place, String at, int line, String stepName, List<JobPlan.Step> earlier, Check check) {
     boolean written = earlier.stream().flatMap(s -> s.outputs().stream()).anyMatch(place::within);
-    if (!written && !exists.test(place)) {
-      check.add(line, at, "the input " + place + " does not exist and no earlier step writes it");
+    if (written) {
+      return;
     }
+    String store = place.remote() ? "s3://" + place.bucket() : "the local file system";
+    if (unreachable.contains(store)) {
+      return; // Said once for the first input there.
+    }
+    try {
+      if (!exists.test(place)) {
+        check.add(line, at, "the input " + place + " does not exist and no earlier step writes it");
+      }
+    } catch (RuntimeException e) {
+      // An unreachable store (no credentials, no network) is one more problem to list, not the end of the check.
+      unreachable.add(store);
+      check.add(line, at, "cannot tell whether the input " + place + " exists (nor any other in " + store + "): "
+          + firstSentence(e.getMessage()));
+    }
+  }
+
+  /** The start of an exception's message: the SDK's credential errors run to a kilobyte. */
+  private static String firstSentence(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int end = message.indexOf(" : [");
+    String first = end > 0 ? message.substring(0, end) : message;
+    return first.length() > 120 ? first.substring(0, first.lastIndexOf(' ', 120)) + " ..." : first;
   }
 
   /** An input written only by a later step is a mistake in the order of the steps; say so rather than 'missing'. */

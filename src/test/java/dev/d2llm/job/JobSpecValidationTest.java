@@ -176,6 +176,19 @@ class JobSpecValidationTest {
   }
 
   @Test
+  void anInputWhoseStoreCannotBeReachedIsOneMoreProblemNotTheEndOfTheCheck() {
+    JobSpec spec = JobSpecReader.read(good().replace("name: toy", "name: toy\ndevice: tpu"), "job.yaml");
+    assertThatThrownBy(() -> new JobPlanner(new ToyCatalog(), place -> {
+      throw new IllegalStateException("Unable to load credentials from any of the providers : [long list]");
+    }).plan(spec, dir, null)).isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.problems())
+        .extracting(JobProblem::toString)
+        .anySatisfy(p -> assertThat(p).contains("device: 'tpu' is not a device"))
+        .anySatisfy(p -> assertThat(p).endsWith("cannot tell whether the input " + pairs
+            + " exists (nor any other in the local file system): Unable to load credentials from any of the providers"))
+        .filteredOn(p -> p.contains("cannot tell")).hasSize(1));
+  }
+
+  @Test
   void anInputWrittenOnlyByALaterStepIsAnOrderingMistake() {
     String swapped = good().replace("data: ${output}/examples.jsonl", "data: ${output}/later.tsv")
         + """
