@@ -8,7 +8,9 @@ import dev.d2llm.embedding.TextRole;
 import dev.d2llm.index.IndexFormatException;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorRows;
+import dev.d2llm.nn.RowKernels;
 import dev.d2llm.student.Branch;
+import dev.d2llm.student.HostIem;
 import dev.d2llm.student.Student;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ public final class Searcher implements AutoCloseable {
   private static final int PARALLEL_FROM = 16_384;
   /** Rows scored per kernel call (scores stay in L1/L2). */
   private static final int BLOCK = 2_048;
+  /** Below twice this many candidates the IEM scores them on the calling thread. */
+  private static final int PARALLEL_ROWS_MIN = 64;
   /** Rows per IEM call in a full scan. */
   private static final int IEM_CHUNK = 4_096;
 
@@ -36,10 +40,13 @@ public final class Searcher implements AutoCloseable {
   private final ScoringKernel kernel;
   private final int threads;
   private final ExecutorService pool;
+  /** The IEM on host arrays, or null when this JVM has no row kernel (PyTorch scores then). */
+  private final HostIem hostIem;
 
   /**
-   * Checks that the index was built by this student (same weights hash, same widths) and prepares
-   * {@code threads} scan threads.
+   * Checks that the index was built by this student (same weights hash, same widths), readies the
+   * student for single queries ({@link Student#freezeForServing}: it must not be trained afterwards)
+   * and prepares {@code threads} scan threads.
    */
   public Searcher(Student student, String studentFingerprint, SearchIndex index, ScoringKernel kernel, int threads) {
     this.student = student;
@@ -60,6 +67,8 @@ public final class Searcher implements AutoCloseable {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be > 0, found " + threads);
     }
+    student.freezeForServing();
+    this.hostIem = RowKernels.best().map(k -> student.iem().toHost(k)).orElse(null);
     this.threads = threads;
     this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "d2llm-scan");
@@ -139,6 +148,22 @@ public final class Searcher implements AutoCloseable {
 
   /** The {@code k} rows the IEM scores highest over the whole index (the exact D2LLM ranking), as logits. */
   public TopK.Ranked iemTop(float[] queryVector, int k, Branch branch) {
+    if (hostIem != null) {
+      float[] qp = hostIem.projectQuery(queryVector);
+      List<TopK> parts = inParts(index.count(), (from, to) -> {
+        TopK top = new TopK(k);
+        float[] z = new float[IEM_CHUNK];
+        for (int start = from; start < to; start += IEM_CHUNK) {
+          int n = Math.min(IEM_CHUNK, to - start);
+          hostIem.logits(qp, index.projection(), start, n, branch, z, 0);
+          top.offer(z, n, start);
+        }
+        return top;
+      });
+      TopK all = new TopK(k);
+      parts.forEach(all::addAll);
+      return all.order();
+    }
     int h = index.projectionWidth();
     float[] proj = index.projection();
     TopK top = new TopK(k);
@@ -162,6 +187,15 @@ public final class Searcher implements AutoCloseable {
     float[] gathered = new float[rows.length * h];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(index.projection(), rows[i] * h, gathered, i * h, h);
+    }
+    if (hostIem != null) {
+      float[] qp = hostIem.projectQuery(queryVector);
+      float[] out = new float[rows.length];
+      inParts(rows.length, (from, to) -> {
+        hostIem.logits(qp, gathered, from, to - from, branch, out, from);
+        return null;
+      });
+      return out;
     }
     try (NDManager scope = student.manager().newSubManager()) {
       NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
@@ -188,6 +222,49 @@ public final class Searcher implements AutoCloseable {
     return kernel;
   }
 
+  private interface RangeTask<T> {
+    T run(int from, int to);
+  }
+
+  /**
+   * Runs {@code task} over {@code [0, n)} split into one range per scan thread (the calling thread
+   * takes the last), or in one piece on the calling thread when {@code n} is small; results in
+   * range order.
+   */
+  private <T> List<T> inParts(int n, RangeTask<T> task) {
+    if (pool == null || n < 2L * PARALLEL_ROWS_MIN) {
+      List<T> one = new ArrayList<>(1);
+      one.add(task.run(0, n));
+      return one;
+    }
+    int per = (n + threads - 1) / threads;
+    List<Future<T>> forked = new ArrayList<>();
+    int start = 0;
+    for (; start + per < n; start += per) {
+      int from = start;
+      int to = start + per;
+      forked.add(pool.submit(() -> task.run(from, to)));
+    }
+    T mine = task.run(start, n);
+    List<T> out = new ArrayList<>();
+    for (Future<T> f : forked) {
+      out.add(join(f));
+    }
+    out.add(mine);
+    return out;
+  }
+
+  private static <T> T join(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while scoring", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a scan thread failed", e.getCause());
+    }
+  }
+
   private TopK scanRange(VectorRows rows, float[] query, int from, int to, int n) {
     TopK top = new TopK(n);
     float[] block = new float[BLOCK];
@@ -199,7 +276,6 @@ public final class Searcher implements AutoCloseable {
     return top;
   }
 
-  /** {@code v} scaled to unit length (zero stays zero): the query the cosine scan takes. */
   private static double sigmoid(float z) {
     return 1.0 / (1.0 + Math.exp(-z));
   }

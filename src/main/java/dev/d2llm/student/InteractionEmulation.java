@@ -3,11 +3,13 @@ package dev.d2llm.student;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.d2llm.nn.Linear;
 import dev.d2llm.nn.NamedBlock;
+import dev.d2llm.nn.RowKernel;
 
 /**
  * The Interaction Emulation Module: {@code h = ReLU(W1 [e_q; e_p] + b1)}, then the task's branch
@@ -54,6 +56,27 @@ public final class InteractionEmulation extends NamedBlock {
   public NDArray projectQuery(NDArray query) {
     NDArray w = inScope(first.weightArray().get(new NDIndex(":, :{}", dim)), query);
     return query.getNDArrayInternal().linear(query, w, null).singletonOrThrow();
+  }
+
+  /** A host snapshot of the weights search needs, computed with {@code kernel}; later training does not reach it. */
+  public HostIem toHost(RowKernel kernel) {
+    float[] w1 = host(first.weightArray()); // [hidden, 2 dim]: the query's share is the first dim columns
+    float[] queryWeight = new float[hidden * dim];
+    for (int o = 0; o < hidden; o++) {
+      System.arraycopy(w1, o * 2 * dim, queryWeight, o * dim, dim);
+    }
+    return new HostIem(kernel, dim, hidden, queryWeight, host(symmetric.weightArray()), host(symmetric.biasArray()),
+        host(asymmetric.weightArray()), host(asymmetric.biasArray()), host(last.weightArray()), host(last.biasArray())[0]);
+  }
+
+  /** A weight's values as float32 on the host, whatever its precision and device. */
+  private static float[] host(NDArray a) {
+    if (a.getDataType() == DataType.FLOAT32) {
+      return a.toFloatArray();
+    }
+    try (NDArray f = a.toType(DataType.FLOAT32, true)) {
+      return f.toFloatArray();
+    }
   }
 
   /** A slice of a weight lives in the weight's manager; hand it to the caller's scope so it is freed with it. */

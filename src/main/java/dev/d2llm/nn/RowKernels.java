@@ -1,0 +1,41 @@
+package dev.d2llm.nn;
+
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link RowKernel} this JVM can run: the Vector API one when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, none otherwise (projections then stay with PyTorch).
+ */
+public final class RowKernels {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RowKernels.class);
+  private static volatile Optional<RowKernel> best;
+
+  private RowKernels() {}
+
+  /** The Vector API kernel, or empty (with the reason logged once) when it cannot run here. */
+  public static Optional<RowKernel> best() {
+    Optional<RowKernel> k = best;
+    if (k == null) {
+      k = choose();
+      best = k;
+    }
+    return k;
+  }
+
+  private static Optional<RowKernel> choose() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      LOG.info("few-row projections: PyTorch, because jdk.incubator.vector is not enabled"
+          + " (start the JVM with --add-modules jdk.incubator.vector)");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of((RowKernel) Class.forName("dev.d2llm.nn.VectorRowKernel").getDeclaredConstructor().newInstance());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      LOG.warn("few-row projections: PyTorch, because the Vector API kernel failed to load: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+}
