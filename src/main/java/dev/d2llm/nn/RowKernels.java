@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RowKernel} this JVM can run: the Vector API one when the JVM was started with
- * {@code --add-modules jdk.incubator.vector}, none otherwise (projections then stay with PyTorch).
+ * {@code --add-modules jdk.incubator.vector}, spread over every core, none otherwise (projections
+ * then stay with PyTorch).
  */
 public final class RowKernels {
 
@@ -32,7 +33,9 @@ public final class RowKernels {
       return Optional.empty();
     }
     try {
-      return Optional.of((RowKernel) Class.forName("dev.d2llm.nn.VectorRowKernel").getDeclaredConstructor().newInstance());
+      RowKernel k = (RowKernel) Class.forName("dev.d2llm.nn.VectorRowKernel").getDeclaredConstructor().newInstance();
+      int helpers = Runtime.getRuntime().availableProcessors() - 1;
+      return Optional.of(helpers > 0 ? new ParallelRowKernel(k, helpers) : k);
     } catch (ReflectiveOperationException | LinkageError e) {
       LOG.warn("few-row projections: PyTorch, because the Vector API kernel failed to load: {}", e.toString());
       return Optional.empty();

@@ -14,10 +14,10 @@ final class VectorRowKernel implements RowKernel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   @Override
-  public void linear(float[] x, int rows, float[] w, float[] b, int in, int out, float[] y) {
+  public void linear(float[] x, int rows, float[] w, float[] b, int in, int out, float[] y, int from, int to) {
     int bound = F.loopBound(in);
-    int o = 0;
-    for (; o + 4 <= out; o += 4) {
+    int o = from;
+    for (; o + 4 <= to; o += 4) {
       int r = 0;
       for (; r + 2 <= rows; r += 2) {
         fourByTwo(x, r, w, o, in, bound, out, y);
@@ -28,14 +28,14 @@ final class VectorRowKernel implements RowKernel {
         }
       }
     }
-    for (; o < out; o++) {
+    for (; o < to; o++) {
       for (int r = 0; r < rows; r++) {
         y[r * out + o] = dot(x, r * in, w, o * in, in, bound);
       }
     }
     if (b != null) {
       for (int r = 0; r < rows; r++) {
-        for (int j = 0; j < out; j++) {
+        for (int j = from; j < to; j++) {
           y[r * out + j] += b[j];
         }
       }

@@ -73,6 +73,44 @@ class RowKernelTest {
     }
   }
 
+  @Test
+  void outputsSplitOverHelpersEqualOneThreadsEvenForConcurrentCallers() throws Exception {
+    RowKernel one = new VectorRowKernel();
+    RowKernel spread = new ParallelRowKernel(one, 3);
+    java.util.Random random = new java.util.Random(5);
+    int rows = 9;
+    int in = 130;
+    int out = 1001; // parts of unequal size, the last not a multiple of four
+    float[] x = new float[rows * in];
+    float[] w = new float[out * in];
+    float[] b = new float[out];
+    for (float[] a : new float[][] {x, w, b}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) random.nextGaussian();
+      }
+    }
+    float[] expected = new float[rows * out];
+    one.linear(x, rows, w, b, in, out, expected);
+
+    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+      for (int c = 0; c < 40; c++) {
+        results.add(callers.submit(() -> {
+          float[] y = new float[rows * out];
+          spread.linear(x, rows, w, b, in, out, y);
+          return y;
+        }));
+      }
+      for (java.util.concurrent.Future<float[]> f : results) {
+        // equal up to the order reduceLanes sums in, which differs between interpreted and compiled code
+        assertThat(maxAbsDiff(f.get(), expected)).isLessThan(1e-4f);
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
   private static float maxAbsDiff(float[] a, float[] b) {
     assertThat(a).hasSameSizeAs(b);
     float max = 0;

@@ -1,0 +1,115 @@
+package dev.d2llm.nn;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Splits a {@link RowKernel}'s outputs between the calling thread and helper threads, for one
+ * query's encoding on an otherwise idle machine. Between tasks a helper keeps its core awake for a
+ * short while, yielding it to any other runnable thread, so the next projection of the same forward
+ * pass (tens of microseconds later) starts at once; then it parks. One caller at a time gets the
+ * helpers: concurrent callers run alone.
+ */
+final class ParallelRowKernel implements RowKernel {
+
+  /** Multiply-adds below which a part is not worth handing over. */
+  private static final long MIN_WORK_PER_PART = 1L << 17;
+  /** How long an idle helper stays awake before it parks. */
+  private static final long AWAKE_NANOS = 2_000_000;
+
+  private final RowKernel kernel;
+  private final Helper[] helpers;
+  private final ReentrantLock owner = new ReentrantLock();
+
+  ParallelRowKernel(RowKernel kernel, int helperThreads) {
+    this.kernel = kernel;
+    this.helpers = new Helper[helperThreads];
+    for (int i = 0; i < helperThreads; i++) {
+      helpers[i] = new Helper("d2llm-rows-" + i);
+      helpers[i].start();
+    }
+  }
+
+  @Override
+  public void linear(float[] x, int rows, float[] w, float[] b, int in, int out, float[] y, int from, int to) {
+    long work = (long) rows * in * (to - from);
+    int parts = (int) Math.min(helpers.length + 1L, Math.min(work / MIN_WORK_PER_PART, (to - from) / 4));
+    if (parts <= 1 || !owner.tryLock()) {
+      kernel.linear(x, rows, w, b, in, out, y, from, to);
+      return;
+    }
+    try {
+      int per = ((to - from) / parts + 3) & ~3; // multiples of four keep the kernel on its fast path
+      int start = from;
+      int used = 0;
+      for (; used < parts - 1 && start + per < to; used++, start += per) {
+        int lo = start;
+        int hi = start + per;
+        helpers[used].submit(() -> kernel.linear(x, rows, w, b, in, out, y, lo, hi));
+      }
+      kernel.linear(x, rows, w, b, in, out, y, start, to);
+      for (int i = 0; i < used; i++) {
+        helpers[i].await();
+      }
+    } finally {
+      owner.unlock();
+    }
+  }
+
+  /** A daemon thread running one handed-over part at a time. */
+  private static final class Helper extends Thread {
+
+    private volatile Runnable task;
+    private volatile boolean done = true;
+    private volatile Throwable failure;
+
+    Helper(String name) {
+      super(name);
+      setDaemon(true);
+    }
+
+    void submit(Runnable r) {
+      failure = null;
+      done = false;
+      task = r;
+      LockSupport.unpark(this);
+    }
+
+    void await() {
+      while (!done) {
+        Thread.onSpinWait();
+      }
+      Throwable f = failure;
+      if (f != null) {
+        throw new IllegalStateException("a projection helper failed", f);
+      }
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Runnable r = next();
+        try {
+          r.run();
+        } catch (Throwable t) {
+          failure = t;
+        }
+        task = null;
+        done = true;
+      }
+    }
+
+    private Runnable next() {
+      long awakeUntil = System.nanoTime() + AWAKE_NANOS;
+      Runnable r;
+      while ((r = task) == null) {
+        if (System.nanoTime() < awakeUntil) {
+          Thread.yield();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      return r;
+    }
+  }
+}
