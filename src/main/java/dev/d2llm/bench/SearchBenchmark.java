@@ -101,10 +101,11 @@ public final class SearchBenchmark {
     SearchIndex int8Index = int8 == null ? null
         : new SearchIndex(index.manifest(), int8, index.projection(), index.ids(), index.texts());
     SearchIndex served = o.int8FirstStage() && int8Index != null ? int8Index : index;
+    int frozen = student.freezeForServing(); // as the search function serves: the Vector API kernels
     log.printf(Locale.ROOT, "index: %d passages, %d-d %s vectors (%.1f MiB), kernel %s, %d scan threads;"
-        + " load average %.2f on %d cores%n", index.count(), index.manifest().dimension(),
-        index.manifest().vectorEncoding().label(), index.vectors().bytes() / 1048576.0, kernel.name(), o.threads(),
-        loadAverage(), Runtime.getRuntime().availableProcessors());
+        + " %d projections on the row kernel; load average %.2f on %d cores%n", index.count(),
+        index.manifest().dimension(), index.manifest().vectorEncoding().label(), index.vectors().bytes() / 1048576.0,
+        kernel.name(), o.threads(), frozen, loadAverage(), Runtime.getRuntime().availableProcessors());
     log.printf(Locale.ROOT, "timed searches scan %s vectors%n", served.vectors() instanceof VectorRows.Int8
         ? "int8 (quantised in memory)" : index.manifest().vectorEncoding().label());
     try (Searcher searcher = new Searcher(student, fingerprint, served, kernel, o.threads())) {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class RowKernels {
 
   private static final Logger LOG = LoggerFactory.getLogger(RowKernels.class);
+  private static final int WARM_UP_CALLS = 1_500;
   private static volatile Optional<RowKernel> best;
 
   private RowKernels() {}
@@ -24,6 +25,27 @@ public final class RowKernels {
       best = k;
     }
     return k;
+  }
+
+  /**
+   * Runs the kernel on small arrays until the JIT has compiled it (about a quarter of a second):
+   * before that the Vector API runs interpreted, hundreds of times slower. A server calls this while
+   * it loads, so that its first query does not pay for it.
+   */
+  public static void warmUp() {
+    best().ifPresent(k -> {
+      int rows = 3;
+      int in = 64;
+      float[] x = new float[rows * in];
+      float[] w = new float[in * in];
+      float[] b = new float[in];
+      float[] y = new float[rows * in];
+      java.util.Arrays.fill(x, 0.5f);
+      java.util.Arrays.fill(w, 0.25f);
+      for (int i = 0; i < WARM_UP_CALLS; i++) {
+        k.linear(x, rows, w, b, in, in, y);
+      }
+    });
   }
 
   private static Optional<RowKernel> choose() {

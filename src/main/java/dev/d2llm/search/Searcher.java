@@ -44,9 +44,10 @@ public final class Searcher implements AutoCloseable {
   private final HostIem hostIem;
 
   /**
-   * Checks that the index was built by this student (same weights hash, same widths), readies the
-   * student for single queries ({@link Student#freezeForServing}: it must not be trained afterwards)
-   * and prepares {@code threads} scan threads.
+   * Checks that the index was built by this student (same weights hash, same widths) and prepares
+   * {@code threads} scan threads. A student {@linkplain Student#freezeForServing frozen for serving}
+   * encodes queries and scores candidates on the Vector API kernels; an unfrozen one through PyTorch,
+   * which is faster for a one-off query (the kernels are fast only once the JIT has compiled them).
    */
   public Searcher(Student student, String studentFingerprint, SearchIndex index, ScoringKernel kernel, int threads) {
     this.student = student;
@@ -67,8 +68,7 @@ public final class Searcher implements AutoCloseable {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be > 0, found " + threads);
     }
-    student.freezeForServing();
-    this.hostIem = RowKernels.best().map(k -> student.iem().toHost(k)).orElse(null);
+    this.hostIem = student.frozenForServing() ? RowKernels.best().map(k -> student.iem().toHost(k)).orElse(null) : null;
     this.threads = threads;
     this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "d2llm-scan");

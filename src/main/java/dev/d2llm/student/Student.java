@@ -13,7 +13,6 @@ import dev.d2llm.embedding.TextEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.lora.Lora;
 import dev.d2llm.nn.Linear;
-import dev.d2llm.nn.RowKernel;
 import dev.d2llm.nn.RowKernels;
 import dev.d2llm.text.PaddingSide;
 import dev.d2llm.text.TextTokenizer;
@@ -39,6 +38,7 @@ public final class Student implements TextEncoder {
   private final Pma pma;
   private final InteractionEmulation iem;
   private final LengthBatcher batcher = LengthBatcher.DEFAULT;
+  private volatile boolean frozenForServing;
 
   Student(StudentConfig config, BackboneModel backbone, TextTokenizer tokenizer, Pma pma, InteractionEmulation iem) {
     this.config = config;
@@ -82,8 +82,15 @@ public final class Student implements TextEncoder {
    * encoding by a third to a half (docs/search.md). Returns the projections frozen.
    */
   public int freezeForServing() {
-    return RowKernels.best().map(k -> Linear.freezeAll(backbone.backbone(), k) + Linear.freezeAll(pma, k)
+    int frozen = RowKernels.best().map(k -> Linear.freezeAll(backbone.backbone(), k) + Linear.freezeAll(pma, k)
         + Linear.freezeAll(iem, k)).orElse(0);
+    frozenForServing = frozen > 0;
+    return frozen;
+  }
+
+  /** Whether {@link #freezeForServing} took effect: search then scores candidates with the host IEM too. */
+  public boolean frozenForServing() {
+    return frozenForServing;
   }
 
   /** PMA vectors [B,d] for token ids and mask [B,T]. */

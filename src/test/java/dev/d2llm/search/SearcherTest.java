@@ -64,6 +64,30 @@ class SearcherTest {
   }
 
   @Test
+  void aStudentFrozenForServingRanksAndScoresAsBefore() {
+    StudentConfig config = new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
+    try (Student twin = Student.create(BERT, config, Device.cpu(), 7);
+        Searcher plain = new Searcher(twin, FINGERPRINT, index, ScoringKernels.best(), 2)) {
+      SearchQuery exact = new SearchQuery(QUERY, 10, Branch.ASYMMETRIC, SearchMode.EXACT, 0);
+      SearchQuery twoStage = new SearchQuery(QUERY, 5, Branch.SYMMETRIC, SearchMode.TWO_STAGE, 20);
+      SearchResult exactBefore = plain.search(exact);
+      SearchResult twoStageBefore = plain.search(twoStage);
+
+      assertThat(twin.freezeForServing()).isPositive();
+      try (Searcher served = new Searcher(twin, FINGERPRINT, index, ScoringKernels.best(), 2)) {
+        for (SearchResult[] pair : new SearchResult[][] {{exactBefore, served.search(exact)},
+            {twoStageBefore, served.search(twoStage)}}) {
+          assertThat(pair[1].hits()).extracting(SearchHit::row)
+              .containsExactlyElementsOf(pair[0].hits().stream().map(SearchHit::row).toList());
+          for (int i = 0; i < pair[0].hits().size(); i++) {
+            assertThat(pair[1].hits().get(i).score()).isCloseTo(pair[0].hits().get(i).score(), within(1e-5));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void exactSearchRanksLikeTheStudentScoringEveryPassage() {
     float[] relevance = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
     int[] expected = byScoreDescending(relevance, 10);

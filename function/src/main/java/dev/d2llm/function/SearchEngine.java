@@ -10,6 +10,7 @@ import dev.d2llm.index.IndexWriter;
 import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorEncoding;
+import dev.d2llm.nn.RowKernels;
 import dev.d2llm.search.Searcher;
 import dev.d2llm.store.ObjectStore;
 import dev.d2llm.store.ObjectStores;
@@ -67,14 +68,22 @@ public class SearchEngine {
         indexUri = config.index().uri().get();
         fetched = CompletableFuture.supplyAsync(() -> fetch(indexUri, cache));
       }
+      // The JIT compiles the Vector API row kernel meanwhile, so that the warm-up query is quick.
+      boolean rowKernel = NativeExecutable.rowKernel();
+      CompletableFuture<Void> kernelWarmUp = rowKernel ? CompletableFuture.runAsync(RowKernels::warmUp)
+          : CompletableFuture.completedFuture(null);
       long t1 = System.nanoTime();
       student = StudentFiles.load(studentDir, Device.cpu());
+      if (rowKernel) {
+        student.freezeForServing();
+      }
       long t2 = System.nanoTime();
       if (fetched == null) {
         indexUri = demoIndex(cache).toString();
         fetched = CompletableFuture.completedFuture(fetch(indexUri, cache));
       }
       SearchIndex index = join(fetched);
+      join(kernelWarmUp);
       long t3 = System.nanoTime();
       int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
       searcher = new Searcher(student, studentFingerprint, index, NativeExecutable.scanKernel(), threads);
