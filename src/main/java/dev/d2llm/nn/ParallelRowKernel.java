@@ -1,5 +1,6 @@
 package dev.d2llm.nn;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -56,10 +57,14 @@ final class ParallelRowKernel implements RowKernel {
     }
   }
 
-  /** A daemon thread running one handed-over part at a time. */
+  /**
+   * A daemon thread running one handed-over part at a time. A part it has not picked up by the time
+   * the caller finishes its own (the helper's CPU was taken away) is run by the caller instead, so a
+   * descheduled helper delays nothing it had not started.
+   */
   private static final class Helper extends Thread {
 
-    private volatile Runnable task;
+    private final AtomicReference<Runnable> pending = new AtomicReference<>();
     private volatile boolean done = true;
     private volatile Throwable failure;
 
@@ -71,11 +76,17 @@ final class ParallelRowKernel implements RowKernel {
     void submit(Runnable r) {
       failure = null;
       done = false;
-      task = r;
+      pending.set(r);
       LockSupport.unpark(this);
     }
 
     void await() {
+      Runnable unstarted = pending.getAndSet(null);
+      if (unstarted != null) {
+        unstarted.run();
+        done = true;
+        return;
+      }
       while (!done) {
         Thread.onSpinWait();
       }
@@ -94,22 +105,23 @@ final class ParallelRowKernel implements RowKernel {
         } catch (Throwable t) {
           failure = t;
         }
-        task = null;
         done = true;
       }
     }
 
     private Runnable next() {
       long awakeUntil = System.nanoTime() + AWAKE_NANOS;
-      Runnable r;
-      while ((r = task) == null) {
+      while (true) {
+        Runnable r = pending.get();
+        if (r != null && pending.compareAndSet(r, null)) {
+          return r;
+        }
         if (System.nanoTime() < awakeUntil) {
           Thread.yield();
         } else {
           LockSupport.park(this);
         }
       }
-      return r;
     }
   }
 }
