@@ -48,9 +48,21 @@ final class ParallelRowKernel implements RowKernel {
         int hi = start + per;
         helpers[used].submit(() -> kernel.linear(x, rows, w, b, in, out, y, lo, hi));
       }
-      kernel.linear(x, rows, w, b, in, out, y, start, to);
-      for (int i = 0; i < used; i++) {
-        helpers[i].await();
+      RuntimeException failure = null;
+      try {
+        kernel.linear(x, rows, w, b, in, out, y, start, to);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      for (int i = 0; i < used; i++) { // every helper is idle again before the next call, even after a failure
+        try {
+          helpers[i].await();
+        } catch (RuntimeException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
     } finally {
       owner.unlock();
@@ -83,8 +95,11 @@ final class ParallelRowKernel implements RowKernel {
     void await() {
       Runnable unstarted = pending.getAndSet(null);
       if (unstarted != null) {
-        unstarted.run();
-        done = true;
+        try {
+          unstarted.run();
+        } finally {
+          done = true;
+        }
         return;
       }
       while (!done) {
