@@ -41,7 +41,9 @@ public class Linear extends NamedBlock {
   @Override
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     Frozen f = frozen;
-    if (f != null && !training && x.getDataType() == DataType.FLOAT32 && x.getShape().size() <= FEW_ROWS * inFeatures) {
+    Shape s = x.getShape();
+    if (f != null && !training && x.getDataType() == DataType.FLOAT32 && s.dimension() > 0
+        && s.get(s.dimension() - 1) == inFeatures && s.size() <= FEW_ROWS * inFeatures) {
       return fewRows(f, x);
     }
     NDArray w = value(ps, weight, x, training);
@@ -58,11 +60,16 @@ public class Linear extends NamedBlock {
    */
   public boolean freeze(RowKernel kernel) {
     NDArray w = weight.getArray();
-    if (adapter != null || w.getDataType() != DataType.FLOAT32 || !Device.Type.CPU.equals(w.getDevice().getDeviceType())) {
+    NDArray b = bias == null ? null : bias.getArray();
+    if (adapter != null || !hostFloat32(w) || b != null && !hostFloat32(b)) {
       return false;
     }
-    frozen = new Frozen(w.toFloatArray(), bias == null ? null : bias.getArray().toFloatArray(), kernel);
+    frozen = new Frozen(w.toFloatArray(), b == null ? null : b.toFloatArray(), kernel);
     return true;
+  }
+
+  private static boolean hostFloat32(NDArray a) {
+    return a.getDataType() == DataType.FLOAT32 && Device.Type.CPU.equals(a.getDevice().getDeviceType());
   }
 
   /** Freezes every projection in {@code root}'s tree (see {@link #freeze}); returns how many took it. */

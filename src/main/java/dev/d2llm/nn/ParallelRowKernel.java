@@ -48,25 +48,36 @@ final class ParallelRowKernel implements RowKernel {
         int hi = start + per;
         helpers[used].submit(() -> kernel.linear(x, rows, w, b, in, out, y, lo, hi));
       }
-      RuntimeException failure = null;
+      Throwable failure = null;
       try {
         kernel.linear(x, rows, w, b, in, out, y, start, to);
-      } catch (RuntimeException e) {
-        failure = e;
+      } catch (Throwable t) {
+        failure = t;
       }
-      for (int i = 0; i < used; i++) { // every helper is idle again before the next call, even after a failure
-        try {
-          helpers[i].await();
-        } catch (RuntimeException e) {
-          failure = failure == null ? e : failure;
-        }
+      // Parts no helper has picked up yet run here, all of them before waiting on any helper;
+      // then every helper is idle again before the call returns, even after a failure.
+      for (int i = 0; i < used; i++) {
+        failure = first(failure, helpers[i].runIfUnstarted());
+      }
+      for (int i = 0; i < used; i++) {
+        failure = first(failure, helpers[i].await());
+      }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failure instanceof Error e) {
+        throw e;
       }
       if (failure != null) {
-        throw failure;
+        throw new IllegalStateException("a projection part failed", failure);
       }
     } finally {
       owner.unlock();
     }
+  }
+
+  private static Throwable first(Throwable kept, Throwable next) {
+    return kept != null ? kept : next;
   }
 
   /**
@@ -92,23 +103,28 @@ final class ParallelRowKernel implements RowKernel {
       LockSupport.unpark(this);
     }
 
-    void await() {
+    /** Runs the part here if the helper has not picked it up; returns what it threw, or null. */
+    Throwable runIfUnstarted() {
       Runnable unstarted = pending.getAndSet(null);
-      if (unstarted != null) {
-        try {
-          unstarted.run();
-        } finally {
-          done = true;
-        }
-        return;
+      if (unstarted == null) {
+        return null;
       }
+      try {
+        unstarted.run();
+        return null;
+      } catch (Throwable t) {
+        return t;
+      } finally {
+        done = true;
+      }
+    }
+
+    /** Waits until the part is done; returns what it threw on the helper, or null. */
+    Throwable await() {
       while (!done) {
         Thread.onSpinWait();
       }
-      Throwable f = failure;
-      if (f != null) {
-        throw new IllegalStateException("a projection helper failed", f);
-      }
+      return failure;
     }
 
     @Override

@@ -13,18 +13,17 @@ public final class RowKernels {
 
   private static final Logger LOG = LoggerFactory.getLogger(RowKernels.class);
   private static final int WARM_UP_CALLS = 1_500;
-  private static volatile Optional<RowKernel> best;
+
+  /** Chosen once, on first use, by the class loader's lock: one kernel, one set of helper threads. */
+  private static final class Chosen {
+    static final Optional<RowKernel> KERNEL = choose();
+  }
 
   private RowKernels() {}
 
   /** The Vector API kernel, or empty (with the reason logged once) when it cannot run here. */
   public static Optional<RowKernel> best() {
-    Optional<RowKernel> k = best;
-    if (k == null) {
-      k = choose();
-      best = k;
-    }
-    return k;
+    return Chosen.KERNEL;
   }
 
   /**

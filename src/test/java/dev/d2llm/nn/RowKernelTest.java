@@ -50,6 +50,8 @@ class RowKernelTest {
       assertThat(maxAbsDiff(fewAfter.toFloatArray(), fewBefore)).isLessThan(1e-5f);
       assertThat(maxAbsDiff(linear.apply(null, many, false).toFloatArray(), manyBefore)).isLessThan(1e-5f);
       assertThat(maxAbsDiff(linear.apply(null, few, true).toFloatArray(), fewBefore)).isLessThan(1e-5f);
+      // a width that is not the projection's is PyTorch's error, not rows cut from the flat data
+      assertThatThrownBy(() -> linear.apply(null, m.ones(new Shape(2, 47)), false)).isInstanceOf(RuntimeException.class);
     }
   }
 

@@ -93,21 +93,17 @@ public class BenchRecallCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no queries: give --queries FILE or --judged DIR");
     }
     SearchIndex searchIndex = IndexReader.open(BenchIndex.resolve(index));
-    try (Student student = frozen(StudentFiles.load(studentDir, Device.cpu()));
-        Searcher searcher = new Searcher(student, fingerprint, searchIndex, ScoringKernels.best(), threads);
-        ProgressBar bar = Bars.of("recall", queries.size(), " queries")) {
-      RecallBenchmark.Report r = new RecallBenchmark(searcher, System.out)
-          .run(queries, judgements, candidates, k, Branch.parse(branch), bar::stepBy);
-      RecallBenchmark.Row chosen = r.smallestReaching(target).orElse(r.rows().get(r.rows().size() - 1));
-      System.out.printf(Locale.ROOT, "candidates=%d recall@%d=%.4f p50_ms=%.2f%s%n", chosen.candidates(), r.k(),
-          chosen.recall(), chosen.p50Ms(), chosen.recall() >= target ? "" : " (no setting reached " + target + ")");
+    try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
+      student.freezeForServing(); // served as the search function serves it, so latencies compare
+      try (Searcher searcher = new Searcher(student, fingerprint, searchIndex, ScoringKernels.best(), threads);
+          ProgressBar bar = Bars.of("recall", queries.size(), " queries")) {
+        RecallBenchmark.Report r = new RecallBenchmark(searcher, System.out)
+            .run(queries, judgements, candidates, k, Branch.parse(branch), bar::stepBy);
+        RecallBenchmark.Row chosen = r.smallestReaching(target).orElse(r.rows().get(r.rows().size() - 1));
+        System.out.printf(Locale.ROOT, "candidates=%d recall@%d=%.4f p50_ms=%.2f%s%n", chosen.candidates(), r.k(),
+            chosen.recall(), chosen.p50Ms(), chosen.recall() >= target ? "" : " (no setting reached " + target + ")");
+      }
     }
     return 0;
-  }
-
-  /** Served as the search function serves it, so latencies compare. */
-  private static Student frozen(Student student) {
-    student.freezeForServing();
-    return student;
   }
 }

@@ -43,11 +43,6 @@ final class NativeExecutable {
   }
 
   /**
-   * The scan kernel: {@link ScoringKernels#best()} on a JVM. A native executable takes the scalar one
-   * unless {@code d2llm.kernel} is set, because compiling the Vector API ahead of time needs a GraalVM
-   * with Vector API support, and without it the SIMD kernel runs the API's slow Java fallback.
-   */
-  /**
    * Whether query encoding and IEM scoring use the Vector API row kernel: in the JVM, and in a
    * native executable only when {@code -Dd2llm.kernel=simd} asks, as for the scan.
    */
@@ -55,6 +50,11 @@ final class NativeExecutable {
     return !running() || System.getProperty("d2llm.kernel") != null && !"scalar".equals(System.getProperty("d2llm.kernel"));
   }
 
+  /**
+   * The scan kernel: {@link ScoringKernels#best()} on a JVM. A native executable takes the scalar one
+   * unless {@code d2llm.kernel} is set, because compiling the Vector API ahead of time needs a GraalVM
+   * with Vector API support, and without it the SIMD kernel runs the API's slow Java fallback.
+   */
   static ScoringKernel scanKernel() {
     if (running() && System.getProperty("d2llm.kernel") == null) {
       LOG.info("scan kernel: scalar, as in every native executable unless -Dd2llm.kernel=simd asks for the"
