@@ -1,5 +1,7 @@
 package dev.d2llm.nn;
 
+import java.util.Arrays;
+import java.lang.invoke.MethodHandles;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +41,8 @@ public final class RowKernels {
       float[] w = new float[in * in];
       float[] b = new float[in];
       float[] y = new float[rows * in];
-      java.util.Arrays.fill(x, 0.5f);
-      java.util.Arrays.fill(w, 0.25f);
+      Arrays.fill(x, 0.5f);
+      Arrays.fill(w, 0.25f);
       for (int i = 0; i < WARM_UP_CALLS; i++) {
         k.linear(x, rows, w, b, in, in, y);
       }
@@ -48,18 +50,8 @@ public final class RowKernels {
   }
 
   private static Optional<RowKernel> choose() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      LOG.info("few-row projections: PyTorch, because jdk.incubator.vector is not enabled"
-          + " (start the JVM with --add-modules jdk.incubator.vector)");
-      return Optional.empty();
-    }
-    try {
-      RowKernel k = (RowKernel) Class.forName("dev.d2llm.nn.VectorRowKernel").getDeclaredConstructor().newInstance();
-      int helpers = Runtime.getRuntime().availableProcessors() - 1;
-      return Optional.of(helpers > 0 ? new ParallelRowKernel(k, helpers) : k);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      LOG.warn("few-row projections: PyTorch, because the Vector API kernel failed to load: {}", e.toString());
-      return Optional.empty();
-    }
+    int helpers = Runtime.getRuntime().availableProcessors() - 1;
+    return VectorApi.load(MethodHandles.lookup(), "dev.d2llm.nn.VectorRowKernel", RowKernel.class,
+        "few-row projections", "PyTorch", LOG).map(k -> helpers > 0 ? new ParallelRowKernel(k, helpers) : k);
   }
 }

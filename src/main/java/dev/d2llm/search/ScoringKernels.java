@@ -1,5 +1,7 @@
 package dev.d2llm.search;
 
+import dev.d2llm.nn.VectorApi;
+import java.lang.invoke.MethodHandles;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,19 +30,8 @@ public final class ScoringKernels {
 
   /** The Vector API kernel, or empty with the reason logged when this JVM cannot run it. */
   public static Optional<ScoringKernel> vector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      LOG.info("scan kernel: scalar, because jdk.incubator.vector is not enabled"
-          + " (start the JVM with --add-modules jdk.incubator.vector)");
-      return Optional.empty();
-    }
-    try {
-      ScoringKernel k = (ScoringKernel) Class.forName("dev.d2llm.search.VectorScoringKernel")
-          .getDeclaredConstructor().newInstance();
-      return Optional.of(k);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      LOG.warn("scan kernel: scalar, because the Vector API kernel failed to load: {}", e.toString());
-      return Optional.empty();
-    }
+    return VectorApi.load(MethodHandles.lookup(), "dev.d2llm.search.VectorScoringKernel", ScoringKernel.class,
+        "scan kernel", "scalar", LOG);
   }
 
   private static ScoringKernel choose() {
