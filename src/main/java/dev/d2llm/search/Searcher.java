@@ -28,10 +28,10 @@ public final class Searcher implements AutoCloseable {
 
   /** Below this many rows a scan runs on the calling thread. */
   private static final int PARALLEL_FROM = 16_384;
+  /** Below this many candidates the IEM scores them on the calling thread. */
+  private static final int IEM_PARALLEL_FROM = 128;
   /** Rows scored per kernel call (scores stay in L1/L2). */
   private static final int BLOCK = 2_048;
-  /** Below twice this many candidates the IEM scores them on the calling thread. */
-  private static final int PARALLEL_ROWS_MIN = 64;
   /** Rows per IEM call in a full scan. */
   private static final int IEM_CHUNK = 4_096;
 
@@ -121,28 +121,8 @@ public final class Searcher implements AutoCloseable {
   /** The {@code n} rows with the highest cosine to a unit query (the first stage). */
   public TopK.Ranked cosineTop(float[] unitQuery, int n) {
     VectorRows rows = index.vectors();
-    int count = rows.rows();
-    if (pool == null || count < PARALLEL_FROM) {
-      return scanRange(rows, unitQuery, 0, count, n).order();
-    }
-    List<Future<TopK>> parts = new ArrayList<>();
-    int per = (count + threads - 1) / threads;
-    for (int start = 0; start < count; start += per) {
-      int from = start;
-      int to = Math.min(count, start + per);
-      parts.add(pool.submit(() -> scanRange(rows, unitQuery, from, to, n)));
-    }
     TopK all = new TopK(n);
-    for (Future<TopK> f : parts) {
-      try {
-        all.addAll(f.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while scanning", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("a scan thread failed", e.getCause());
-      }
-    }
+    inParts(rows.rows(), PARALLEL_FROM, (from, to) -> scanRange(rows, unitQuery, from, to, n)).forEach(all::addAll);
     return all.order();
   }
 
@@ -150,7 +130,7 @@ public final class Searcher implements AutoCloseable {
   public TopK.Ranked iemTop(float[] queryVector, int k, Branch branch) {
     if (hostIem != null) {
       float[] qp = hostIem.projectQuery(queryVector);
-      List<TopK> parts = inParts(index.count(), (from, to) -> {
+      List<TopK> parts = inParts(index.count(), IEM_PARALLEL_FROM, (from, to) -> {
         TopK top = new TopK(k);
         float[] z = new float[IEM_CHUNK];
         for (int start = from; start < to; start += IEM_CHUNK) {
@@ -191,7 +171,7 @@ public final class Searcher implements AutoCloseable {
     if (hostIem != null) {
       float[] qp = hostIem.projectQuery(queryVector);
       float[] out = new float[rows.length];
-      inParts(rows.length, (from, to) -> {
+      inParts(rows.length, IEM_PARALLEL_FROM, (from, to) -> {
         hostIem.logits(qp, gathered, from, to - from, branch, out, from);
         return null;
       });
@@ -228,11 +208,11 @@ public final class Searcher implements AutoCloseable {
 
   /**
    * Runs {@code task} over {@code [0, n)} split into one range per scan thread (the calling thread
-   * takes the last), or in one piece on the calling thread when {@code n} is small; results in
-   * range order.
+   * takes the last), or in one piece on the calling thread below {@code parallelFrom} rows; results
+   * in range order.
    */
-  private <T> List<T> inParts(int n, RangeTask<T> task) {
-    if (pool == null || n < 2L * PARALLEL_ROWS_MIN) {
+  private <T> List<T> inParts(int n, int parallelFrom, RangeTask<T> task) {
+    if (pool == null || n < parallelFrom) {
       List<T> one = new ArrayList<>(1);
       one.add(task.run(0, n));
       return one;

@@ -78,8 +78,4 @@ public final class HostIem {
       }
     }
   }
-
-  public int hidden() {
-    return hidden;
-  }
 }
