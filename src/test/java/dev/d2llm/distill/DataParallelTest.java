@@ -3,16 +3,10 @@ package dev.d2llm.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import ai.djl.nn.Parameter;
-import dev.d2llm.data.TrainingExample;
-import dev.d2llm.lora.LoraConfig;
-import dev.d2llm.student.Branch;
 import dev.d2llm.student.Student;
-import dev.d2llm.student.StudentConfig;
 import dev.d2llm.teacher.TeacherScoreCache;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataParallelTest {
 
-  private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
   private static final DistillOptions OPTIONS = new DistillOptions(8, 2, 2, 3e-3f, 2, 1.0, 7, 100, 100, 100,
       dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
 
   @Test
   void aBatchSpreadOverTwoCopiesTrainsLikeItsShardsAccumulatedOnOne(@TempDir Path dir) {
-    Map<String, float[]> parallel = train(dir, (main, states) -> List.of(new Replica(copy(), states)));
+    Map<String, float[]> parallel = train(dir, (main, states) -> List.of(new Replica(ToyDistillation.student(), states)));
     Map<String, float[]> accumulated = train(dir, (main, states) -> List.of(new Replica(main, states)));
     Map<String, float[]> wholeBatch = train(dir, (main, states) -> List.of());
 
@@ -62,26 +55,14 @@ class DataParallelTest {
     List<Replica> of(Student main, TokenStates states);
   }
 
-  private static Student copy() {
-    return Student.create(BERT, config(), Device.cpu(), 1);
-  }
-
-  private static StudentConfig config() {
-    return new StudentConfig(BERT.toString(), LoraConfig.defaults(dev.d2llm.backbone.BackboneConfig.read(BERT)), 4, 16);
-  }
-
   private static Map<String, float[]> train(Path dir, Copies copies) {
-    List<TrainingExample> examples = DistillerTest.examples();
-    BatchPlan plan = BatchPlan.of(examples, OPTIONS.batchSize(), OPTIONS.negatives(), OPTIONS.epochs(), OPTIONS.seed());
-    try (Student student = Student.create(BERT, config(), Device.cpu(), 1);
+    try (Student student = ToyDistillation.student();
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
-      cache.fill(new DistillerTest.OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
-      CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
-      Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
-      trainable.keySet().removeIf(n -> n.contains("lora_"));
-      Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
-          OPTIONS, trainable, plan.steps().size());
-      List<Replica> replicas = copies.of(student, states);
+      ToyDistillation toy = ToyDistillation.of(student, cache, OPTIONS);
+      BatchPlan plan = toy.plan();
+      Distiller distiller = toy.distiller();
+      Map<String, Parameter> trainable = toy.trainable();
+      List<Replica> replicas = copies.of(student, toy.states());
       try {
         distiller.spreadOver(replicas);
         plan.steps().forEach(distiller::step);

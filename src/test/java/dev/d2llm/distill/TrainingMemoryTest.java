@@ -2,19 +2,13 @@ package dev.d2llm.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import ai.djl.nn.Parameter;
-import dev.d2llm.data.TrainingExample;
 import dev.d2llm.distill.loss.DistillationLoss;
-import dev.d2llm.lora.LoraConfig;
-import dev.d2llm.student.Branch;
 import dev.d2llm.student.Student;
-import dev.d2llm.student.StudentConfig;
 import dev.d2llm.teacher.TeacherScoreCache;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainingMemoryTest {
 
-  private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
   private static final DistillOptions OPTIONS = new DistillOptions(4, 2, 2, 3e-3f, 2, 1.0, 7, 100, 100, 100, DistillationLoss.DEFAULTS);
   private static final int STEPS = 6;
 
@@ -44,18 +37,13 @@ class TrainingMemoryTest {
   }
 
   private static List<Map<String, Float>> train(Path dir, boolean gcPressure, boolean checkLeaks) {
-    List<TrainingExample> examples = DistillerTest.examples();
-    BatchPlan plan = BatchPlan.of(examples, OPTIONS.batchSize(), OPTIONS.negatives(), OPTIONS.epochs(), OPTIONS.seed());
-    StudentConfig config = new StudentConfig(BERT.toString(), LoraConfig.defaults(dev.d2llm.backbone.BackboneConfig.read(BERT)), 4, 16);
     Thread pressure = gcPressure ? Thread.ofPlatform().daemon().start(TrainingMemoryTest::churn) : null;
-    try (Student student = Student.create(BERT, config, Device.cpu(), 1);
+    try (Student student = ToyDistillation.student();
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
-      cache.fill(new DistillerTest.OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
-      CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
-      Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
-      trainable.keySet().removeIf(n -> n.contains("lora_"));
-      Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
-          OPTIONS, trainable, plan.steps().size());
+      ToyDistillation toy = ToyDistillation.of(student, cache, OPTIONS);
+      BatchPlan plan = toy.plan();
+      Distiller distiller = toy.distiller();
+      Map<String, Parameter> trainable = toy.trainable();
       List<Map<String, Float>> losses = new ArrayList<>();
       int arraysAfterFirstStep = -1;
       for (int s = 0; s < STEPS; s++) {

@@ -1,5 +1,6 @@
 package dev.d2llm.lora;
 
+import static dev.d2llm.FloatArrays.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -92,13 +93,5 @@ class LoraTest {
       NDArray mask = scope.create(new long[] {1, 1, 1, 1, 1, 1, 1, 0}, new Shape(2, 4));
       return model.backbone().hiddenStates(null, ids, mask, false).toFloatArray();
     }
-  }
-
-  static double maxAbsDiff(float[] a, float[] b) {
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs(a[i] - b[i]));
-    }
-    return m;
   }
 }

@@ -1,5 +1,6 @@
 package dev.d2llm.nn;
 
+import static dev.d2llm.FloatArrays.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,7 +86,7 @@ class RowKernelTest {
   void outputsSplitOverHelpersEqualOneThreadsEvenForConcurrentCallers() throws Exception {
     RowKernel one = new VectorRowKernel();
     RowKernel spread = new ParallelRowKernel(one, 3);
-    java.util.Random random = new java.util.Random(5);
+    Random random = new Random(5);
     int rows = 9;
     int in = 130;
     int out = 1001; // parts of unequal size, the last not a multiple of four
@@ -94,9 +101,9 @@ class RowKernelTest {
     float[] expected = new float[rows * out];
     one.linear(x, rows, w, b, in, out, expected);
 
-    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+    ExecutorService callers = Executors.newFixedThreadPool(4);
     try {
-      java.util.List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+      List<Future<float[]>> results = new ArrayList<>();
       for (int c = 0; c < 40; c++) {
         results.add(callers.submit(() -> {
           float[] y = new float[rows * out];
@@ -104,21 +111,12 @@ class RowKernelTest {
           return y;
         }));
       }
-      for (java.util.concurrent.Future<float[]> f : results) {
+      for (Future<float[]> f : results) {
         // equal up to the order reduceLanes sums in, which differs between interpreted and compiled code
         assertThat(maxAbsDiff(f.get(), expected)).isLessThan(1e-4f);
       }
     } finally {
       callers.shutdownNow();
     }
-  }
-
-  private static float maxAbsDiff(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    float max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
   }
 }

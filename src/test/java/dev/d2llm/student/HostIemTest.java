@@ -1,5 +1,6 @@
 package dev.d2llm.student;
 
+import static dev.d2llm.FloatArrays.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,14 +41,5 @@ class HostIemTest {
       }
       assertThatThrownBy(() -> host.projectQuery(new float[23])).hasMessageContaining("takes 24");
     }
-  }
-
-  private static float maxAbsDiff(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    float max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
   }
 }

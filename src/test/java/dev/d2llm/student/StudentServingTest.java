@@ -1,6 +1,7 @@
 package dev.d2llm.student;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import dev.d2llm.embedding.TextRole;
@@ -29,12 +30,12 @@ class StudentServingTest {
       assertThat(frozen).isEqualTo(2 * 6 + 4 + 4);
       for (int i = 0; i < texts.size(); i++) {
         for (int j = 0; j < before[i].length; j++) {
-          assertThat(after[i][j]).isCloseTo(before[i][j], org.assertj.core.api.Assertions.within(1e-5f));
+          assertThat(after[i][j]).isCloseTo(before[i][j], within(1e-5f));
         }
       }
       float[] relevanceAfter = student.relevance(texts.get(1), texts, Branch.SYMMETRIC);
       for (int i = 0; i < texts.size(); i++) {
-        assertThat(relevanceAfter[i]).isCloseTo(relevanceBefore[i], org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(relevanceAfter[i]).isCloseTo(relevanceBefore[i], within(1e-5f));
       }
     }
   }
