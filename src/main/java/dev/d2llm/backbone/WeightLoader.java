@@ -2,10 +2,12 @@ package dev.d2llm.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.d2llm.checkpoint.CheckpointException;
 import dev.d2llm.checkpoint.DTypes;
+import dev.d2llm.checkpoint.TensorDType;
 import dev.d2llm.checkpoint.TensorInfo;
 import dev.d2llm.checkpoint.TensorSource;
 import dev.d2llm.nn.NamedBlock;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -79,7 +82,8 @@ public final class WeightLoader {
         throw new CheckpointException(origin + ": tensor '" + name + "' has shape "
             + Arrays.toString(info.shape()) + " but config.json implies " + expected);
       }
-      NDArray array = toDevice(source.floats(name), expected, manager, precision);
+      NDArray array = wrapped(source, name, info, expected, manager, precision)
+          .orElseGet(() -> toDevice(source.floats(name), expected, manager, precision));
       array.setName(e.getKey());
       e.getValue().setArray(array);
     }
@@ -97,6 +101,19 @@ public final class WeightLoader {
     if (!unused.isEmpty()) {
       LOG.warn("{}: {} tensors were not used, e.g. {}", origin, unused.size(), unused.subList(0, Math.min(5, unused.size())));
     }
+  }
+
+  /**
+   * A float32 tensor the engine can use where the file maps it: no decoding and no copy of the
+   * weights at load, pages read on first use (copy-on-write, so training still updates them).
+   */
+  private static Optional<NDArray> wrapped(TensorSource source, String name, TensorInfo info, Shape shape,
+      NDManager manager, Precision precision) {
+    if (info.dtype() != TensorDType.F32 || precision.roundsWeightsToBf16()
+        || precision.computeType() != DataType.FLOAT32) {
+      return Optional.empty();
+    }
+    return source.privateMapping(name).map(bytes -> manager.create(bytes, shape, DataType.FLOAT32));
   }
 
   private static NDArray toDevice(float[] values, Shape shape, NDManager manager, Precision precision) {

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -96,6 +97,25 @@ public final class SafetensorsFile implements TensorSource {
     ByteBuffer buffer = mapped.computeIfAbsent(name, n -> map(n, entry));
     // asReadOnlyBuffer resets the byte order, so set it afterwards.
     return buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  @Override
+  public Optional<ByteBuffer> privateMapping(String name) {
+    SafetensorsHeader.Entry entry = entry(name);
+    long length = entry.end() - entry.begin();
+    int elementBytes = entry.info().dtype().byteSize();
+    if (closed || length == 0 || length > Integer.MAX_VALUE || (dataStart + entry.begin()) % elementBytes != 0
+        || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      return Optional.empty();
+    }
+    // The JDK maps copy-on-write only through a channel open for writing, though nothing is written
+    // back; a file this process may not write is read the usual way instead.
+    try (FileChannel writable = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      return Optional.of(writable.map(FileChannel.MapMode.PRIVATE, dataStart + entry.begin(), length)
+          .order(ByteOrder.LITTLE_ENDIAN));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

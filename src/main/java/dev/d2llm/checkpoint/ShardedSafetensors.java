@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -103,6 +104,11 @@ public final class ShardedSafetensors implements TensorSource {
   @Override
   public ByteBuffer bytes(String name) {
     return shardOf(name).bytes(name);
+  }
+
+  @Override
+  public Optional<ByteBuffer> privateMapping(String name) {
+    return shardOf(name).privateMapping(name);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.d2llm.checkpoint;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +23,15 @@ public interface TensorSource extends AutoCloseable {
 
   /** The tensor's raw bytes as stored (little-endian), a read-only view. */
   ByteBuffer bytes(String name);
+
+  /**
+   * The tensor's stored bytes mapped copy-on-write, when the source can map them as a native-order
+   * direct buffer aligned to their element size: an engine may then wrap them without copying, and
+   * writes through the buffer change this process's memory, never the file. Empty otherwise.
+   */
+  default Optional<ByteBuffer> privateMapping(String name) {
+    return Optional.empty();
+  }
 
   /** The tensor's elements converted to float32 (from F64, F32, F16 or BF16). */
   default float[] floats(String name) {

@@ -2,28 +2,19 @@ package dev.d2llm.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Opens an index version from a local directory: reads the manifest, memory-maps each shard,
- * checks its size and SHA-256 and only then decodes it. Anything missing, short or altered is
- * refused with an {@link IndexFormatException} naming the file and what was expected.
+ * Opens an index version from a local directory: reads the manifest, then reads each shard once,
+ * checking its size and SHA-256 as its bytes go into the index's arrays. Anything missing, short or
+ * altered is refused with an {@link IndexFormatException} naming the file and what was expected.
  */
 public final class IndexReader {
-
 
   private IndexReader() {}
 
@@ -43,50 +34,61 @@ public final class IndexReader {
 
   /** Verifies one shard file's size and SHA-256 against its manifest entry without decoding it. */
   public static void verify(Path dir, ShardInfo shard) {
-    ByteBuffer b = mapChecked(dir, shard);
-    MessageDigest digest = ShardFile.sha256();
-    digest.update(b);
-    String actual = HexFormat.of().formatHex(digest.digest());
-    if (!actual.equals(shard.sha256())) {
-      throw new IndexFormatException("shard " + dir.resolve(shard.file()) + " has SHA-256 " + actual
-          + ", the manifest says " + shard.sha256() + " (corrupt or altered)");
-    }
+    new ShardRead(shard, ShardSink.NONE).run(dir);
   }
 
-  /** Opens the version in {@code dir}, verifying every shard. */
+  /**
+   * Opens the version in {@code dir}, verifying every shard. Each shard file is read once, in chunks
+   * that go through SHA-256 and straight on into the index's arrays; the shards are read side by
+   * side, as hashing is the slow part of opening a big index.
+   */
   public static SearchIndex open(Path dir) {
     IndexManifest m = manifest(dir);
-    // Hashing is the slow part of opening a big index: check the shards side by side first.
-    m.shards().parallelStream().forEach(s -> verify(dir, s));
     int n = (int) m.count();
-    VectorRows vectors = readMatrix(dir, m, ShardKind.VECTORS, ShardKind.VECTOR_SCALES, m.vectorEncoding(),
-        m.dimension());
-    VectorRows projection = readMatrix(dir, m, ShardKind.PROJECTION, ShardKind.PROJECTION_SCALES,
-        m.projectionEncoding(), m.projectionWidth());
-    float[] proj = projection instanceof VectorRows.Floats f ? f.values() : widen((VectorRows.Int8) projection);
-    List<String> ids = new ArrayList<>(n);
-    for (ShardInfo s : m.shards(ShardKind.IDS)) {
-      lines(dir, s, ids);
+    List<ShardRead> reads = new ArrayList<>();
+    Matrix vectors = matrix(m, ShardKind.VECTORS, ShardKind.VECTOR_SCALES, m.vectorEncoding(), m.dimension(), reads);
+    Matrix projection = matrix(m, ShardKind.PROJECTION, ShardKind.PROJECTION_SCALES, m.projectionEncoding(),
+        m.projectionWidth(), reads);
+    List<ShardInfo> idShards = m.shards(ShardKind.IDS);
+    byte[][] idBytes = new byte[idShards.size()][];
+    for (int i = 0; i < idShards.size(); i++) {
+      idBytes[i] = new byte[checkedLength(dir, idShards.get(i))];
+      reads.add(new ShardRead(idShards.get(i), ShardSink.bytes(idBytes[i], 0)));
     }
-    List<String> texts = texts(dir, m);
-    return new SearchIndex(m, vectors, proj, List.copyOf(ids), texts);
+    byte[] texts = textBytes(dir, m, reads);
+    ShardRead.readAll(dir, reads);
+    List<String> ids = new ArrayList<>(n);
+    for (int i = 0; i < idShards.size(); i++) {
+      lines(dir, idShards.get(i), idBytes[i], ids);
+    }
+    VectorRows projectionRows = projection.finish();
+    float[] proj = projectionRows instanceof VectorRows.Floats f ? f.values() : widen((VectorRows.Int8) projectionRows);
+    return new SearchIndex(m, vectors.finish(), proj, List.copyOf(ids), texts(dir, m, texts));
   }
 
-  /** All text shards as one lazily decoded list (verified shards are well-formed; a bad line fails on use). */
-  private static List<String> texts(Path dir, IndexManifest m) {
-    int n = (int) m.count();
+  /** All text shards' bytes, one after the other, in one array the shard reads fill. */
+  private static byte[] textBytes(Path dir, IndexManifest m, List<ShardRead> reads) {
     long total = m.shards(ShardKind.TEXTS).stream().mapToLong(ShardInfo::bytes).sum();
     if (total > Integer.MAX_VALUE - 8) {
       throw new IndexFormatException(dir + ": texts take " + total + " bytes, more than one array holds");
     }
     byte[] all = new byte[(int) total];
+    int pos = 0;
+    for (ShardInfo s : m.shards(ShardKind.TEXTS)) {
+      reads.add(new ShardRead(s, ShardSink.bytes(all, pos)));
+      pos += (int) s.bytes();
+    }
+    return all;
+  }
+
+  /** The texts as one lazily decoded list (verified shards are well-formed; a bad line fails on use). */
+  private static List<String> texts(Path dir, IndexManifest m, byte[] all) {
+    int n = (int) m.count();
     int[] starts = new int[n + 1];
     int pos = 0;
     int line = 0;
     for (ShardInfo s : m.shards(ShardKind.TEXTS)) {
-      ByteBuffer b = map(dir, s);
       int shardStart = pos;
-      b.get(all, pos, b.remaining());
       pos += (int) s.bytes();
       long linesBefore = line;
       for (int i = shardStart; i < pos; i++) {
@@ -108,37 +110,60 @@ public final class IndexReader {
     return new JsonLineTexts(all, starts, dir.toString());
   }
 
-  private static VectorRows readMatrix(Path dir, IndexManifest m, ShardKind kind, ShardKind scaleKind,
-      VectorEncoding encoding, int width) {
+  /** A matrix whose arrays the shard reads fill; {@link #finish()} widens fp16 halves once they have. */
+  private record Matrix(VectorRows rows, short[] halves) {
+    VectorRows finish() {
+      if (halves != null) {
+        float[] values = ((VectorRows.Floats) rows).values();
+        for (int i = 0; i < values.length; i++) {
+          values[i] = Float.float16ToFloat(halves[i]);
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** Allocates a matrix of {@code encoding} and queues the reads of its shards (and scales) into it. */
+  private static Matrix matrix(IndexManifest m, ShardKind kind, ShardKind scaleKind, VectorEncoding encoding,
+      int width, List<ShardRead> reads) {
     int n = (int) m.count();
+    int bytesPerValue = encoding.bytesPerValue();
     if (encoding == VectorEncoding.INT8) {
       byte[] values = new byte[n * width];
       float[] scales = new float[n];
-      for (ShardInfo s : m.shards(kind)) {
-        ByteBuffer b = map(dir, s, s.rows() * width);
-        b.get(values, (int) s.firstRow() * width, (int) s.rows() * width);
+      for (ShardInfo s : rowShards(m.shards(kind), width * bytesPerValue)) {
+        reads.add(new ShardRead(s, ShardSink.bytes(values, (int) s.firstRow() * width)));
       }
-      for (ShardInfo s : m.shards(scaleKind)) {
-        map(dir, s, s.rows() * 4).asFloatBuffer().get(scales, (int) s.firstRow(), (int) s.rows());
+      for (ShardInfo s : rowShards(m.shards(scaleKind), Float.BYTES)) {
+        reads.add(new ShardRead(s, ShardSink.floats(scales, (int) s.firstRow())));
       }
-      return new VectorRows.Int8(values, scales, n, width);
+      return new Matrix(new VectorRows.Int8(values, scales, n, width), null);
     }
     float[] values = new float[n * width];
-    for (ShardInfo s : m.shards(kind)) {
-      ByteBuffer b = map(dir, s, s.rows() * width * encoding.bytesPerValue());
-      int offset = (int) s.firstRow() * width;
-      int len = (int) s.rows() * width;
-      if (encoding == VectorEncoding.FP32) {
-        FloatBuffer fb = b.asFloatBuffer();
-        fb.get(values, offset, len);
-      } else {
-        ShortBuffer sb = b.asShortBuffer();
-        for (int i = 0; i < len; i++) {
-          values[offset + i] = Float.float16ToFloat(sb.get(i));
-        }
+    short[] halves = encoding == VectorEncoding.FP16 ? new short[n * width] : null;
+    for (ShardInfo s : rowShards(m.shards(kind), width * bytesPerValue)) {
+      int first = (int) s.firstRow() * width;
+      reads.add(new ShardRead(s, halves == null ? ShardSink.floats(values, first) : ShardSink.shorts(halves, first)));
+    }
+    return new Matrix(new VectorRows.Floats(values, n, width), halves);
+  }
+
+  /** The shards, each checked to hold {@code rowBytes} bytes for each of its rows. */
+  private static List<ShardInfo> rowShards(List<ShardInfo> shards, long rowBytes) {
+    for (ShardInfo s : shards) {
+      if (s.bytes() != s.rows() * rowBytes) {
+        throw new IndexFormatException("shard " + s.file() + " should hold " + s.rows() * rowBytes
+            + " bytes for its " + s.rows() + " rows, the manifest says " + s.bytes());
       }
     }
-    return new VectorRows.Floats(values, n, width);
+    return shards;
+  }
+
+  private static int checkedLength(Path dir, ShardInfo s) {
+    if (s.bytes() > Integer.MAX_VALUE - 8) {
+      throw new IndexFormatException("shard " + dir.resolve(s.file()) + " is " + s.bytes() + " bytes, too big for ids");
+    }
+    return (int) s.bytes();
   }
 
   private static float[] widen(VectorRows.Int8 rows) {
@@ -153,10 +178,7 @@ public final class IndexReader {
     return out;
   }
 
-  private static void lines(Path dir, ShardInfo s, List<String> out) {
-    ByteBuffer b = map(dir, s);
-    byte[] all = new byte[b.remaining()];
-    b.get(all);
+  private static void lines(Path dir, ShardInfo s, byte[] all, List<String> out) {
     String content = new String(all, StandardCharsets.UTF_8);
     int before = out.size();
     if (!content.isEmpty()) {
@@ -168,37 +190,6 @@ public final class IndexReader {
     if (out.size() - before != s.rows()) {
       throw new IndexFormatException(dir.resolve(s.file()) + ": expected " + s.rows() + " lines, found "
           + (out.size() - before));
-    }
-  }
-
-  private static ByteBuffer map(Path dir, ShardInfo s, long expectedBytes) {
-    if (s.bytes() != expectedBytes) {
-      throw new IndexFormatException("shard " + s.file() + " should hold " + expectedBytes + " bytes for its "
-          + s.rows() + " rows, the manifest says " + s.bytes());
-    }
-    return map(dir, s);
-  }
-
-  /** Maps a shard that {@link #verify} has checked. */
-  private static ByteBuffer map(Path dir, ShardInfo s) {
-    return mapChecked(dir, s).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** Maps a shard after checking that it exists with the manifest's size. */
-  private static ByteBuffer mapChecked(Path dir, ShardInfo s) {
-    Path file = dir.resolve(s.file());
-    if (!Files.isRegularFile(file)) {
-      throw new IndexFormatException("shard " + file + " is missing");
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size != s.bytes()) {
-        throw new IndexFormatException("shard " + file + " has " + size + " bytes, the manifest says " + s.bytes()
-            + " (incomplete or altered)");
-      }
-      return size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read shard " + file, e);
     }
   }
 }

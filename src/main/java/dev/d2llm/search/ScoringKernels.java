@@ -1,7 +1,9 @@
 package dev.d2llm.search;
 
 import dev.d2llm.nn.VectorApi;
+import dev.d2llm.index.VectorRows;
 import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class ScoringKernels {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoringKernels.class);
+  private static final int WARM_UP_SCANS = 200;
   private static volatile ScoringKernel best;
 
   private ScoringKernels() {}
@@ -32,6 +35,27 @@ public final class ScoringKernels {
   public static Optional<ScoringKernel> vector() {
     return VectorApi.load(MethodHandles.lookup(), "dev.d2llm.search.VectorScoringKernel", ScoringKernel.class,
         "scan kernel", "scalar", LOG);
+  }
+
+  /**
+   * Runs {@code kernel} on a small float and int8 matrix until the JIT has compiled it (a few tenths
+   * of a second): interpreted, the Vector API scans hundreds of times slower. A server calls this
+   * while it loads, so that its first query does not pay for it.
+   */
+  public static void warmUp(ScoringKernel kernel) {
+    int rows = 1_024;
+    int width = 384;
+    float[] values = new float[rows * width];
+    Arrays.fill(values, 0.25f);
+    VectorRows.Floats floats = new VectorRows.Floats(values, rows, width);
+    VectorRows.Int8 int8 = VectorRows.Int8.quantize(floats);
+    float[] query = new float[width];
+    Arrays.fill(query, 0.5f);
+    float[] out = new float[rows];
+    for (int i = 0; i < WARM_UP_SCANS; i++) {
+      kernel.dotProducts(floats, query, 0, rows, out);
+      kernel.dotProducts(int8, query, 0, rows, out);
+    }
   }
 
   private static ScoringKernel choose() {

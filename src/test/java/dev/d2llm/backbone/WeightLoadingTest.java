@@ -3,6 +3,7 @@ package dev.d2llm.backbone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.d2llm.checkpoint.CheckpointException;
 import dev.d2llm.checkpoint.DTypes;
@@ -68,6 +69,31 @@ class WeightLoadingTest {
         assertThat(values[i]).isEqualTo(DTypes.fromBf16(DTypes.toBf16(original[i])));
       }
       assertThat(values).isNotEqualTo(original);
+    }
+  }
+
+  @Test
+  void float32WeightsAreWrappedCopyOnWriteSoWritesNeverReachTheFile(@TempDir Path dir) throws IOException {
+    writeCopy(dir, "none", null);
+    Path file = dir.resolve("model.safetensors");
+    byte[] before = Files.readAllBytes(file);
+    String name = "model.layers.0.self_attn.q_proj.weight";
+    float[] original;
+    try (TensorSource source = Checkpoints.open(dir)) {
+      assertThat(source.privateMapping(name)).isPresent();
+      original = source.floats(name);
+    }
+
+    try (BackboneModel model = BackboneModel.load(dir)) {
+      NDArray weight = model.backbone().namedParameters().get(name).getArray();
+      assertThat(weight.toFloatArray()).containsExactly(original);
+      weight.addi(1f);
+      assertThat(weight.toFloatArray()[0]).isEqualTo(original[0] + 1f);
+    }
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    try (BackboneModel again = BackboneModel.load(dir)) {
+      assertThat(again.backbone().namedParameters().get(name).getArray().toFloatArray()).containsExactly(original);
     }
   }
 

@@ -80,6 +80,38 @@ class IndexFilesTest {
   }
 
   @Test
+  void shardsLongerThanOneReadChunkDecodeExactlyAndAFlipInTheirSecondChunkIsCaught(@TempDir Path dir)
+      throws IOException {
+    int d = 300;
+    int h = 400;
+    float[][] vectors = random(1_200, d, 9);
+    float[][] projections = random(1_200, h, 10);
+    // 1,000 rows a shard: 1.2 MB of fp32 vectors and 1.6 MB of projections, read in 1 MiB chunks.
+    write(dir.resolve("fp32"), vectors, projections, VectorEncoding.FP32, VectorEncoding.FP32, 1_000);
+    write(dir.resolve("fp16"), vectors, projections, VectorEncoding.FP16, VectorEncoding.FP16, 1_000);
+
+    SearchIndex full = IndexReader.open(dir.resolve("fp32"));
+    SearchIndex half = IndexReader.open(dir.resolve("fp16"));
+
+    for (int r : new int[] {0, 873, 874, 999, 1_000, 1_199}) {
+      float[] expected = unit(vectors[r]);
+      for (int i = 0; i < d; i++) {
+        assertThat(full.vectors().row(r)[i]).isEqualTo(expected[i]);
+        assertThat(half.vectors().row(r)[i]).isCloseTo(expected[i], within(1e-3f));
+      }
+      for (int i = 0; i < h; i++) {
+        assertThat(full.projection()[r * h + i]).isEqualTo(projections[r][i]);
+      }
+    }
+    Path shard = dir.resolve("fp32").resolve("projection-00000.bin");
+    byte[] bytes = Files.readAllBytes(shard);
+    bytes[1_100_000] ^= 1;
+    Files.write(shard, bytes);
+    assertThatThrownBy(() -> IndexReader.open(dir.resolve("fp32"))).isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("projection-00000.bin").hasMessageContaining("corrupt or altered");
+  }
+
+  @Test
   void textsWithQuotesLineBreaksAndNonAsciiSurvive(@TempDir Path dir) {
     try (IndexWriter w = new IndexWriter(dir, D, H, VectorEncoding.FP32, VectorEncoding.FP32, 100)) {
       w.add("a", "line one\nline \"two\"\t\\ end", random(1, D, 5)[0], new float[H]);

@@ -11,6 +11,8 @@ import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorEncoding;
 import dev.d2llm.nn.RowKernels;
+import dev.d2llm.search.ScoringKernel;
+import dev.d2llm.search.ScoringKernels;
 import dev.d2llm.search.Searcher;
 import dev.d2llm.store.ObjectStore;
 import dev.d2llm.store.ObjectStores;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,19 +62,25 @@ public class SearchEngine {
     long t0 = System.nanoTime();
     try {
       NativeExecutable.requireLibraryPaths();
-      Path studentDir = DefaultStudents.resolve(config.model().reference());
-      studentFingerprint = StudentFiles.fingerprint(studentDir);
       Path cache = Path.of(config.index().cacheDir());
       CompletableFuture<SearchIndex> fetched = null;
       if (config.index().uri().isPresent()) {
         // The index download and checks need no model: run them while the student loads.
         indexUri = config.index().uri().get();
-        fetched = CompletableFuture.supplyAsync(() -> fetch(indexUri, cache));
+        fetched = CompletableFuture.supplyAsync(() -> fetch(indexUri, cache), thread("index-fetch"));
       }
-      // The JIT compiles the Vector API row kernel meanwhile, so that the warm-up query is quick.
+      // Meanwhile the JIT compiles the Vector API kernels, so that the warm-up query is quick. Each of
+      // these gets its own thread: the common pool has one worker on a 2-core machine.
+      ScoringKernel scanKernel = NativeExecutable.scanKernel();
       boolean rowKernel = NativeExecutable.rowKernel();
-      CompletableFuture<Void> kernelWarmUp = rowKernel ? CompletableFuture.runAsync(RowKernels::warmUp)
-          : CompletableFuture.completedFuture(null);
+      CompletableFuture<Void> kernelWarmUp = CompletableFuture.runAsync(() -> {
+        if (rowKernel) {
+          RowKernels.warmUp();
+        }
+        ScoringKernels.warmUp(scanKernel);
+      }, thread("kernel-warm-up"));
+      Path studentDir = DefaultStudents.resolve(config.model().reference());
+      studentFingerprint = StudentFiles.fingerprint(studentDir);
       long t1 = System.nanoTime();
       student = StudentFiles.load(studentDir, Device.cpu());
       if (rowKernel) {
@@ -86,7 +95,7 @@ public class SearchEngine {
       join(kernelWarmUp);
       long t3 = System.nanoTime();
       int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
-      searcher = new Searcher(student, studentFingerprint, index, NativeExecutable.scanKernel(), threads);
+      searcher = new Searcher(student, studentFingerprint, index, scanKernel, threads);
       warmUp();
       long t4 = System.nanoTime();
       loadMs = (t4 - t0) / 1e6;
@@ -110,6 +119,15 @@ public class SearchEngine {
           ms(System.nanoTime() - t0));
       return index;
     }
+  }
+
+  /** An executor that runs its one task on a new daemon thread named {@code name}. */
+  private static Executor thread(String name) {
+    return task -> {
+      Thread t = new Thread(task, name);
+      t.setDaemon(true);
+      t.start();
+    };
   }
 
   private static <T> T join(CompletableFuture<T> future) {
