@@ -7,7 +7,7 @@ MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
 .PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student \
-  job-demo terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda
+  job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda
 
 ## build: compile and package everything, no tests
 build:
@@ -23,6 +23,12 @@ test:
 ## run: the search function on port 8080 with the shipped student and a demo index; prints a curl to try
 run: build
 	scripts/run-function.sh
+
+## function-aot: the function packaged for a JDK AOT cache (function/target/aot-app/) and the cache itself,
+## app.aot, from a training run against a small index in S3Mock; start it with -XX:AOTCache (docs/search.md)
+function-aot: build
+	$(MVN) -pl function -DskipTests package -Dquarkus.package.jar.type=aot-jar -Dquarkus.package.output-directory=aot-app
+	scripts/train-aot-cache.sh
 
 ## native-sources: Quarkus' native build of the function short of native-image itself: checks the native
 ## configuration and writes function/target/native-sources/ (no GraalVM needed)

@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
 # Cold start of the search function against an index in S3Mock: time from starting the JVM to the
 # first answered /search, once with an empty shard cache (download + verify) and once with the
-# cache filled. Usage: scripts/bench-cold-start.sh INDEX_URI   (any index ./d2llm can read)
+# cache filled. Usage: scripts/bench-cold-start.sh [--aot] INDEX_URI   (any index ./d2llm can read)
+# --aot starts the aot-jar build with its JDK AOT cache (make function-aot) instead of the plain one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-index="${1:?usage: scripts/bench-cold-start.sh INDEX_URI}"
+aot=""
+if [ "${1:-}" = --aot ]; then aot=1; shift; fi
+index="${1:?usage: scripts/bench-cold-start.sh [--aot] INDEX_URI}"
 java_home="$("$root/scripts/find-jdk")"
-fn="$root/function/target/quarkus-app/quarkus-run.jar"
-[ -f "$fn" ] || { echo "bench-cold-start: $fn is missing; run 'make build'" >&2; exit 1; }
+if [ -n "$aot" ]; then
+  fn="$root/function/target/aot-app/quarkus-run.jar"
+  if [ ! -f "$fn" ] || [ ! -f "${fn%/*}/app.aot" ]; then
+    echo "bench-cold-start: no AOT build; run 'make function-aot'" >&2; exit 1
+  fi
+  jvm_opts="-XX:AOTCache=${fn%/*}/app.aot"
+  label="jvm+aot"
+else
+  fn="$root/function/target/quarkus-app/quarkus-run.jar"
+  [ -f "$fn" ] || { echo "bench-cold-start: $fn is missing; run 'make build'" >&2; exit 1; }
+  jvm_opts=""
+  label="jvm"
+fi
 # shellcheck source=scripts/lib/s3mock.sh
 . "$root/scripts/lib/s3mock.sh"
 work="$(mktemp -d)"
@@ -23,8 +37,8 @@ export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_URI=s3://bench/index/ D2LLM_INDEX_CA
 body='{"query":"How tall is the highest mountain?","topK":10}'
 for run in empty-cache filled-cache; do
   t0=$(date +%s%N)
-  # shellcheck disable=SC2086 # FUNCTION_JAVA_OPTS holds several options: split on purpose
-  "$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  # shellcheck disable=SC2086 # the option lists hold several options: split on purpose
+  "$java_home/bin/java" $jvm_opts -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -Dquarkus.http.port=$fport ${FUNCTION_JAVA_OPTS:-} -jar "$fn" > "$work/function-$run.log" 2>&1 &
   fpid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-API-Key: bench' -H 'Content-Type: application/json' \
@@ -35,6 +49,6 @@ for run in empty-cache filled-cache; do
   t1=$(date +%s%N)
   ms=$(( (t1 - t0) / 1000000 ))
   grep -o 'serving index .*' "$work/function-$run.log" | head -1
-  echo "cold_start_ms[$run]=$ms"
+  echo "cold_start_ms[$label,$run]=$ms"
   kill $fpid; wait $fpid 2>/dev/null || true
 done
