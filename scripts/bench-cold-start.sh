@@ -9,6 +9,8 @@ aot=""
 if [ "${1:-}" = --aot ]; then aot=1; shift; fi
 index="${1:?usage: scripts/bench-cold-start.sh [--aot] INDEX_URI}"
 java_home="$("$root/scripts/find-jdk")"
+# shellcheck source=scripts/lib/function-jvm.sh
+. "$root/scripts/lib/function-jvm.sh"
 if [ -n "$aot" ]; then
   fn="$root/function/target/aot-app/quarkus-run.jar"
   if [ ! -f "$fn" ] || [ ! -f "${fn%/*}/app.aot" ]; then
@@ -38,7 +40,7 @@ body='{"query":"How tall is the highest mountain?","topK":10}'
 for run in empty-cache filled-cache; do
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # the option lists hold several options: split on purpose
-  "$java_home/bin/java" $jvm_opts -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  "$java_home/bin/java" $jvm_opts "${FUNCTION_JVM_OPTS[@]}" \
     -Dquarkus.http.port=$fport ${FUNCTION_JAVA_OPTS:-} -jar "$fn" > "$work/function-$run.log" 2>&1 &
   fpid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-API-Key: bench' -H 'Content-Type: application/json' \

@@ -7,12 +7,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/function/target/quarkus-app/quarkus-run.jar"
 [ -f "$jar" ] || { echo "run: $jar is missing; run 'make build' first" >&2; exit 1; }
 java_home="$("$root/scripts/find-jdk")"
+# shellcheck source=scripts/lib/function-jvm.sh
+. "$root/scripts/lib/function-jvm.sh"
 port="${PORT:-8080}"
 # The production profile wants an API key; a local run makes one up unless you bring your own.
 export D2LLM_AUTH_API_KEY="${D2LLM_AUTH_API_KEY:-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
 
 # shellcheck disable=SC2086 # D2LLM_JAVA_OPTS holds several options: split on purpose
-"$java_home/bin/java" -Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+"$java_home/bin/java" "${FUNCTION_JVM_OPTS[@]}" \
   -Dquarkus.http.port="$port" ${D2LLM_JAVA_OPTS:-} -jar "$jar" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT

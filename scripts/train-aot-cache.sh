@@ -10,6 +10,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 app="$root/function/target/aot-app"
 [ -f "$app/quarkus-run.jar" ] || { echo "train-aot-cache: $app/quarkus-run.jar is missing; run 'make function-aot'" >&2; exit 1; }
 java_home="$("$root/scripts/find-jdk")"
+# shellcheck source=scripts/lib/function-jvm.sh
+. "$root/scripts/lib/function-jvm.sh"
 major="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')"
 [ "${major%%.*}" -ge 25 ] || { echo "train-aot-cache: the AOT cache needs JDK 25 or newer, $java_home is $major" >&2; exit 1; }
 # shellcheck source=scripts/lib/s3mock.sh
@@ -27,8 +29,8 @@ export D2LLM_S3_ENDPOINT="$S3MOCK_ENDPOINT" AWS_ACCESS_KEY_ID=train AWS_SECRET_A
 export D2LLM_AUTH_API_KEY=train D2LLM_INDEX_URI=s3://train/index/ D2LLM_INDEX_CACHE_DIR="$work/cache"
 rm -f "$app/app.aot"
 # shellcheck disable=SC2086 # FUNCTION_JAVA_OPTS holds several options: split on purpose
-"$java_home/bin/java" -XX:AOTCacheOutput="$app/app.aot" -Dai.djl.offline=true --add-modules=jdk.incubator.vector \
-  --enable-native-access=ALL-UNNAMED -Dquarkus.http.port="$port" ${FUNCTION_JAVA_OPTS:-} -jar "$app/quarkus-run.jar" \
+"$java_home/bin/java" -XX:AOTCacheOutput="$app/app.aot" "${FUNCTION_JVM_OPTS[@]}" \
+  -Dquarkus.http.port="$port" ${FUNCTION_JAVA_OPTS:-} -jar "$app/quarkus-run.jar" \
   > "$work/function.log" 2>&1 &
 fpid=$!
 url="http://127.0.0.1:$port"

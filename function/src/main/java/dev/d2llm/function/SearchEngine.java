@@ -10,9 +10,6 @@ import dev.d2llm.index.IndexWriter;
 import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorEncoding;
-import dev.d2llm.nn.RowKernels;
-import dev.d2llm.search.ScoringKernel;
-import dev.d2llm.search.ScoringKernels;
 import dev.d2llm.search.Searcher;
 import dev.d2llm.store.ObjectStore;
 import dev.d2llm.store.ObjectStores;
@@ -31,8 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,46 +57,43 @@ public class SearchEngine {
     long t0 = System.nanoTime();
     try {
       NativeExecutable.requireLibraryPaths();
+      // Started before Quarkus booted (FunctionMain); here only if it was not, as in tests and on Lambda.
+      CompletableFuture<Void> natives = StartupPreload.natives();
+      CompletableFuture<StartupPreload.Kernels> kernels = StartupPreload.kernels();
       Path cache = Path.of(config.index().cacheDir());
       CompletableFuture<SearchIndex> fetched = null;
       if (config.index().uri().isPresent()) {
         // The index download and checks need no model: run them while the student loads.
         indexUri = config.index().uri().get();
-        fetched = CompletableFuture.supplyAsync(() -> fetch(indexUri, cache), thread("index-fetch"));
+        fetched = StartupPreload.onThread("index-fetch", () -> fetch(indexUri, cache));
       }
-      // Meanwhile the JIT compiles the Vector API kernels, so that the warm-up query is quick. Each of
-      // these gets its own thread: the common pool has one worker on a 2-core machine.
-      ScoringKernel scanKernel = NativeExecutable.scanKernel();
-      boolean rowKernel = NativeExecutable.rowKernel();
-      CompletableFuture<Void> kernelWarmUp = CompletableFuture.runAsync(() -> {
-        if (rowKernel) {
-          RowKernels.warmUp();
-        }
-        ScoringKernels.warmUp(scanKernel);
-      }, thread("kernel-warm-up"));
       Path studentDir = DefaultStudents.resolve(config.model().reference());
-      studentFingerprint = StudentFiles.fingerprint(studentDir);
+      // The fingerprint (a hash of the student's files) is only needed to match the index: beside the load.
+      CompletableFuture<String> fingerprint = StartupPreload.onThread("student-fingerprint",
+          () -> StudentFiles.fingerprint(studentDir));
+      StartupPreload.join(natives);
       long t1 = System.nanoTime();
       student = StudentFiles.load(studentDir, Device.cpu());
-      if (rowKernel) {
+      if (NativeExecutable.rowKernel()) {
         student.freezeForServing();
       }
+      studentFingerprint = StartupPreload.join(fingerprint);
       long t2 = System.nanoTime();
       if (fetched == null) {
         indexUri = demoIndex(cache).toString();
         fetched = CompletableFuture.completedFuture(fetch(indexUri, cache));
       }
-      SearchIndex index = join(fetched);
-      join(kernelWarmUp);
+      SearchIndex index = StartupPreload.join(fetched);
+      StartupPreload.Kernels k = StartupPreload.join(kernels);
       long t3 = System.nanoTime();
       int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
-      searcher = new Searcher(student, studentFingerprint, index, scanKernel, threads);
+      searcher = new Searcher(student, studentFingerprint, index, k.scan(), threads);
       warmUp();
       long t4 = System.nanoTime();
       loadMs = (t4 - t0) / 1e6;
       failure = null;
       LOG.infof("serving index %s version %s: %d passages, model %s, scan kernel %s, ready in %.0f ms"
-          + " (student files %.0f, student load %.0f, then waiting for the index %.0f, warm-up %.0f)", indexUri,
+          + " (native libraries %.0f, student load %.0f, then waiting for the index %.0f, warm-up %.0f)", indexUri,
           index.manifest().version(), index.count(), config.model().reference(), searcher.kernel().name(), loadMs,
           ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
     } catch (IndexFormatException e) {
@@ -118,26 +110,6 @@ public class SearchEngine {
       LOG.infof("index %s version %s fetched and verified in %.0f ms", uri, index.manifest().version(),
           ms(System.nanoTime() - t0));
       return index;
-    }
-  }
-
-  /** An executor that runs its one task on a new daemon thread named {@code name}. */
-  private static Executor thread(String name) {
-    return task -> {
-      Thread t = new Thread(task, name);
-      t.setDaemon(true);
-      t.start();
-    };
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
     }
   }
 
