@@ -2,7 +2,10 @@
 # Cold start of the search function against an index in S3Mock: time from starting the JVM to the
 # first answered /search, once with an empty shard cache (download + verify) and once with the
 # cache filled. Usage: scripts/bench-cold-start.sh [--aot] INDEX_URI   (any index ./d2llm can read)
+# INDEX_URI "demo" starts the function without one, on its 68-passage demo index (built into the cache
+# on the first run): the second run is then the floor that JVM, Quarkus, PyTorch and the student set.
 # --aot starts the aot-jar build with its JDK AOT cache (make function-aot) instead of the plain one.
+# COLD_START_LOGS=DIR keeps the function's logs (FUNCTION_JAVA_OPTS can raise their level).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 aot=""
@@ -33,11 +36,16 @@ trap cleanup EXIT
 
 s3mock_start "$work" bench
 export D2LLM_S3_ENDPOINT="$S3MOCK_ENDPOINT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
-"$root/d2llm" index copy "$index" s3://bench/index/ 2>/dev/null
-
-export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_URI=s3://bench/index/ D2LLM_INDEX_CACHE_DIR="$work/cache"
+export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_CACHE_DIR="$work/cache"
+if [ "$index" != demo ]; then
+  "$root/d2llm" index copy "$index" s3://bench/index/ 2>/dev/null
+  export D2LLM_INDEX_URI=s3://bench/index/
+fi
 body='{"query":"How tall is the highest mountain?","topK":10}'
+cpu_ms() { awk '{print int(($14 + $15) * 1000 / '"$(getconf CLK_TCK)"')}' "/proc/$1/stat"; }
+sys_ms() { awk '{print int($15 * 1000 / '"$(getconf CLK_TCK)"')}' "/proc/$1/stat"; }
 for run in empty-cache filled-cache; do
+  s3_cpu0=$(cpu_ms "$S3MOCK_PID")
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # the option lists hold several options: split on purpose
   "$java_home/bin/java" $jvm_opts "${FUNCTION_JVM_OPTS[@]}" \
@@ -50,7 +58,12 @@ for run in empty-cache filled-cache; do
   done
   t1=$(date +%s%N)
   ms=$(( (t1 - t0) / 1000000 ))
+  grep -o 'index .* fetched and verified in .*\|demo index .*' "$work/function-$run.log" | head -1
   grep -o 'serving index .*' "$work/function-$run.log" | head -1
+  # CPU time by then, the function's (all threads) and S3Mock's: near twice the wall time, the two cores were the limit.
+  echo "cpu_ms[$label,$run]=$(cpu_ms $fpid) sys_ms[$label,$run]=$(sys_ms $fpid)" \
+    "s3mock_cpu_ms[$label,$run]=$(( $(cpu_ms "$S3MOCK_PID") - s3_cpu0 ))"
+  if [ -n "${COLD_START_LOGS:-}" ]; then mkdir -p "$COLD_START_LOGS"; cp "$work/function-$run.log" "$COLD_START_LOGS/"; fi
   echo "cold_start_ms[$label,$run]=$ms"
   kill $fpid; wait $fpid 2>/dev/null || true
 done
