@@ -5,7 +5,8 @@
 # INDEX_URI "demo" starts the function without one, on its 68-passage demo index (built into the cache
 # on the first run): the second run is then the floor that JVM, Quarkus, PyTorch and the student set.
 # --aot starts the aot-jar build with its JDK AOT cache (make function-aot) instead of the plain one.
-# COLD_START_LOGS=DIR keeps the function's logs (FUNCTION_JAVA_OPTS can raise their level).
+# COLD_START_LOGS=DIR keeps the function's logs (FUNCTION_JAVA_OPTS can raise their level, or add JVM
+# flags to try); COLD_START_THREADS=1 also prints the CPU of the function's live threads by name.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 aot=""
@@ -38,14 +39,17 @@ s3mock_start "$work" bench
 export D2LLM_S3_ENDPOINT="$S3MOCK_ENDPOINT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 export D2LLM_AUTH_API_KEY=bench D2LLM_INDEX_CACHE_DIR="$work/cache"
 if [ "$index" != demo ]; then
-  "$root/d2llm" index copy "$index" s3://bench/index/ 2>/dev/null
+  # Its progress goes to a log, shown only when the copy fails (a wrong URI, a broken index).
+  "$root/d2llm" index copy "$index" s3://bench/index/ 2> "$work/copy.log" \
+    || { echo "bench-cold-start: cannot copy $index into S3Mock:" >&2; tail -5 "$work/copy.log" >&2; exit 1; }
   export D2LLM_INDEX_URI=s3://bench/index/
 fi
 body='{"query":"How tall is the highest mountain?","topK":10}'
-cpu_ms() { awk '{print int(($14 + $15) * 1000 / '"$(getconf CLK_TCK)"')}' "/proc/$1/stat"; }
-sys_ms() { awk '{print int($15 * 1000 / '"$(getconf CLK_TCK)"')}' "/proc/$1/stat"; }
+# CPU milliseconds from a /proc stat file: user + system, or with "sys" the system part only.
+clk=$(getconf CLK_TCK)
+cpu_ms() { awk -v clk="$clk" -v part="${2:-all}" '{print int(((part == "sys" ? 0 : $14) + $15) * 1000 / clk)}' "$1"; }
 for run in empty-cache filled-cache; do
-  s3_cpu0=$(cpu_ms "$S3MOCK_PID")
+  s3_cpu0=$(cpu_ms "/proc/$S3MOCK_PID/stat")
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # the option lists hold several options: split on purpose
   "$java_home/bin/java" $jvm_opts "${FUNCTION_JVM_OPTS[@]}" \
@@ -58,11 +62,17 @@ for run in empty-cache filled-cache; do
   done
   t1=$(date +%s%N)
   ms=$(( (t1 - t0) / 1000000 ))
-  grep -o 'index .* fetched and verified in .*\|demo index .*' "$work/function-$run.log" | head -1
+  grep -o 'index .* fetched and verified in .*' "$work/function-$run.log" | head -1
   grep -o 'serving index .*' "$work/function-$run.log" | head -1
   # CPU time by then, the function's (all threads) and S3Mock's: near twice the wall time, the two cores were the limit.
-  echo "cpu_ms[$label,$run]=$(cpu_ms $fpid) sys_ms[$label,$run]=$(sys_ms $fpid)" \
-    "s3mock_cpu_ms[$label,$run]=$(( $(cpu_ms "$S3MOCK_PID") - s3_cpu0 ))"
+  echo "cpu_ms[$label,$run]=$(cpu_ms "/proc/$fpid/stat") sys_ms[$label,$run]=$(cpu_ms "/proc/$fpid/stat" sys)" \
+    "s3mock_cpu_ms[$label,$run]=$(( $(cpu_ms "/proc/$S3MOCK_PID/stat") - s3_cpu0 ))"
+  if [ -n "${COLD_START_THREADS:-}" ]; then
+    # The live threads' CPU by name (threads that have ended are in cpu_ms only), largest first.
+    for task in /proc/"$fpid"/task/*; do echo "$(cpu_ms "$task/stat") $(cat "$task/comm")"; done \
+      | awk '{ms = $1; $1 = ""; sum[$0] += ms} END {for (t in sum) if (sum[t] > 0) print sum[t], t}' \
+      | sort -rn | head -8 | sed "s/^/thread_cpu_ms[$label,$run] /"
+  fi
   if [ -n "${COLD_START_LOGS:-}" ]; then mkdir -p "$COLD_START_LOGS"; cp "$work/function-$run.log" "$COLD_START_LOGS/"; fi
   echo "cold_start_ms[$label,$run]=$ms"
   kill $fpid; wait $fpid 2>/dev/null || true
