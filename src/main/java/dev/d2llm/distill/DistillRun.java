@@ -67,6 +67,17 @@ public final class DistillRun {
         truncateLog(metrics, state.step);
       }
       try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+        if (state.step == 0) {
+          // The starting point is a candidate too: selection never ships a student below it (a
+          // residual student starts as its backbone's zero-shot bi-encoder).
+          double start = validation.applyAsDouble(student);
+          state.start = start;
+          state.best = start;
+          StudentFiles.save(student, out.resolve("best"));
+          listener.validated(0, start, true);
+          log.write(String.format(Locale.ROOT, "0,0,,,,,,,,%.4f%n", start));
+          log.flush();
+        }
         for (long step = state.step + 1; step <= plan.steps().size(); step++) {
           Map<String, Float> losses = distiller.step(plan.steps().get((int) step - 1));
           listener.step(step, plan.steps().size(), losses);
@@ -77,6 +88,7 @@ public final class DistillRun {
             boolean best = score > state.best;
             if (best) {
               state.best = score;
+              state.bestStep = step;
               state.bad = 0;
               StudentFiles.save(student, out.resolve("best"));
             } else {
@@ -99,6 +111,7 @@ public final class DistillRun {
           }
         }
       }
+      writeSelection(state);
       return state.best;
     } catch (IOException e) {
       throw new UncheckedIOException("distillation run in " + out + " failed to write", e);
@@ -107,8 +120,38 @@ public final class DistillRun {
 
   private static final class State {
     long step;
+    double start = Double.NaN;
     double best = Double.NEGATIVE_INFINITY;
+    long bestStep;
     int bad;
+  }
+
+  /** What model selection chose, beside the run's metrics: {@code selection.json}. */
+  public record Selection(double start, double best, long bestStep) {
+    /** Whether a trained checkpoint beat the starting point on validation. */
+    public boolean improved() {
+      return bestStep > 0;
+    }
+  }
+
+  /** The selection a finished run wrote ({@code OUT/selection.json}). */
+  public static Selection selection(Path out) {
+    try {
+      JsonNode s = JSON.readTree(out.resolve("selection.json").toFile());
+      return new Selection(s.path("start_validation").asDouble(Double.NaN), s.path("best_validation").asDouble(),
+          s.path("best_step").asLong());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the selection of the run in " + out, e);
+    }
+  }
+
+  private void writeSelection(State state) throws IOException {
+    ObjectNode s = JSON.createObjectNode();
+    s.put("start_validation", state.start);
+    s.put("best_validation", state.best);
+    s.put("best_step", state.bestStep);
+    s.put("improved", state.bestStep > 0);
+    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("selection.json").toFile(), s);
   }
 
   private void checkpoint(State state) throws IOException {
@@ -125,6 +168,8 @@ public final class DistillRun {
     s.put("step", state.step);
     s.put("optimizer_steps", distiller.optimizer().stepCount());
     s.put("best", state.best);
+    s.put("start", state.start);
+    s.put("best_step", state.bestStep);
     s.put("bad_validations", state.bad);
     s.put("plan_steps", plan.steps().size());
     JSON.writeValue(tmp.resolve("state.json").toFile(), s);
@@ -148,6 +193,8 @@ public final class DistillRun {
     }
     state.step = s.path("step").asLong();
     state.best = s.path("best").asDouble();
+    state.start = s.path("start").asDouble(Double.NaN);
+    state.bestStep = s.path("best_step").asLong();
     state.bad = s.path("bad_validations").asInt();
     try (SafetensorsFile w = SafetensorsFile.open(dir.resolve("trainable.safetensors"))) {
       for (Map.Entry<String, Parameter> e : trainable.entrySet()) {

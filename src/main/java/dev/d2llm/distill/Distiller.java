@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.d2llm.data.TrainingExample;
 import dev.d2llm.distill.loss.DistillationBatch;
 import dev.d2llm.distill.loss.LossParts;
+import dev.d2llm.embedding.TextRole;
 import dev.d2llm.nn.Scalars;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.InteractionEmulation;
@@ -22,8 +23,10 @@ import dev.d2llm.train.LearningRateSchedule;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One D2LLM training step after another along a {@link BatchPlan}: student vectors through PMA,
@@ -185,16 +188,18 @@ public final class Distiller {
     TokenStates states = worker.states();
     int b = step.examples().length;
     int k = options.negatives();
+    TextRole queryRole = queryRole(branch);
+    TextRole passageRole = passageRole(branch);
     List<String> texts = new ArrayList<>();
     for (int i : step.examples()) {
-      texts.add(examples.get(i).query());
+      texts.add(student.inputText(examples.get(i).query(), queryRole));
     }
     for (int i : step.examples()) {
-      texts.add(examples.get(i).positive());
+      texts.add(student.inputText(examples.get(i).positive(), passageRole));
     }
-    step.negatives().forEach(texts::addAll);
+    step.negatives().forEach(ns -> ns.forEach(n -> texts.add(student.inputText(n, passageRole))));
     NDArray[] hm = states.of(scope, texts, training);
-    NDArray vectors = student.pma().pool(null, hm[0], hm[1], training); // [B + B + B*K, d]
+    NDArray vectors = student.pool(null, hm[0], hm[1], training); // [B + B + B*K, d]
     long d = vectors.getShape().get(1);
     NDArray q = vectors.get("0:{}", b);
     NDArray p = vectors.get("{}:{}", b, 2 * b);
@@ -212,7 +217,14 @@ public final class Distiller {
     float[] sHard = new float[b * k];
     float[] sEasy = new float[b * (b - 1)];
     List<float[]> tFeat = new ArrayList<>();
-    for (int r = 0; r < b; r++) {
+    boolean teacherFree = !options.loss().needsTeacher();
+    for (int r = 0; r < b && teacherFree; r++) {
+      tFeat.add(new float[1]); // the gold-label objective reads no teacher: zeros of the right shape
+      for (int j = 0; j < k; j++) {
+        tFeat.add(new float[1]);
+      }
+    }
+    for (int r = 0; r < b && !teacherFree; r++) {
       TrainingExample ex = examples.get(step.examples()[r]);
       Judgement pos = judged(ex.query(), ex.positive(), branch);
       sPos[r] = pos.score();
@@ -237,6 +249,34 @@ public final class Distiller {
     return new DistillationBatch(inBatch, positive.logits(), scope.create(sPos), hard.logits(),
         scope.create(sHard, new Shape(b, k)), easy, scope.create(sEasy, new Shape(b, b - 1)), features,
         scope.create(flat, new Shape(b, k + 1, tDim)));
+  }
+
+  /**
+   * Every text the backbone reads for {@code plan}, as {@link Student#inputText} gives it (a residual
+   * student reads queries of the asymmetric branch with its query prefix): what a token-state cache
+   * must hold.
+   */
+  public static Set<String> inputTexts(Student student, BatchPlan plan, List<TrainingExample> examples,
+      Map<String, Branch> branches) {
+    Set<String> out = new LinkedHashSet<>();
+    for (BatchPlan.Step s : plan.steps()) {
+      Branch branch = branches.getOrDefault(s.dataset(), Branch.SYMMETRIC);
+      for (int r = 0; r < s.examples().length; r++) {
+        TrainingExample ex = examples.get(s.examples()[r]);
+        out.add(student.inputText(ex.query(), queryRole(branch)));
+        out.add(student.inputText(ex.positive(), passageRole(branch)));
+        s.negatives().get(r).forEach(n -> out.add(student.inputText(n, passageRole(branch))));
+      }
+    }
+    return out;
+  }
+
+  private static TextRole queryRole(Branch branch) {
+    return branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN;
+  }
+
+  private static TextRole passageRole(Branch branch) {
+    return branch == Branch.ASYMMETRIC ? TextRole.PASSAGE : TextRole.PLAIN;
   }
 
   private Judgement judged(String query, String passage, Branch branch) {

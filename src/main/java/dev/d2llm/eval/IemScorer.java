@@ -6,9 +6,6 @@ import dev.d2llm.embedding.TextRole;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.Student;
 import dev.d2llm.teacher.TextPair;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -19,22 +16,20 @@ public final class IemScorer implements PairScorer {
   private static final int CHUNK = 4096;
 
   private final Student student;
-  // Retrieval scores every query against the same corpus: embed each text once.
-  private final Map<String, float[]> memo = new HashMap<>();
+  private final EmbeddingMemo memo;
 
   public IemScorer(Student student) {
     this.student = student;
+    this.memo = new EmbeddingMemo(student);
   }
 
   @Override
   public double[] score(List<TextPair> pairs, Branch branch, IntConsumer progress) {
-    List<String> missing = new ArrayList<>(new LinkedHashSet<>(
-        pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.query(), p.passage())).toList()));
-    missing.removeIf(memo::containsKey);
-    float[][] fresh = student.embed(missing, TextRole.PLAIN);
-    for (int i = 0; i < missing.size(); i++) {
-      memo.put(missing.get(i), fresh[i]);
-    }
+    // A residual student reads retrieval queries with its query prefix, as search does.
+    TextRole left = branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN;
+    TextRole right = branch == Branch.ASYMMETRIC ? TextRole.PASSAGE : TextRole.PLAIN;
+    Map<String, float[]> queries = memo.embed(pairs.stream().map(TextPair::query).toList(), left);
+    Map<String, float[]> passages = memo.embed(pairs.stream().map(TextPair::passage).toList(), right);
     double[] out = new double[pairs.size()];
     int d = student.dimension();
     for (int start = 0; start < pairs.size(); start += CHUNK) {
@@ -42,8 +37,8 @@ public final class IemScorer implements PairScorer {
       float[] q = new float[(end - start) * d];
       float[] p = new float[(end - start) * d];
       for (int i = start; i < end; i++) {
-        System.arraycopy(memo.get(pairs.get(i).query()), 0, q, (i - start) * d, d);
-        System.arraycopy(memo.get(pairs.get(i).passage()), 0, p, (i - start) * d, d);
+        System.arraycopy(queries.get(pairs.get(i).query()), 0, q, (i - start) * d, d);
+        System.arraycopy(passages.get(pairs.get(i).passage()), 0, p, (i - start) * d, d);
       }
       try (NDManager scope = student.manager().newSubManager()) {
         NDArray z = student.iem().score(null, scope.create(q, new ai.djl.ndarray.types.Shape(end - start, d)),

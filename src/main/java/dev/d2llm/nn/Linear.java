@@ -32,9 +32,14 @@ public class Linear extends NamedBlock {
   private record Frozen(float[] weight, float[] bias, RowKernel kernel) {}
 
   public Linear(long inFeatures, long outFeatures, boolean withBias) {
+    this(inFeatures, outFeatures, withBias, ParameterInit.XAVIER_UNIFORM);
+  }
+
+  /** A projection whose weight starts as {@code weightInit} when trained from scratch (bias at zero). */
+  public Linear(long inFeatures, long outFeatures, boolean withBias, ParameterInit weightInit) {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = parameter("weight", Parameter.Type.WEIGHT, new Shape(outFeatures, inFeatures));
+    this.weight = parameter("weight", Parameter.Type.WEIGHT, new Shape(outFeatures, inFeatures), weightInit);
     this.bias = withBias ? parameter("bias", Parameter.Type.BIAS, new Shape(outFeatures)) : null;
   }
 

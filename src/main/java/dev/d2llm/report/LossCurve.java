@@ -40,8 +40,10 @@ public final class LossCurve {
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",", -1);
         double step = Double.parseDouble(f[0]);
-        steps.add(step);
-        totals.add(Double.parseDouble(f[total]));
+        if (!f[total].isEmpty()) { // the step-0 row holds only the starting point's validation
+          steps.add(step);
+          totals.add(Double.parseDouble(f[total]));
+        }
         if (!f[validation].isEmpty()) {
           validationSteps.add(step);
           validations.add(Double.parseDouble(f[validation]));

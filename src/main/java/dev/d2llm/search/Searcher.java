@@ -11,6 +11,7 @@ import dev.d2llm.index.VectorRows;
 import dev.d2llm.nn.RowKernels;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.HostIem;
+import dev.d2llm.student.IemKind;
 import dev.d2llm.student.Student;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class Searcher implements AutoCloseable {
   /** Ranks the index for one query. */
   public SearchResult search(SearchQuery q) {
     long t0 = System.nanoTime();
-    float[] vector = queryVector(q.text());
+    float[] vector = queryVector(q.text(), q.branch());
     long t1 = System.nanoTime();
     int k = Math.min(q.topK(), index.count());
     TopK.Ranked ranked;
@@ -94,9 +95,10 @@ public final class Searcher implements AutoCloseable {
       ranked = iemTop(vector, k, q.branch());
     } else {
       candidates = Math.min(q.candidates(), index.count());
-      int[] rows = cosineTop(SentenceEncoder.unit(vector), candidates).rows();
+      TopK.Ranked first = cosineTop(SentenceEncoder.unit(vector), candidates);
+      int[] rows = first.rows();
       t2 = System.nanoTime();
-      float[] logits = iemLogits(vector, rows, q.branch());
+      float[] logits = iemLogits(vector, rows, first.scores(), q.branch());
       TopK top = new TopK(k);
       for (int i = 0; i < rows.length; i++) {
         top.offer(logits[i], rows[i]);
@@ -113,9 +115,14 @@ public final class Searcher implements AutoCloseable {
         new SearchResult.Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)));
   }
 
-  /** The student's vector of a query. */
+  /** The student's vector of a search query (a residual student reads it with its query prefix). */
   public float[] queryVector(String text) {
-    return student.embed(List.of(text), TextRole.QUERY)[0];
+    return queryVector(text, Branch.ASYMMETRIC);
+  }
+
+  /** The student's vector of a query on {@code branch}: a query on the asymmetric one, a plain text on the symmetric one. */
+  public float[] queryVector(String text, Branch branch) {
+    return student.embed(List.of(text), branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN)[0];
   }
 
   /** The {@code n} rows with the highest cosine to a unit query (the first stage). */
@@ -128,14 +135,20 @@ public final class Searcher implements AutoCloseable {
 
   /** The {@code k} rows the IEM scores highest over the whole index (the exact D2LLM ranking), as logits. */
   public TopK.Ranked iemTop(float[] queryVector, int k, Branch branch) {
+    boolean residual = student.iem().kind() == IemKind.RESIDUAL;
+    float[] unitQuery = SentenceEncoder.unit(queryVector);
     if (hostIem != null) {
       float[] qp = hostIem.projectQuery(queryVector);
       List<TopK> parts = inParts(index.count(), IEM_PARALLEL_FROM, (from, to) -> {
         TopK top = new TopK(k);
         float[] z = new float[IEM_CHUNK];
+        float[] cos = residual ? new float[IEM_CHUNK] : null;
         for (int start = from; start < to; start += IEM_CHUNK) {
           int n = Math.min(IEM_CHUNK, to - start);
-          hostIem.logits(qp, index.projection(), start, n, branch, z, 0);
+          if (residual) {
+            kernel.dotProducts(index.vectors(), unitQuery, start, start + n, cos);
+          }
+          hostIem.logits(qp, index.projection(), start, n, branch, z, 0, cos);
           top.offer(z, n, start);
         }
         return top;
@@ -153,7 +166,13 @@ public final class Searcher implements AutoCloseable {
         int n = Math.min(IEM_CHUNK, index.count() - start);
         try (NDManager chunk = scope.newSubManager()) {
           NDArray pp = chunk.create(FloatBuffer.wrap(proj, start * h, n * h), new Shape(n, h));
-          float[] z = student.iem().scoreProjected(qp, pp, branch).logits().toFloatArray();
+          NDArray cos = null;
+          if (residual) {
+            float[] c = new float[n];
+            kernel.dotProducts(index.vectors(), unitQuery, start, start + n, c);
+            cos = chunk.create(c);
+          }
+          float[] z = student.iem().scoreProjected(qp, pp, cos, branch).logits().toFloatArray();
           top.offer(z, n, start);
         }
       }
@@ -161,8 +180,26 @@ public final class Searcher implements AutoCloseable {
     return top.order();
   }
 
-  /** IEM logits of a query vector against the given rows' stored projections. */
+  /** IEM logits of a query vector against the given rows' stored projections (and vectors, for a residual IEM). */
   public float[] iemLogits(float[] queryVector, int[] rows, Branch branch) {
+    float[] cosines = null;
+    if (student.iem().kind() == IemKind.RESIDUAL) {
+      float[] unitQuery = SentenceEncoder.unit(queryVector);
+      cosines = new float[rows.length];
+      float[] one = new float[1];
+      for (int i = 0; i < rows.length; i++) {
+        kernel.dotProducts(index.vectors(), unitQuery, rows[i], rows[i] + 1, one);
+        cosines[i] = one[0];
+      }
+    }
+    return iemLogits(queryVector, rows, cosines, branch);
+  }
+
+  /**
+   * IEM logits of a query vector against the given rows' stored projections; {@code cosines} are
+   * the rows' cosines to the query, as the first stage computed them (read by a residual IEM only).
+   */
+  public float[] iemLogits(float[] queryVector, int[] rows, float[] cosines, Branch branch) {
     int h = index.projectionWidth();
     float[] gathered = new float[rows.length * h];
     for (int i = 0; i < rows.length; i++) {
@@ -172,7 +209,7 @@ public final class Searcher implements AutoCloseable {
       float[] qp = hostIem.projectQuery(queryVector);
       float[] out = new float[rows.length];
       inParts(rows.length, IEM_PARALLEL_FROM, (from, to) -> {
-        hostIem.logits(qp, gathered, from, to - from, branch, out, from);
+        hostIem.logits(qp, gathered, from, to - from, branch, out, from, cosines);
         return null;
       });
       return out;
@@ -180,7 +217,8 @@ public final class Searcher implements AutoCloseable {
     try (NDManager scope = student.manager().newSubManager()) {
       NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
       NDArray pp = scope.create(gathered, new Shape(rows.length, h));
-      return student.iem().scoreProjected(qp, pp, branch).logits().toFloatArray();
+      NDArray cos = cosines == null ? null : scope.create(cosines);
+      return student.iem().scoreProjected(qp, pp, cos, branch).logits().toFloatArray();
     }
   }
 

@@ -23,9 +23,13 @@ public final class HostIem {
   private final float[] asymmetricBias;
   private final float[] last;
   private final float lastBias;
+  private final Residual residual;
+
+  /** A residual IEM's cosine term per branch (index {@link Branch#ordinal()}): {@code scale cos + shift}. */
+  public record Residual(float[] scale, float[] shift) {}
 
   HostIem(RowKernel kernel, int dim, int hidden, float[] queryWeight, float[] symmetric, float[] symmetricBias,
-      float[] asymmetric, float[] asymmetricBias, float[] last, float lastBias) {
+      float[] asymmetric, float[] asymmetricBias, float[] last, float lastBias, Residual residual) {
     this.kernel = kernel;
     this.dim = dim;
     this.hidden = hidden;
@@ -36,6 +40,12 @@ public final class HostIem {
     this.asymmetricBias = asymmetricBias;
     this.last = last;
     this.lastBias = lastBias;
+    this.residual = residual;
+  }
+
+  /** Whether logits need each passage's cosine to the query (a residual IEM). */
+  public boolean needsCosines() {
+    return residual != null;
   }
 
   /** The query's share of the first layer, {@code W1q e_q} [hidden], for a query vector [dim]. */
@@ -50,10 +60,14 @@ public final class HostIem {
 
   /**
    * Logits of a projected query against {@code count} passage projections stored row after row in
-   * {@code projections} from row {@code firstRow}, written to {@code out[outOffset..]}.
+   * {@code projections} from row {@code firstRow}, written to {@code out[outOffset..]}. A residual
+   * IEM reads each pair's cosine from {@code cosines[outOffset..]} (null for the paper's IEM).
    */
   public void logits(float[] projectedQuery, float[] projections, int firstRow, int count, Branch branch,
-      float[] out, int outOffset) {
+      float[] out, int outOffset, float[] cosines) {
+    if (residual != null && cosines == null) {
+      throw new IllegalArgumentException("a residual IEM scores passages with their cosines to the query");
+    }
     float[] w = branch == Branch.SYMMETRIC ? symmetric : asymmetric;
     float[] b = branch == Branch.SYMMETRIC ? symmetricBias : asymmetricBias;
     float[] h = new float[CHUNK * hidden];
@@ -73,6 +87,9 @@ public final class HostIem {
         int off = r * hidden;
         for (int j = 0; j < hidden; j++) {
           z += Math.max(0f, g[off + j]) * last[j];
+        }
+        if (residual != null) {
+          z += residual.scale()[branch.ordinal()] * cosines[outOffset + start + r] + residual.shift()[branch.ordinal()];
         }
         out[outOffset + start + r] = z;
       }

@@ -4,22 +4,35 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.d2llm.nn.Linear;
 import dev.d2llm.nn.NamedBlock;
+import dev.d2llm.nn.ParameterInit;
 import dev.d2llm.nn.RowKernel;
+import dev.d2llm.nn.Scalars;
 
 /**
  * The Interaction Emulation Module: {@code h = ReLU(W1 [e_q; e_p] + b1)}, then the task's branch
  * {@code g = ReLU(W_branch h + b_branch)}, then one shared {@code z = w2 · g + b2}: the logit the
- * cross-encoder would have given the pair.
+ * cross-encoder would have given the pair. The {@linkplain IemKind#RESIDUAL residual} kind adds
+ * {@code a_branch cos(e_q, e_p) + c_branch} to that logit, with {@code a = 20 exp(log_scale)},
+ * {@code c = 20 shift} and
+ * {@code w2} starting at zero: untrained, it ranks by the cosine alone.
  */
 public final class InteractionEmulation extends NamedBlock {
 
   /** The method's hidden width. */
   public static final int DEFAULT_HIDDEN = 512;
+  /**
+   * The residual cosine's fixed factor, times the learned {@code exp(log_scale)}: the scale that
+   * sentence-transformers' in-batch ranking loss uses, so the method's temperature-1 softmaxes see
+   * cosine differences at a useful size from the first step.
+   */
+  public static final float COSINE_SCALE = 20f;
 
   private final int dim;
   private final int hidden;
@@ -27,20 +40,53 @@ public final class InteractionEmulation extends NamedBlock {
   private final Linear symmetric;
   private final Linear asymmetric;
   private final Linear last;
+  private final IemKind kind;
+  /** Residual only: per branch (symmetric, asymmetric), the log of the cosine's scale over COSINE_SCALE. */
+  private final Parameter logScale;
+  /** Residual only: per branch, the logit's shift over COSINE_SCALE. */
+  private final Parameter shift;
 
+  /** The paper's IEM. */
   public InteractionEmulation(int dim, int hidden) {
+    this(dim, hidden, IemKind.PAPER);
+  }
+
+  public InteractionEmulation(int dim, int hidden, IemKind kind) {
     this.dim = dim;
     this.hidden = hidden;
+    this.kind = kind;
     first = child("fc1", new Linear(2L * dim, hidden, true));
     symmetric = child("fc_sym", new Linear(hidden, hidden, true));
     asymmetric = child("fc_asym", new Linear(hidden, hidden, true));
-    last = child("fc2", new Linear(hidden, 1, true));
+    boolean residual = kind == IemKind.RESIDUAL;
+    last = child("fc2", new Linear(hidden, 1, true, residual ? ParameterInit.ZEROS : ParameterInit.XAVIER_UNIFORM));
+    logScale = residual ? parameter("cos_log_scale", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS) : null;
+    shift = residual ? parameter("cos_shift", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS) : null;
   }
 
   /** Logits [..] and branch features g [.., hidden] for query vectors [.., d] and passage vectors [.., d]. */
   public Output score(ParameterStore ps, NDArray query, NDArray passage, Branch branch, boolean training) {
     NDArray h = Activation.relu(first.apply(ps, query.concat(passage, -1), training));
-    return finish(ps, h, branch, training);
+    Output out = finish(ps, h, branch, training);
+    return kind == IemKind.RESIDUAL ? withCosine(ps, out, cosine(query, passage), branch, training) : out;
+  }
+
+  /** Cosine similarity of matching rows [.., d] -> [..]. */
+  public static NDArray cosine(NDArray a, NDArray b) {
+    NDArray dot = a.mul(b).sum(new int[] {-1});
+    NDArray norms = a.norm(new int[] {-1}).mul(b.norm(new int[] {-1}));
+    return dot.div(Scalars.maximum(norms, 1e-12f));
+  }
+
+  /** The residual logit: the MLP's plus {@code a_branch cos + c_branch}. */
+  private Output withCosine(ParameterStore ps, Output mlp, NDArray cosines, Branch branch, boolean training) {
+    int i = branch.ordinal();
+    NDArray a = value(ps, logScale, cosines, training).get(i).exp().mul(COSINE_SCALE);
+    // The shift is stored over the same factor, so that AdamW's steps move it as fast as the scale.
+    NDArray c = value(ps, shift, cosines, training).get(i).mul(COSINE_SCALE);
+    NDArray z = mlp.logits().add(cosines.toType(mlp.logits().getDataType(), false).mul(a.toType(mlp.logits().getDataType(), false)))
+        .add(c.toType(mlp.logits().getDataType(), false));
+    return new Output(z, mlp.features());
   }
 
   /**
@@ -65,8 +111,16 @@ public final class InteractionEmulation extends NamedBlock {
     for (int o = 0; o < hidden; o++) {
       System.arraycopy(w1, o * 2 * dim, queryWeight, o * dim, dim);
     }
+    HostIem.Residual residual = null;
+    if (kind == IemKind.RESIDUAL) {
+      float[] ls = host(logScale.getArray());
+      float[] c = host(shift.getArray());
+      residual = new HostIem.Residual(new float[] {(float) (COSINE_SCALE * Math.exp(ls[0])),
+          (float) (COSINE_SCALE * Math.exp(ls[1]))}, new float[] {COSINE_SCALE * c[0], COSINE_SCALE * c[1]});
+    }
     return new HostIem(kernel, dim, hidden, queryWeight, host(symmetric.weightArray()), host(symmetric.biasArray()),
-        host(asymmetric.weightArray()), host(asymmetric.biasArray()), host(last.weightArray()), host(last.biasArray())[0]);
+        host(asymmetric.weightArray()), host(asymmetric.biasArray()), host(last.weightArray()), host(last.biasArray())[0],
+        residual);
   }
 
   /** A weight's values as float32 on the host, whatever its precision and device. */
@@ -85,9 +139,19 @@ public final class InteractionEmulation extends NamedBlock {
     return slice;
   }
 
-  /** The same logits as {@link #score} from a projected query [.., hidden] and projected passages [.., hidden]. */
-  public Output scoreProjected(NDArray projectedQuery, NDArray projectedPassages, Branch branch) {
-    return finish(null, Activation.relu(projectedQuery.add(projectedPassages)), branch, false);
+  /**
+   * The same logits as {@link #score} from a projected query [.., hidden], projected passages
+   * [.., hidden] and, for a residual IEM, the pairs' cosines [..] (null for the paper's).
+   */
+  public Output scoreProjected(NDArray projectedQuery, NDArray projectedPassages, NDArray cosines, Branch branch) {
+    Output out = finish(null, Activation.relu(projectedQuery.add(projectedPassages)), branch, false);
+    if (kind != IemKind.RESIDUAL) {
+      return out;
+    }
+    if (cosines == null) {
+      throw new IllegalArgumentException("a residual IEM scores projected passages with their cosines to the query");
+    }
+    return withCosine(null, out, cosines, branch, false);
   }
 
   private Output finish(ParameterStore ps, NDArray h, Branch branch, boolean training) {
@@ -109,6 +173,10 @@ public final class InteractionEmulation extends NamedBlock {
 
   public int hidden() {
     return hidden;
+  }
+
+  public IemKind kind() {
+    return kind;
   }
 
   /** The student's logits and the branch features feature imitation compares. */

@@ -12,6 +12,8 @@ import dev.d2llm.checkpoint.CheckpointException;
 import dev.d2llm.checkpoint.HostTensor;
 import dev.d2llm.checkpoint.SafetensorsFile;
 import dev.d2llm.checkpoint.SafetensorsWriter;
+import dev.d2llm.embedding.EncoderSettings;
+import dev.d2llm.embedding.Pooling;
 import dev.d2llm.hub.ModelCache;
 import dev.d2llm.lora.Lora;
 import dev.d2llm.lora.LoraConfig;
@@ -34,7 +36,8 @@ import java.util.Map;
 /**
  * A student as a directory: {@code d2llm_student.json} (what it is made of), the LoRA weights as
  * PEFT writes them ({@code adapter_model.safetensors} + {@code adapter_config.json}), and
- * {@code pma.safetensors} and {@code iem.safetensors}. An exported student holds its merged
+ * {@code pma.safetensors} and {@code iem.safetensors} (and a residual student's PMA gate,
+ * {@code pooling.safetensors}). An exported student holds its merged
  * backbone ({@code config.json}, {@code model.safetensors}, tokenizer) and no adapter.
  */
 public final class StudentFiles {
@@ -45,6 +48,7 @@ public final class StudentFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FORMAT = "d2llm-student";
   private static final String PEFT_PREFIX = "base_model.model.";
+  private static final String GATE_FILE = "pooling.safetensors";
 
   private StudentFiles() {}
 
@@ -60,7 +64,7 @@ public final class StudentFiles {
       StudentConfig c = student.config();
       Map<String, HostTensor> lora = new LinkedHashMap<>();
       student.backbone().backbone().namedParameters().forEach((n, p) -> {
-        if (n.contains("lora_")) {
+        if (Student.isAdapterParameter(n)) {
           lora.put(PEFT_PREFIX + n, host(p));
         }
       });
@@ -70,6 +74,7 @@ public final class StudentFiles {
       }
       SafetensorsWriter.write(dir.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
       SafetensorsWriter.write(dir.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
+      writeGate(student, dir);
       writeJson(dir.resolve(DESCRIPTOR), descriptor(c, student.dimension()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write student to " + dir, e);
@@ -88,10 +93,15 @@ public final class StudentFiles {
       }
       int d = model.config().hiddenSize();
       Pma pma = new Pma(d, c.pmaHeads());
-      InteractionEmulation iem = new InteractionEmulation(d, c.iemHidden());
+      InteractionEmulation iem = new InteractionEmulation(d, c.iemHidden(), c.iem());
       loadInto(pma, dir.resolve("pma.safetensors"), model);
       loadInto(iem, dir.resolve("iem.safetensors"), model);
-      return new Student(c, model, Student.openTokenizer(base, model), pma, iem);
+      PmaGate gate = null;
+      if (c.iem() == IemKind.RESIDUAL) {
+        gate = new PmaGate(d);
+        loadInto(gate, dir.resolve(GATE_FILE), model);
+      }
+      return new Student(c, model, Student.openTokenizer(base, model), pma, iem, gate);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -117,6 +127,7 @@ public final class StudentFiles {
       }
       SafetensorsWriter.write(out.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
       SafetensorsWriter.write(out.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
+      writeGate(student, out);
       writeJson(out.resolve(DESCRIPTOR), descriptor(c.merged("."), student.dimension()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export student to " + out, e);
@@ -136,7 +147,7 @@ public final class StudentFiles {
       throw new IllegalStateException("this JVM has no SHA-256", e);
     }
     for (String name : List.of(DESCRIPTOR, "adapter_model.safetensors", "model.safetensors", "pma.safetensors",
-        "iem.safetensors")) {
+        "iem.safetensors", GATE_FILE)) {
       Path file = dir.resolve(name);
       if (!Files.isRegularFile(file)) {
         continue;
@@ -172,7 +183,20 @@ public final class StudentFiles {
         l.path("target_modules").forEach(t -> targets.add(t.asText()));
         lora = new LoraConfig(l.path("r").asInt(), l.path("lora_alpha").asDouble(), l.path("lora_dropout").asDouble(), targets);
       }
-      return new StudentConfig(j.path("base_model").asText(), lora, j.path("pma_heads").asInt(), j.path("iem_hidden").asInt());
+      // Students written before the residual IEM existed carry no "iem": they are the paper's.
+      IemKind iem = IemKind.parse(j.path("iem").asText(IemKind.PAPER.label()));
+      EncoderSettings nativeEncoding = null;
+      if (iem == IemKind.RESIDUAL) {
+        JsonNode n = j.path("native_encoding");
+        if (!n.isObject()) {
+          throw new CheckpointException(file + ": a residual student needs \"native_encoding\" (pooling, prefixes)");
+        }
+        nativeEncoding = new EncoderSettings(Pooling.valueOf(n.path("pooling").asText("CLS").toUpperCase(java.util.Locale.ROOT)),
+            n.path("normalize").asBoolean(true), n.path("query_prefix").asText(""), n.path("passage_prefix").asText(""),
+            n.path("max_length").asInt(Student.MAX_LENGTH));
+      }
+      return new StudentConfig(j.path("base_model").asText(), lora, j.path("pma_heads").asInt(), j.path("iem_hidden").asInt(),
+          iem, nativeEncoding);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -209,6 +233,15 @@ public final class StudentFiles {
     }
     j.put("pma_heads", c.pmaHeads());
     j.put("iem_hidden", c.iemHidden());
+    j.put("iem", c.iem().label());
+    if (c.nativeEncoding() != null) {
+      ObjectNode n = j.putObject("native_encoding");
+      n.put("pooling", c.nativeEncoding().pooling().name().toLowerCase(java.util.Locale.ROOT));
+      n.put("normalize", c.nativeEncoding().normalize());
+      n.put("query_prefix", c.nativeEncoding().queryPrefix());
+      n.put("passage_prefix", c.nativeEncoding().passagePrefix());
+      n.put("max_length", c.nativeEncoding().maxLength());
+    }
     return j;
   }
 
@@ -222,6 +255,12 @@ public final class StudentFiles {
     c.lora().targets().forEach(j.putArray("target_modules")::add);
     j.put("bias", "none");
     return j;
+  }
+
+  private static void writeGate(Student student, Path dir) throws IOException {
+    if (student.gate().isPresent()) {
+      SafetensorsWriter.write(dir.resolve(GATE_FILE), hostTensors(student.gate().get()), Map.of("format", "pt"));
+    }
   }
 
   private static Map<String, HostTensor> hostTensors(NamedBlock block) {

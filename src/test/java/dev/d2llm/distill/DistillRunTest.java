@@ -37,6 +37,41 @@ class DistillRunTest {
     assertThat(Files.readAllLines(dir.resolve("killed/metrics.csv"))).isEqualTo(Files.readAllLines(dir.resolve("straight/metrics.csv")));
   }
 
+  @Test
+  void selectionNeverShipsAStudentBelowItsStartingPoint(@TempDir Path dir) throws java.io.IOException {
+    try (Student student = ToyDistillation.student();
+        TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
+      ToyDistillation toy = ToyDistillation.of(student, cache, OPTIONS);
+      Map<String, float[]> start = new LinkedHashMap<>();
+      toy.trainable().forEach((n, p) -> start.put(n, p.getArray().toFloatArray()));
+      // A validation that only gets worse: the starting point must stay the best.
+      double[] next = {1.0};
+      DistillRun run = new DistillRun(toy.distiller(), student, toy.plan(), OPTIONS, toy.trainable(),
+          s -> next[0] -= 0.1, dir.resolve("run"));
+
+      double best = run.run(new DistillListener() {
+        @Override
+        public void step(long step, long total, Map<String, Float> losses) {}
+
+        @Override
+        public void validated(long step, double score, boolean isBest) {}
+      });
+
+      assertThat(best).isEqualTo(0.9);
+      DistillRun.Selection selection = DistillRun.selection(dir.resolve("run"));
+      assertThat(selection.improved()).isFalse();
+      assertThat(selection.start()).isEqualTo(0.9);
+      try (Student shipped = dev.d2llm.student.StudentFiles.load(dir.resolve("run/best"), ai.djl.Device.cpu())) {
+        shipped.trainableParameters().forEach((n, p) -> {
+          if (start.containsKey(n)) {
+            assertThat(p.getArray().toFloatArray()).as(n).containsExactly(start.get(n));
+          }
+        });
+      }
+      assertThat(Files.readAllLines(dir.resolve("run/metrics.csv")).get(1)).startsWith("0,0,").endsWith(",0.9000");
+    }
+  }
+
   private static Map<String, float[]> train(Path out, Path dir, long killAfter) {
     try (Student student = ToyDistillation.student();
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {

@@ -41,7 +41,7 @@ record ToyDistillation(BatchPlan plan, CachedTokenStates states, Map<String, Par
     cache.fill(new DistillerTest.OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
     CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
     Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
-    trainable.keySet().removeIf(n -> n.contains("lora_"));
+    trainable.keySet().removeIf(Student::isAdapterParameter);
     Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
         options, trainable, plan.steps().size());
     return new ToyDistillation(plan, states, trainable, distiller);

@@ -6,14 +6,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The IEM's branches, shapes and the precomputed-passage form used for serving. */
 class InteractionEmulationTest {
 
-  @Test
-  void precomputedPassageProjectionsGiveTheSameLogits() {
+  @ParameterizedTest
+  @EnumSource(IemKind.class)
+  void precomputedPassageProjectionsGiveTheSameLogits(IemKind kind) {
     try (NDManager m = NDManager.newBaseManager()) {
-      InteractionEmulation iem = new InteractionEmulation(16, 32);
+      InteractionEmulation iem = new InteractionEmulation(16, 32, kind);
       iem.initializeMissing(m, 5);
       iem.namedParameters().forEach((n, p) -> p.getArray().addi(m.randomNormal(0, 0.1f, p.getArray().getShape(), p.getArray().getDataType())));
       NDArray q = m.randomNormal(new Shape(4, 16));
@@ -21,7 +24,8 @@ class InteractionEmulationTest {
 
       for (Branch branch : Branch.values()) {
         InteractionEmulation.Output direct = iem.score(null, q, p, branch, false);
-        InteractionEmulation.Output projected = iem.scoreProjected(iem.projectQuery(q), iem.projectPassage(p), branch);
+        NDArray cosines = kind == IemKind.RESIDUAL ? InteractionEmulation.cosine(q, p) : null;
+        InteractionEmulation.Output projected = iem.scoreProjected(iem.projectQuery(q), iem.projectPassage(p), cosines, branch);
 
         assertThat(direct.logits().getShape()).isEqualTo(new Shape(4));
         assertThat(direct.features().getShape()).isEqualTo(new Shape(4, 32));

@@ -98,6 +98,11 @@ public class DistillCommand implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}, the paper's objective)")
   float pointwise = DistillationLoss.DEFAULTS.lambda();
 
+  @Option(names = "--bi-encoder", description = "train the fine-tuned bi-encoder baseline instead of distilling:"
+      + " a residual student's LoRA, PMA gate and cosine scale on gold labels alone (in-batch softmax over the batch's"
+      + " positives and the query's hard negatives), the IEM's MLP left at zero; no teacher is read")
+  boolean biEncoder;
+
   @Mixin TeacherOptions teaching;
 
   @Mixin PlanOptions plan;
@@ -108,12 +113,17 @@ public class DistillCommand implements Callable<Integer> {
   public Integer call() {
     device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
-    DistillationLoss loss = new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
-        DistillationLoss.DEFAULTS.imitationTemperature(), pointwise);
+    DistillationLoss loss = biEncoder ? DistillationLoss.GOLD_CONTRASTIVE
+        : new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
+            DistillationLoss.DEFAULTS.imitationTemperature(), pointwise);
     DistillOptions options = new DistillOptions(plan.batchSize, plan.negatives, plan.epochs, lr, warmup,
         DistillOptions.defaults().clipNorm(), plan.seed, validateEvery, patience, checkpointEvery, loss);
     BatchPlan batchPlan = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     Map<String, Branch> branches = plan.branches(TeacherScoreCommand.datasets(all));
+    if (biEncoder) {
+      train(all, batchPlan, branches, null, null, options);
+      return 0;
+    }
     String teacherIdentity;
     try (TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
       // The teacher is needed only for what the cache lacks: closed before the student loads.
@@ -131,12 +141,14 @@ public class DistillCommand implements Callable<Integer> {
     List<Device> devices = device.devices();
     try (Student student = StudentFiles.load(studentDir, devices.get(0));
         Copies copies = new Copies()) {
-      Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
+      Map<String, Parameter> trainable = new LinkedHashMap<>(
+          biEncoder ? student.biEncoderParameters() : student.trainableParameters());
       TokenStates states;
       if (freezeBackbone) {
-        trainable.keySet().removeIf(n -> n.contains("lora_"));
-        try (ProgressBar bar = Bars.of("backbone states", batchPlan.texts(all).size(), " texts")) {
-          states = CachedTokenStates.build(student, batchPlan.texts(all), bar::stepBy);
+        trainable.keySet().removeIf(Student::isAdapterParameter);
+        java.util.Set<String> texts = Distiller.inputTexts(student, batchPlan, all, branches);
+        try (ProgressBar bar = Bars.of("backbone states", texts.size(), " texts")) {
+          states = CachedTokenStates.build(student, texts, bar::stepBy);
         }
       } else {
         states = new LiveTokenStates(student);
@@ -166,7 +178,13 @@ public class DistillCommand implements Callable<Integer> {
           }
         });
       }
-      System.out.printf(Locale.ROOT, "student=%s best_validation=%.4f%n", out.resolve("best"), best);
+      DistillRun.Selection selection = DistillRun.selection(out);
+      if (!selection.improved()) {
+        System.out.printf(Locale.ROOT, "no trained checkpoint beat the starting point on validation (%.4f):"
+            + " %s holds the starting student%n", selection.start(), out.resolve("best"));
+      }
+      System.out.printf(Locale.ROOT, "student=%s start_validation=%.4f best_validation=%.4f best_step=%d%n",
+          out.resolve("best"), selection.start(), best, selection.bestStep());
     }
   }
 

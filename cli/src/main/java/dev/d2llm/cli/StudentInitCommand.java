@@ -2,8 +2,10 @@ package dev.d2llm.cli;
 
 import ai.djl.Device;
 import dev.d2llm.backbone.BackboneConfig;
+import dev.d2llm.embedding.SentenceTransformersFiles;
 import dev.d2llm.hub.ModelCache;
 import dev.d2llm.lora.LoraConfig;
+import dev.d2llm.student.IemKind;
 import dev.d2llm.student.InteractionEmulation;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentConfig;
@@ -20,6 +22,14 @@ import picocli.CommandLine.Option;
     description = "Creates an untrained student on a base model: LoRA on every projection (B = 0, so the"
         + " backbone starts as the base), PMA and IEM initialised from the seed.")
 public class StudentInitCommand implements Callable<Integer> {
+
+  /** Parses {@code --iem}. */
+  static final class IemKindConverter implements picocli.CommandLine.ITypeConverter<IemKind> {
+    @Override
+    public IemKind convert(String value) {
+      return IemKind.parse(value);
+    }
+  }
 
   @Option(names = "--base", required = true, description = "base model directory, or bundled:NAME (pulled on first use)")
   String base;
@@ -42,6 +52,11 @@ public class StudentInitCommand implements Callable<Integer> {
   @Option(names = "--iem-hidden", description = "IEM width (default: ${DEFAULT-VALUE})")
   int iemHidden = InteractionEmulation.DEFAULT_HIDDEN;
 
+  @Option(names = "--iem", converter = IemKindConverter.class, description = "paper: the method's IEM, an MLP from"
+      + " scratch; residual: the backbone's zero-shot cosine (native pooling and prefixes) plus that MLP, whose last"
+      + " layer starts at zero, so the untrained student ranks as its backbone (default: ${DEFAULT-VALUE})")
+  IemKind iem = IemKind.RESIDUAL;
+
   @Option(names = "--seed", description = "initialisation seed (default: ${DEFAULT-VALUE})")
   long seed = 2023;
 
@@ -51,11 +66,15 @@ public class StudentInitCommand implements Callable<Integer> {
     boolean bundled = ModelCache.isBundled(base);
     Path baseDir = bundled ? ModelCache.resolve(base) : Path.of(base);
     LoraConfig defaults = LoraConfig.defaults(BackboneConfig.read(baseDir));
-    StudentConfig config = new StudentConfig(bundled ? base : baseDir.toAbsolutePath().normalize().toString(),
-        rank == 0 ? null : new LoraConfig(rank, alpha, dropout, defaults.targets()), pmaHeads, iemHidden);
+    String baseModel = bundled ? base : baseDir.toAbsolutePath().normalize().toString();
+    LoraConfig lora = rank == 0 ? null : new LoraConfig(rank, alpha, dropout, defaults.targets());
+    StudentConfig config = iem == IemKind.RESIDUAL
+        ? StudentConfig.residual(baseModel, lora, pmaHeads, iemHidden, SentenceTransformersFiles.read(baseDir))
+        : new StudentConfig(baseModel, lora, pmaHeads, iemHidden);
     try (Student student = Student.create(baseDir, config, Device.cpu(), seed)) {
       StudentFiles.save(student, out);
-      System.out.printf("student on %s written to %s: %d trainable tensors%n", base, out, student.trainableParameters().size());
+      System.out.printf("%s student on %s written to %s: %d trainable tensors%n", iem.label(), base, out,
+          student.trainableParameters().size());
     }
     return 0;
   }

@@ -33,6 +33,32 @@ class InBatchContrastiveLossTest {
   }
 
   @Test
+  void withHardNegativesEachQuerysOwnNegativesJoinItsSoftmax() {
+    double[][] hard = {{0.3, -1.2}, {2.0, 0.1}, {-0.4, 0.9}};
+    double[][] widened = new double[3][];
+    for (int i = 0; i < 3; i++) {
+      widened[i] = new double[5];
+      System.arraycopy(IN_BATCH_LOGITS[i], 0, widened[i], 0, 3);
+      System.arraycopy(hard[i], 0, widened[i], 3, 2);
+    }
+    double expected = 0;
+    for (int i = 0; i < 3; i++) {
+      double denominator = 0;
+      for (double z : widened[i]) {
+        denominator += Math.exp(z / 0.5);
+      }
+      expected += -Math.log(Math.exp(widened[i][i] / 0.5) / denominator);
+    }
+    expected /= 3;
+    try (NDManager m = root.newSubManager()) {
+      float loss = InBatchContrastiveLoss.withHardNegatives(Fixtures.array(m, IN_BATCH_LOGITS), Fixtures.array(m, hard), 0.5f)
+          .getFloat();
+      assertThat((double) loss).isCloseTo(expected, within(1e-5));
+      assertThat((double) loss).isGreaterThan(InBatchContrastiveLoss.compute(Fixtures.array(m, IN_BATCH_LOGITS), 0.5f).getFloat());
+    }
+  }
+
+  @Test
   void equalsMeanCrossEntropyTowardsEachQuerysOwnPositive() {
     try (NDManager m = root.newSubManager()) {
       float loss = InBatchContrastiveLoss.compute(Fixtures.array(m, IN_BATCH_LOGITS), 0.5f).getFloat();
