@@ -46,4 +46,22 @@ public final class PositivePairs {
     }
     return examples;
   }
+
+  /**
+   * The judged (query, relevant passage) pairs of a retrieval set's split as examples of
+   * {@code dataset}, in qrels order: one example per relevant passage (grade > 0). The passage is
+   * read as search reads it, title first ({@link CorpusFiles#passageText}).
+   */
+  public static List<TrainingExample> examples(RetrievalSet set, String dataset) {
+    List<TrainingExample> examples = new ArrayList<>();
+    for (String queryId : set.qrels().queryIds()) {
+      RetrievalQuery q = set.queries().get(queryId);
+      set.qrels().forQuery(queryId).forEach((docId, grade) -> {
+        if (grade > 0) {
+          examples.add(new TrainingExample(dataset, q.text(), CorpusFiles.passageText(set.corpus().get(docId))));
+        }
+      });
+    }
+    return examples;
+  }
 }

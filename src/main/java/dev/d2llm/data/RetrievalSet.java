@@ -21,4 +21,14 @@ public record RetrievalSet(Map<String, CorpusDocument> corpus, Map<String, Retri
         .filter(q -> qrels.forQuery(q.id()).values().stream().anyMatch(g -> g > 0))
         .toList();
   }
+
+  /** The same corpus judged on its first {@code n} judged queries only (a quicker, smaller evaluation). */
+  public RetrievalSet firstQueries(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be >= 1, found " + n);
+    }
+    Map<String, Map<String, Integer>> kept = new LinkedHashMap<>();
+    judgedQueries().stream().limit(n).forEach(q -> kept.put(q.id(), qrels.forQuery(q.id())));
+    return new RetrievalSet(corpus, queries, new Qrels(kept));
+  }
 }

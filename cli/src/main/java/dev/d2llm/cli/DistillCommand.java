@@ -2,6 +2,7 @@ package dev.d2llm.cli;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
+import dev.d2llm.data.BeirFiles;
 import dev.d2llm.data.PairFiles;
 import dev.d2llm.data.PairSet;
 import dev.d2llm.data.PairTask;
@@ -19,6 +20,7 @@ import dev.d2llm.distill.TokenStates;
 import dev.d2llm.distill.loss.DistillationLoss;
 import dev.d2llm.eval.Evaluation;
 import dev.d2llm.eval.IemScorer;
+import dev.d2llm.eval.StudentRetrieval;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
@@ -60,8 +62,12 @@ public class DistillCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "run directory")
   Path out;
 
-  @Option(names = "--dev", description = "labelled pair file for validation (IEM scores)")
+  @Option(names = "--dev", description = "validation data: a labelled pair file (IEM scores), or a retrieval set"
+      + " (BEIR folder) judged by its qrels/dev.tsv with two-stage search (nDCG@10)")
   Path dev;
+
+  @Option(names = "--dev-queries", description = "retrieval validation: the first N judged dev queries (default: ${DEFAULT-VALUE})")
+  int devQueries = 300;
 
   @Option(names = "--freeze-backbone", description = "train PMA and IEM only, on cached backbone states")
   boolean freezeBackbone;
@@ -105,12 +111,17 @@ public class DistillCommand implements Callable<Integer> {
 
   @Mixin TeacherOptions teaching;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin PlanOptions plan;
 
   @Mixin DeviceOptions device;
 
   @Override
   public Integer call() {
+    if (!biEncoder) {
+      teaching.require(spec);
+    }
     device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     DistillationLoss loss = biEncoder ? DistillationLoss.GOLD_CONTRASTIVE
@@ -209,6 +220,10 @@ public class DistillCommand implements Callable<Integer> {
       // Without dev data every validation counts as an improvement: best/ holds the latest student.
       long[] calls = {0};
       return s -> ++calls[0];
+    }
+    if (java.nio.file.Files.isDirectory(dev)) {
+      var retrieval = BeirFiles.read(dev, "dev").firstQueries(devQueries);
+      return s -> StudentRetrieval.twoStage(s, retrieval, 100, 0, n -> {}).value();
     }
     PairSet set = PairFiles.read(dev);
     return s -> set.task() == PairTask.STS

@@ -9,6 +9,7 @@ import dev.d2llm.eval.CosineScorer;
 import dev.d2llm.eval.Evaluation;
 import dev.d2llm.eval.EvaluationResult;
 import dev.d2llm.eval.IemScorer;
+import dev.d2llm.eval.StudentRetrieval;
 import dev.d2llm.eval.PairScorer;
 import dev.d2llm.eval.TeacherScorer;
 import dev.d2llm.student.DefaultStudents;
@@ -50,6 +51,16 @@ public class EvalCommand implements Callable<Integer> {
   @Option(names = "--prompts", description = "LLM teacher prompts (default: ${DEFAULT-VALUE})")
   String prompts = "en";
 
+  @Option(names = "--split", description = "ir: the qrels split to judge by, qrels/SPLIT.tsv (default: ${DEFAULT-VALUE})")
+  String split = "test";
+
+  @Option(names = "--candidates", description = "ir with the iem scorer: cosine candidates the IEM re-ranks per query,"
+      + " as two-stage search does; 0 scores every passage (exact search) (default: ${DEFAULT-VALUE})")
+  int candidates = 100;
+
+  @Option(names = "--max-queries", description = "ir: judge only the first N judged queries; 0 for all (default: ${DEFAULT-VALUE})")
+  int maxQueries = 0;
+
   @Mixin DeviceOptions device;
 
   @Override
@@ -90,9 +101,16 @@ public class EvalCommand implements Callable<Integer> {
         case "sts" -> withBar(PairFiles.read(data), set -> Evaluation.sts(s, set, n -> {}));
         case "pair", "nli" -> withBar(PairFiles.read(data), set -> Evaluation.pairClassification(s, set, n -> {}));
         case "ir" -> {
-          var set = BeirFiles.read(data);
+          var set = BeirFiles.read(data, split);
+          if (resource instanceof Student student && scorer.equals("iem")) {
+            int queries = maxQueries > 0 ? Math.min(maxQueries, set.judgedQueries().size()) : set.judgedQueries().size();
+            int c = candidates > 0 ? candidates : set.corpus().size();
+            try (ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
+              yield StudentRetrieval.twoStage(student, set, c, maxQueries, bar::stepBy);
+            }
+          }
           try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
-            yield Evaluation.retrieval(s, set, bar::stepBy);
+            yield Evaluation.retrieval(s, maxQueries > 0 ? set.firstQueries(maxQueries) : set, bar::stepBy);
           }
         }
         default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

@@ -1,6 +1,7 @@
 package dev.d2llm.cli;
 
 import dev.d2llm.backbone.Precision;
+import dev.d2llm.data.BeirFiles;
 import dev.d2llm.data.PairFiles;
 import dev.d2llm.data.PositivePairs;
 import dev.d2llm.data.TrainingExample;
@@ -24,12 +25,19 @@ import picocli.CommandLine.Option;
     name = "mine",
     mixinStandardHelpOptions = true,
     description = "Reads labelled pair files, keeps the positive pairs (STS score >= threshold, label 1,"
-        + " entailment) as (query, positive) examples, and mines hard negatives for each from the pool"
+        + " entailment) as (query, positive) examples (or a retrieval set's judged pairs, --retrieval), and mines hard negatives for each from the pool"
         + " of positives of its data set (its own positives removed): BM25 (Lucene) or dense cosine.")
 public class MineCommand implements Callable<Integer> {
 
-  @Option(names = "--data", required = true, split = ",", description = "pair files (TSV); the data set name is the parent folder's")
-  List<Path> data;
+  @Option(names = "--data", split = ",", description = "pair files (TSV); the data set name is the parent folder's")
+  List<Path> data = List.of();
+
+  @Option(names = "--retrieval", description = "a retrieval set (BEIR folder): its judged query-passage pairs of"
+      + " --split are the examples, the data set's name is the folder's")
+  Path retrieval;
+
+  @Option(names = "--split", description = "qrels split of --retrieval (default: ${DEFAULT-VALUE})")
+  String split = "train";
 
   @Option(names = "--out", required = true, description = "training examples to write (JSONL)")
   Path out;
@@ -53,7 +61,15 @@ public class MineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (data.isEmpty() && retrieval == null) {
+      System.err.println("mine: give pair files (--data) or a retrieval set (--retrieval)");
+      return 2;
+    }
     List<TrainingExample> examples = new ArrayList<>();
+    if (retrieval != null) {
+      Path folder = retrieval.toAbsolutePath().normalize();
+      examples.addAll(PositivePairs.examples(BeirFiles.read(folder, split), folder.getFileName().toString()));
+    }
     for (Path file : data) {
       var pairs = PairFiles.read(file); // first, so a missing or malformed file is reported as such
       Path folder = file.toAbsolutePath().getParent();

@@ -35,6 +35,8 @@ public class TeacherScoreCommand implements Callable<Integer> {
 
   @Mixin TeacherOptions teaching;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin PlanOptions plan;
 
   @Mixin DeviceOptions device;
@@ -42,6 +44,7 @@ public class TeacherScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     device.apply();
+    teaching.require(spec);
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     BatchPlan p = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     int scored;

@@ -1,0 +1,95 @@
+package dev.d2llm.eval;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.d2llm.data.CorpusFiles;
+import dev.d2llm.data.RetrievalQuery;
+import dev.d2llm.data.RetrievalSet;
+import dev.d2llm.embedding.SentenceEncoder;
+import dev.d2llm.embedding.TextRole;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.Student;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * Retrieval quality of a student as search serves it: the corpus embedded once, each judged query
+ * ranked by cosine over the whole corpus, and its top {@code candidates} re-ranked by the IEM on
+ * the asymmetric branch (two-stage search); with {@code candidates} at the corpus size, the exact
+ * D2LLM ranking. The ranking metrics are those of {@link Evaluation#retrieval}.
+ */
+public final class StudentRetrieval {
+
+  private StudentRetrieval() {}
+
+  /**
+   * nDCG@10 (headline), MRR@10 and Recall@100 x100 over the first {@code maxQueries} judged queries
+   * (all when 0 or more than there are); {@code progress} counts passages embedded, then queries.
+   */
+  public static EvaluationResult twoStage(Student student, RetrievalSet set, int candidates, int maxQueries,
+      IntConsumer progress) {
+    if (candidates < 1) {
+      throw new IllegalArgumentException("candidates must be >= 1, found " + candidates);
+    }
+    List<String> ids = new ArrayList<>(set.corpus().keySet());
+    List<String> texts = ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
+    float[][] passages = student.embed(texts, TextRole.PASSAGE, progress);
+    float[][] unit = new float[passages.length][];
+    for (int i = 0; i < passages.length; i++) {
+      unit[i] = SentenceEncoder.unit(passages[i]);
+    }
+    List<RetrievalQuery> queries = (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries();
+    int d = student.dimension();
+    int c = Math.min(candidates, ids.size());
+    double ndcg = 0;
+    double mrr = 0;
+    double recall = 0;
+    for (RetrievalQuery q : queries) {
+      float[] query = student.embed(List.of(q.text()), TextRole.QUERY)[0];
+      float[] unitQuery = SentenceEncoder.unit(query);
+      double[] cos = new double[unit.length];
+      for (int i = 0; i < unit.length; i++) {
+        double dot = 0;
+        for (int j = 0; j < d; j++) {
+          dot += unitQuery[j] * unit[i][j];
+        }
+        cos[i] = dot;
+      }
+      int[] top = IntStream.range(0, cos.length).boxed()
+          .sorted(Comparator.comparingDouble((Integer i) -> -cos[i]).thenComparing(ids::get))
+          .limit(c).mapToInt(Integer::intValue).toArray();
+      float[] logits = logits(student, query, passages, top, d);
+      List<String> ranked = IntStream.range(0, top.length).boxed()
+          .sorted(Comparator.comparingDouble((Integer r) -> -logits[r]).thenComparing(r -> ids.get(top[r])))
+          .limit(100).map(r -> ids.get(top[r])).toList();
+      Map<String, Integer> qrels = set.qrels().forQuery(q.id());
+      ndcg += RetrievalMetrics.ndcg(ranked, qrels, 10);
+      mrr += RetrievalMetrics.mrr(ranked, qrels, 10);
+      recall += RetrievalMetrics.recall(ranked, qrels, 100);
+      progress.accept(1);
+    }
+    int n = Math.max(1, queries.size());
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("mrr@10", 100 * mrr / n);
+    m.put("recall@100", 100 * recall / n);
+    m.put("ndcg@10", 100 * ndcg / n);
+    return new EvaluationResult("ndcg@10", m);
+  }
+
+  private static float[] logits(Student student, float[] query, float[][] passages, int[] rows, int d) {
+    float[] flat = new float[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(passages[rows[i]], 0, flat, i * d, d);
+    }
+    try (NDManager scope = student.manager().newSubManager()) {
+      var q = scope.create(query, new Shape(1, d)).repeat(0, rows.length);
+      var p = scope.create(flat, new Shape(rows.length, d));
+      return student.score(null, q, p, Branch.ASYMMETRIC, false).logits().toFloatArray();
+    }
+  }
+}

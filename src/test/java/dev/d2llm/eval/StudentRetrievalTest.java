@@ -1,0 +1,71 @@
+package dev.d2llm.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.d2llm.data.BeirFiles;
+import dev.d2llm.data.PositivePairs;
+import dev.d2llm.data.RetrievalSet;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.embedding.EncoderSettings;
+import dev.d2llm.embedding.Pooling;
+import dev.d2llm.student.Student;
+import dev.d2llm.student.StudentConfig;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Two-stage retrieval evaluation of a student, and the retrieval set's judged pairs as training examples. */
+class StudentRetrievalTest {
+
+  private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
+  private static final RetrievalSet TINY = BeirFiles.read(Path.of("test/resources/data/beir/tiny"));
+
+  private static Student residual() {
+    return Student.create(BERT, StudentConfig.residual(BERT.toString(), null, 4, 16,
+        new EncoderSettings(Pooling.CLS, true, "query: ", "", Student.MAX_LENGTH)), Device.cpu(), 9);
+  }
+
+  @Test
+  void anUntrainedResidualStudentScoresAsTheCosineOfItsVectors() {
+    try (Student student = residual()) {
+      EvaluationResult twoStage = StudentRetrieval.twoStage(student, TINY, TINY.corpus().size(), 0, n -> {});
+      EvaluationResult cosine = Evaluation.retrieval(new CosineScorer(student), TINY, n -> {});
+
+      assertThat(twoStage.metrics()).containsOnlyKeys("mrr@10", "recall@100", "ndcg@10");
+      twoStage.metrics().forEach((k, v) -> assertThat(v).as(k).isCloseTo(cosine.metrics().get(k), within(1e-9)));
+    }
+  }
+
+  @Test
+  void withEveryPassageAsCandidateItRanksAsTheIemScoringEveryPassage() {
+    try (Student student = residual()) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        student.trainableParameters().values().forEach(p ->
+            p.getArray().addi(m.randomNormal(0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
+      }
+      EvaluationResult exact = StudentRetrieval.twoStage(student, TINY, TINY.corpus().size(), 0, n -> {});
+      EvaluationResult byIem = Evaluation.retrieval(new IemScorer(student), TINY, n -> {});
+
+      exact.metrics().forEach((k, v) -> assertThat(v).as(k).isCloseTo(byIem.metrics().get(k), within(1e-9)));
+    }
+  }
+
+  @Test
+  void onlyTheFirstQueriesAreJudgedWhenAsked() {
+    assertThat(TINY.firstQueries(1).judgedQueries()).hasSize(1);
+    assertThat(TINY.firstQueries(1).corpus()).isEqualTo(TINY.corpus());
+  }
+
+  @Test
+  void judgedPairsOfARetrievalSetAreTrainingExamplesWithTheTitledPassage() {
+    List<TrainingExample> examples = PositivePairs.examples(TINY, "tiny");
+
+    assertThat(examples).extracting(TrainingExample::query).contains("axon terminals definition");
+    assertThat(examples).filteredOn(e -> e.query().equals("axon terminals definition")).singleElement()
+        .extracting(TrainingExample::positive).isEqualTo("Axon Axon terminals are the distal ends of an axon.");
+    assertThat(examples).allSatisfy(e -> assertThat(e.dataset()).isEqualTo("tiny"));
+  }
+}
