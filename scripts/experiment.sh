@@ -6,14 +6,17 @@
 #
 # NAME is one of the rows below. Each step skips what is already done (teacher dir, cache, run dir),
 # so a crashed experiment is rerun with the same command. Environment: EPOCHS (5), BATCH (32),
-# TEACHER_EPOCHS (3), RUNS ("d2llm no-ci no-ri no-fi"; "pi" adds pointwise imitation), MAX_TRAIN (6000), D2LLM_DATA, D2LLM_MODELS,
-# D2LLM_WORK.
+# TEACHER_EPOCHS (3), RUNS (see the case below; default "biencoder d2llm residual plus plus-no-ci plus-no-ri
+# plus-no-fi"), MAX_TRAIN (6000), D2LLM_DATA, D2LLM_MODELS,
+# D2LLM_WORK, D2LLM_CLI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 data="${D2LLM_DATA:-$root/../shared/data}"
 models="${D2LLM_MODELS:-$HOME/.cache/d2llm/models}"
 work="${D2LLM_WORK:-$HOME/.cache/d2llm/experiments}"
+# The CLI to run: a copy of the built one lets long experiments go on while the tree is rebuilt.
+cli="${D2LLM_CLI:-$root/d2llm}"
 name="${1:?usage: scripts/experiment.sh NAME (en-stsb, en-sickr, en-sicke, zh-stsb, zh-afqmc, zh-cmnli, en-msmarco)}"
 
 # en/msmarco-5k has no training split: the zero-shot baseline and the shipped default student
@@ -23,9 +26,9 @@ if [ "$name" = en-msmarco ]; then
   set_dir="$data/en/msmarco-5k"
   report="docs/results/$name.txt"
   mkdir -p docs/results
-  [ -f "$models/$base/model.safetensors" ] || ./d2llm model pull "$base" --out "$models/$base"
+  [ -f "$models/$base/model.safetensors" ] || $cli model pull "$base" --out "$models/$base"
   : > "$report"
-  ir_row() { printf 'en/msmarco-5k\t%s\t%s\t%s\n' "$1" "$(./d2llm eval "${@:2}" --data "$set_dir" --task ir | tail -1)" "$(date -u +%FT%TZ)" >> "$report"; }
+  ir_row() { printf 'en/msmarco-5k\t%s\t%s\t%s\n' "$1" "$($cli eval "${@:2}" --data "$set_dir" --task ir | tail -1)" "$(date -u +%FT%TZ)" >> "$report"; }
   ir_row zero-shot-cosine --model "$models/$base" --scorer cosine
   ir_row default-iem --model default --scorer iem
   ir_row default-no-iem --model default --scorer cosine
@@ -47,7 +50,7 @@ language=$([ "$lang" = zh ] && echo CHINESE || echo ENGLISH)
 max_train="${MAX_TRAIN:-6000}"   # CPU budget: larger train splits are cut to this many pairs
 out="$work/$name"
 mkdir -p "$out" docs/results
-[ -f "$models/$base/model.safetensors" ] || ./d2llm model pull "$base" --out "$models/$base"
+[ -f "$models/$base/model.safetensors" ] || $cli model pull "$base" --out "$models/$base"
 
 # The train split as it is, or at most MAX_TRAIN of its pairs drawn with a fixed seed (header kept).
 trainset="$data/$train"
@@ -59,26 +62,41 @@ if [ "$(($(wc -l < "$data/$train") - 1))" -gt "$max_train" ]; then
   fi
 fi
 
-[ -f "$out/teacher/model.safetensors" ] || ./d2llm teacher train --base "$models/$base" \
+[ -f "$out/teacher/model.safetensors" ] || $cli teacher train --base "$models/$base" \
   --train "$trainset" --dev "$data/$dev" --out "$out/teacher" --epochs "${TEACHER_EPOCHS:-3}"
-[ -f "$out/examples.jsonl" ] || ./d2llm mine --data "$trainset" --out "$out/examples.jsonl" --language "$language" --k 30
+[ -f "$out/examples.jsonl" ] || $cli mine --data "$trainset" --out "$out/examples.jsonl" --language "$language" --k 30
 
-distill() { # run-name, extra distill options
-  local run="$1"; shift
+# Two starting points: the paper's student (its IEM from scratch) and the residual one (the
+# backbone's zero-shot cosine plus the IEM's MLP from zero). Frozen backbone (cached token states).
+init_student() { # dir, iem kind
+  [ -f "$1/d2llm_student.json" ] || $cli student init --base "bundled:$base" --out "$1" --lora-rank 0 --iem "$2"
+}
+distill() { # run-name, student (paper|residual), extra distill options
+  local run="$1" kind="$2"; shift 2
   [ -f "$out/$run/best/d2llm_student.json" ] && return 0
-  [ -f "$out/student/d2llm_student.json" ] || ./d2llm student init --base "bundled:$base" --out "$out/student" --lora-rank 0
-  ./d2llm distill --student "$out/student" --examples "$out/examples.jsonl" --teacher "$out/teacher" \
+  init_student "$out/student-$kind" "$kind"
+  $cli distill --student "$out/student-$kind" --examples "$out/examples.jsonl" --teacher "$out/teacher" \
     --cache "$out/teacher.bin" --out "$out/$run" --freeze-backbone --dev "$data/$dev" \
     --epochs "${EPOCHS:-5}" --batch-size "${BATCH:-32}" --lr 1e-3 --warmup 100 --validate-every 25 --checkpoint-every 25 "$@"
 }
-runs="${RUNS:-d2llm no-ci no-ri no-fi}"
+runs="${RUNS:-biencoder d2llm residual plus plus-no-ci plus-no-ri plus-no-fi}"
 for run in $runs; do
   case "$run" in
-    d2llm) distill d2llm ;;
-    no-ci) distill no-ci --alpha 0 ;;
-    no-ri) distill no-ri --beta 0 --gamma 0 ;;
-    no-fi) distill no-fi --eta 0 ;;
-    pi)    distill pi --pointwise 1 ;;   # our addition: + pointwise imitation (calibration across queries)
+    # the paper's student and objective, and its ablations
+    d2llm) distill d2llm paper ;;
+    no-ci) distill no-ci paper --alpha 0 ;;
+    no-ri) distill no-ri paper --beta 0 --gamma 0 ;;
+    no-fi) distill no-fi paper --eta 0 ;;
+    pi)    distill pi paper --pointwise 1 ;;   # + pointwise imitation (calibration across queries)
+    # the fine-tuned bi-encoder baseline: gold labels only (in-batch + hard negatives), no teacher, no MLP
+    biencoder) distill biencoder residual --bi-encoder ;;
+    # the residual student: the paper's objective, then with our additions (gold hard negatives in the
+    # in-batch softmax, pointwise imitation) and that objective's ablations
+    residual) distill residual residual ;;
+    plus)       distill plus residual --hard-in-batch --pointwise 1 ;;
+    plus-no-ci) distill plus-no-ci residual --hard-in-batch --pointwise 1 --alpha 0 ;;
+    plus-no-ri) distill plus-no-ri residual --hard-in-batch --pointwise 1 --beta 0 --gamma 0 ;;
+    plus-no-fi) distill plus-no-fi residual --hard-in-batch --pointwise 1 --eta 0 ;;
     *) echo "experiment: unknown run '$run'" >&2; exit 2 ;;
   esac
 done
@@ -87,12 +105,12 @@ report="docs/results/$name.txt"
 : > "$report"
 for set in "$dev" "${extra[@]}"; do
   t=$task; [ "$set" != "$dev" ] && t=pair
-  row() { printf '%s\t%s\t%s\t%s\n' "$set" "$1" "$(./d2llm eval "${@:2}" --data "$data/$set" --task "$t" | tail -1)" "$(date -u +%FT%TZ)" >> "$report"; }
+  row() { printf '%s\t%s\t%s\t%s\n' "$set" "$1" "$($cli eval "${@:2}" --data "$data/$set" --task "$t" | tail -1)" "$(date -u +%FT%TZ)" >> "$report"; }
   row zero-shot-cosine --model "$models/$base" --scorer cosine
   row teacher --model "$out/teacher" --scorer teacher
   for run in $runs; do
     row "$run" --model "$out/$run/best" --scorer iem
-    if [ "$run" = d2llm ]; then row no-iem --model "$out/d2llm/best" --scorer cosine; fi
+    if [ "$run" = d2llm ] || [ "$run" = plus ]; then row "$run-no-iem" --model "$out/$run/best" --scorer cosine; fi
   done
 done
 cat "$report"

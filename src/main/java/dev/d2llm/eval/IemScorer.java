@@ -19,8 +19,13 @@ public final class IemScorer implements PairScorer {
   private final EmbeddingMemo memo;
 
   public IemScorer(Student student) {
+    this(student, student);
+  }
+
+  /** Scores with {@code student}'s IEM on vectors from {@code vectors} (a cache of a frozen student's, during training). */
+  public IemScorer(Student student, dev.d2llm.embedding.TextEncoder vectors) {
     this.student = student;
-    this.memo = new EmbeddingMemo(student);
+    this.memo = new EmbeddingMemo(vectors);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.d2llm.data.CorpusFiles;
 import dev.d2llm.data.RetrievalQuery;
 import dev.d2llm.data.RetrievalSet;
 import dev.d2llm.embedding.SentenceEncoder;
+import dev.d2llm.embedding.TextEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.Student;
@@ -33,12 +34,21 @@ public final class StudentRetrieval {
    */
   public static EvaluationResult twoStage(Student student, RetrievalSet set, int candidates, int maxQueries,
       IntConsumer progress) {
+    return twoStage(student, student, set, candidates, maxQueries, progress);
+  }
+
+  /**
+   * As {@link #twoStage(Student, RetrievalSet, int, int, IntConsumer)}, with the student's vectors
+   * taken from {@code vectors} (a cache of a frozen student's, during training).
+   */
+  public static EvaluationResult twoStage(Student student, TextEncoder vectors, RetrievalSet set, int candidates,
+      int maxQueries, IntConsumer progress) {
     if (candidates < 1) {
       throw new IllegalArgumentException("candidates must be >= 1, found " + candidates);
     }
     List<String> ids = new ArrayList<>(set.corpus().keySet());
     List<String> texts = ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
-    float[][] passages = student.embed(texts, TextRole.PASSAGE, progress);
+    float[][] passages = vectors.embed(texts, TextRole.PASSAGE, progress);
     float[][] unit = new float[passages.length][];
     for (int i = 0; i < passages.length; i++) {
       unit[i] = SentenceEncoder.unit(passages[i]);
@@ -50,7 +60,7 @@ public final class StudentRetrieval {
     double mrr = 0;
     double recall = 0;
     for (RetrievalQuery q : queries) {
-      float[] query = student.embed(List.of(q.text()), TextRole.QUERY)[0];
+      float[] query = vectors.embed(List.of(q.text()), TextRole.QUERY)[0];
       float[] unitQuery = SentenceEncoder.unit(query);
       double[] cos = new double[unit.length];
       for (int i = 0; i < unit.length; i++) {

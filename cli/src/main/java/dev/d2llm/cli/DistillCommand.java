@@ -15,6 +15,7 @@ import dev.d2llm.distill.DistillOptions;
 import dev.d2llm.distill.DistillRun;
 import dev.d2llm.distill.Distiller;
 import dev.d2llm.distill.LiveTokenStates;
+import dev.d2llm.distill.PooledVectors;
 import dev.d2llm.distill.Replica;
 import dev.d2llm.distill.TokenStates;
 import dev.d2llm.distill.loss.DistillationLoss;
@@ -104,6 +105,20 @@ public class DistillCommand implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}, the paper's objective)")
   float pointwise = DistillationLoss.DEFAULTS.lambda();
 
+  @Option(names = "--hard-in-batch", description = "put each query's hard negatives into the in-batch softmax beside"
+      + " the batch's positives (the gold-label signal a fine-tuned bi-encoder gets); the paper's softmax holds the"
+      + " positives only")
+  boolean hardInBatch;
+
+  @Option(names = "--freeze-pooling", description = "train the IEM alone (implies --freeze-backbone): a residual"
+      + " student's vectors, its backbone's native pooling with the PMA gate shut, are computed once per text, so"
+      + " each step costs the IEM only (CPU-practical at any corpus size)")
+  boolean freezePooling;
+
+  @Option(names = "--gold", description = "train on gold labels alone, no teacher: the in-batch softmax over the"
+      + " batch's positives and each query's hard negatives (for data with no teacher to distil)")
+  boolean gold;
+
   @Option(names = "--bi-encoder", description = "train the fine-tuned bi-encoder baseline instead of distilling:"
       + " a residual student's LoRA, PMA gate and cosine scale on gold labels alone (in-batch softmax over the batch's"
       + " positives and the query's hard negatives), the IEM's MLP left at zero; no teacher is read")
@@ -119,19 +134,20 @@ public class DistillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!biEncoder) {
+    boolean teacherFree = biEncoder || gold;
+    if (!teacherFree) {
       teaching.require(spec);
     }
     device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
-    DistillationLoss loss = biEncoder ? DistillationLoss.GOLD_CONTRASTIVE
+    DistillationLoss loss = teacherFree ? DistillationLoss.GOLD_CONTRASTIVE
         : new DistillationLoss(alpha, beta, gamma, eta, DistillationLoss.DEFAULTS.inBatchTemperature(),
-            DistillationLoss.DEFAULTS.imitationTemperature(), pointwise);
+            DistillationLoss.DEFAULTS.imitationTemperature(), pointwise, hardInBatch);
     DistillOptions options = new DistillOptions(plan.batchSize, plan.negatives, plan.epochs, lr, warmup,
         DistillOptions.defaults().clipNorm(), plan.seed, validateEvery, patience, checkpointEvery, loss);
     BatchPlan batchPlan = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     Map<String, Branch> branches = plan.branches(TeacherScoreCommand.datasets(all));
-    if (biEncoder) {
+    if (teacherFree) {
       train(all, batchPlan, branches, null, null, options);
       return 0;
     }
@@ -155,7 +171,15 @@ public class DistillCommand implements Callable<Integer> {
       Map<String, Parameter> trainable = new LinkedHashMap<>(
           biEncoder ? student.biEncoderParameters() : student.trainableParameters());
       TokenStates states;
-      if (freezeBackbone) {
+      PooledVectors pooled = null;
+      if (freezePooling) {
+        trainable.keySet().removeIf(n -> !n.startsWith("iem."));
+        java.util.Set<String> texts = Distiller.inputTexts(student, batchPlan, all, branches);
+        try (ProgressBar bar = Bars.of("student vectors", texts.size(), " texts")) {
+          pooled = PooledVectors.build(student, texts, bar::stepBy);
+        }
+        states = pooled;
+      } else if (freezeBackbone) {
         trainable.keySet().removeIf(Student::isAdapterParameter);
         java.util.Set<String> texts = Distiller.inputTexts(student, batchPlan, all, branches);
         try (ProgressBar bar = Bars.of("backbone states", texts.size(), " texts")) {
@@ -169,10 +193,10 @@ public class DistillCommand implements Callable<Integer> {
       // --device gpus: one copy of the student per further GPU, each taking a shard of every batch.
       for (Device other : devices.subList(1, devices.size())) {
         Student copy = copies.add(StudentFiles.load(studentDir, other));
-        copies.replicas.add(new Replica(copy, freezeBackbone ? states : new LiveTokenStates(copy)));
+        copies.replicas.add(new Replica(copy, freezeBackbone || freezePooling ? states : new LiveTokenStates(copy)));
       }
       distiller.spreadOver(copies.replicas);
-      ToDoubleFunction<Student> validation = validation();
+      ToDoubleFunction<Student> validation = validation(pooled);
       DistillRun run = new DistillRun(distiller, student, batchPlan, options, trainable, validation, out);
       double best;
       try (ProgressBar bar = Bars.of("distill", batchPlan.steps().size(), " steps")) {
@@ -215,7 +239,8 @@ public class DistillCommand implements Callable<Integer> {
     }
   }
 
-  private ToDoubleFunction<Student> validation() {
+  /** Validation on --dev; with frozen pooling the student's vectors come from {@code pooled}, which keeps the dev texts' too. */
+  private ToDoubleFunction<Student> validation(PooledVectors pooled) {
     if (dev == null) {
       // Without dev data every validation counts as an improvement: best/ holds the latest student.
       long[] calls = {0};
@@ -223,11 +248,11 @@ public class DistillCommand implements Callable<Integer> {
     }
     if (java.nio.file.Files.isDirectory(dev)) {
       var retrieval = BeirFiles.read(dev, "dev").firstQueries(devQueries);
-      return s -> StudentRetrieval.twoStage(s, retrieval, 100, 0, n -> {}).value();
+      return s -> StudentRetrieval.twoStage(s, pooled == null ? s : pooled, retrieval, 100, 0, n -> {}).value();
     }
     PairSet set = PairFiles.read(dev);
     return s -> set.task() == PairTask.STS
-        ? Evaluation.sts(new IemScorer(s), set, n -> {}).value()
-        : Evaluation.pairClassification(new IemScorer(s), set, n -> {}).value();
+        ? Evaluation.sts(new IemScorer(s, pooled == null ? s : pooled), set, n -> {}).value()
+        : Evaluation.pairClassification(new IemScorer(s, pooled == null ? s : pooled), set, n -> {}).value();
   }
 }

@@ -1,0 +1,101 @@
+package dev.d2llm.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.d2llm.embedding.TextEncoder;
+import dev.d2llm.embedding.TextRole;
+import dev.d2llm.student.IemKind;
+import dev.d2llm.student.Student;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * A residual student's vectors, computed once per distinct text, for training its IEM alone: with
+ * the backbone and the pooling frozen (the PMA gate held at zero), a text's vector never changes,
+ * so each step costs the IEM only. The vectors stand in for token states as one-token sequences,
+ * which the residual pooling returns unchanged (the native pooling of one unit vector is itself).
+ */
+public final class PooledVectors implements TokenStates, TextEncoder {
+
+  private final Student student;
+  private final Map<String, float[]> vectors = new HashMap<>();
+
+  private PooledVectors(Student student) {
+    if (student.config().iem() != IemKind.RESIDUAL) {
+      throw new IllegalArgumentException("only a residual student can train its IEM on pooled vectors: the paper's"
+          + " student pools with PMA, which needs token states");
+    }
+    float[] gate = student.gate().orElseThrow().namedParameters().get("gate").getArray().toFloatArray();
+    for (float g : gate) {
+      if (g != 0f) {
+        throw new IllegalArgumentException("this student's PMA gate is open (trained): its vectors are not its native"
+            + " pooling's, so its IEM cannot train on pooled vectors; train it on token states instead");
+      }
+    }
+    this.student = student;
+  }
+
+  /** The vectors of every text the backbone reads (as {@link Student#inputText} gives them). */
+  public static PooledVectors build(Student student, Set<String> inputTexts, IntConsumer progress) {
+    PooledVectors cache = new PooledVectors(student);
+    cache.add(new ArrayList<>(inputTexts), progress);
+    return cache;
+  }
+
+  private void add(List<String> inputTexts, IntConsumer progress) {
+    List<String> missing = inputTexts.stream().filter(t -> !vectors.containsKey(t)).distinct().toList();
+    // Input texts carry their prefixes already: read them as plain texts.
+    float[][] v = student.embed(missing, TextRole.PLAIN, progress);
+    for (int i = 0; i < missing.size(); i++) {
+      vectors.put(missing.get(i), v[i]);
+    }
+  }
+
+  @Override
+  public NDArray[] of(NDManager scope, List<String> texts, boolean training) {
+    int d = student.dimension();
+    float[] flat = new float[texts.size() * d];
+    for (int r = 0; r < texts.size(); r++) {
+      float[] v = vectors.get(texts.get(r));
+      if (v == null) {
+        throw new IllegalStateException("no cached vector for a text the plan did not list: '" + texts.get(r) + "'");
+      }
+      System.arraycopy(v, 0, flat, r * d, d);
+    }
+    long[] mask = new long[texts.size()];
+    java.util.Arrays.fill(mask, 1);
+    return new NDArray[] {scope.create(flat, new Shape(texts.size(), 1, d)), scope.create(mask, new Shape(texts.size(), 1))};
+  }
+
+  /** The vectors of texts in {@code role}, computing and keeping those not seen yet (validation reads them so). */
+  @Override
+  public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
+    List<String> inputs = texts.stream().map(t -> student.inputText(t, role)).toList();
+    add(inputs, progress);
+    float[][] out = new float[texts.size()][];
+    for (int i = 0; i < texts.size(); i++) {
+      out[i] = vectors.get(inputs.get(i));
+    }
+    return out;
+  }
+
+  @Override
+  public int dimension() {
+    return student.dimension();
+  }
+
+  @Override
+  public void close() {
+    // The student belongs to the caller.
+  }
+
+  /** Number of cached texts. */
+  public int size() {
+    return vectors.size();
+  }
+}
