@@ -21,15 +21,16 @@ public final class HostIem {
   private final float[] symmetricBias;
   private final float[] asymmetric;
   private final float[] asymmetricBias;
-  private final float[] last;
-  private final float lastBias;
+  /** The last layer's weights and bias per branch (index {@link Branch#ordinal()}; one array twice when shared). */
+  private final float[][] last;
+  private final float[] lastBias;
   private final Residual residual;
 
   /** A residual IEM's cosine term per branch (index {@link Branch#ordinal()}): {@code scale cos + shift}. */
   public record Residual(float[] scale, float[] shift) {}
 
   HostIem(RowKernel kernel, int dim, int hidden, float[] queryWeight, float[] symmetric, float[] symmetricBias,
-      float[] asymmetric, float[] asymmetricBias, float[] last, float lastBias, Residual residual) {
+      float[] asymmetric, float[] asymmetricBias, float[][] last, float[] lastBias, Residual residual) {
     this.kernel = kernel;
     this.dim = dim;
     this.hidden = hidden;
@@ -70,6 +71,7 @@ public final class HostIem {
     }
     float[] w = branch == Branch.SYMMETRIC ? symmetric : asymmetric;
     float[] b = branch == Branch.SYMMETRIC ? symmetricBias : asymmetricBias;
+    float[] lastWeight = last[branch.ordinal()];
     float[] h = new float[CHUNK * hidden];
     float[] g = new float[CHUNK * hidden];
     for (int start = 0; start < count; start += CHUNK) {
@@ -83,10 +85,10 @@ public final class HostIem {
       }
       kernel.linear(h, n, w, b, hidden, hidden, g);
       for (int r = 0; r < n; r++) {
-        float z = lastBias;
+        float z = lastBias[branch.ordinal()];
         int off = r * hidden;
         for (int j = 0; j < hidden; j++) {
-          z += Math.max(0f, g[off + j]) * last[j];
+          z += Math.max(0f, g[off + j]) * lastWeight[j];
         }
         if (residual != null) {
           z += residual.scale()[branch.ordinal()] * cosines[outOffset + start + r] + residual.shift()[branch.ordinal()];

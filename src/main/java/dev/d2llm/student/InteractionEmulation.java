@@ -21,7 +21,7 @@ import dev.d2llm.nn.Scalars;
  * cross-encoder would have given the pair. The {@linkplain IemKind#RESIDUAL residual} kind adds
  * {@code a_branch cos(e_q, e_p) + c_branch} to that logit, with {@code a = 20 exp(log_scale)},
  * {@code c = 20 shift} and
- * {@code w2} starting at zero: untrained, it ranks by the cosine alone.
+ * {@code w2} per branch starting at zero: untrained, a branch ranks by the cosine alone.
  */
 public final class InteractionEmulation extends NamedBlock {
 
@@ -39,7 +39,9 @@ public final class InteractionEmulation extends NamedBlock {
   private final Linear first;
   private final Linear symmetric;
   private final Linear asymmetric;
+  /** The last layer: one shared by both branches (the paper's), or per branch (symmetric, asymmetric) when residual. */
   private final Linear last;
+  private final Linear lastAsymmetric;
   private final IemKind kind;
   /** Residual only: per branch (symmetric, asymmetric), the log of the cosine's scale over COSINE_SCALE. */
   private final Parameter logScale;
@@ -59,7 +61,10 @@ public final class InteractionEmulation extends NamedBlock {
     symmetric = child("fc_sym", new Linear(hidden, hidden, true));
     asymmetric = child("fc_asym", new Linear(hidden, hidden, true));
     boolean residual = kind == IemKind.RESIDUAL;
-    last = child("fc2", new Linear(hidden, 1, true, residual ? ParameterInit.ZEROS : ParameterInit.XAVIER_UNIFORM));
+    // A residual branch's MLP starts at zero and must stay there until its own data moves it: the
+    // last layer is the branch's own, so training one branch leaves the other at its cosine.
+    last = child(residual ? "fc2_sym" : "fc2", new Linear(hidden, 1, true, residual ? ParameterInit.ZEROS : ParameterInit.XAVIER_UNIFORM));
+    lastAsymmetric = residual ? child("fc2_asym", new Linear(hidden, 1, true, ParameterInit.ZEROS)) : last;
     logScale = residual ? parameter("cos_log_scale", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS) : null;
     shift = residual ? parameter("cos_shift", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS) : null;
   }
@@ -119,8 +124,9 @@ public final class InteractionEmulation extends NamedBlock {
           (float) (COSINE_SCALE * Math.exp(ls[1]))}, new float[] {COSINE_SCALE * c[0], COSINE_SCALE * c[1]});
     }
     return new HostIem(kernel, dim, hidden, queryWeight, host(symmetric.weightArray()), host(symmetric.biasArray()),
-        host(asymmetric.weightArray()), host(asymmetric.biasArray()), host(last.weightArray()), host(last.biasArray())[0],
-        residual);
+        host(asymmetric.weightArray()), host(asymmetric.biasArray()),
+        new float[][] {host(last.weightArray()), host(lastAsymmetric.weightArray())},
+        new float[] {host(last.biasArray())[0], host(lastAsymmetric.biasArray())[0]}, residual);
   }
 
   /** A weight's values as float32 on the host, whatever its precision and device. */
@@ -157,7 +163,7 @@ public final class InteractionEmulation extends NamedBlock {
   private Output finish(ParameterStore ps, NDArray h, Branch branch, boolean training) {
     Linear mid = branch == Branch.SYMMETRIC ? symmetric : asymmetric;
     NDArray g = Activation.relu(mid.apply(ps, h, training));
-    NDArray z = last.apply(ps, g, training);
+    NDArray z = (branch == Branch.SYMMETRIC ? last : lastAsymmetric).apply(ps, g, training);
     return new Output(z.squeeze(-1), g);
   }
 

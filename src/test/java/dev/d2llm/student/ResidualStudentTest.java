@@ -130,6 +130,29 @@ class ResidualStudentTest {
   }
 
   @Test
+  void trainingOneBranchLeavesTheOtherAtItsCosine() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      InteractionEmulation iem = new InteractionEmulation(6, 8, IemKind.RESIDUAL);
+      iem.initializeMissing(m, 3);
+      // what training the symmetric branch can move: the shared first layer and the branch's own layers
+      iem.namedParameters().forEach((n, x) -> {
+        if (!n.contains("asym") && !n.startsWith("cos_")) {
+          x.getArray().addi(m.randomNormal(0, 0.3f, x.getArray().getShape(), x.getArray().getDataType()));
+        }
+      });
+      NDArray q = m.randomNormal(new Shape(5, 6));
+      NDArray p = m.randomNormal(new Shape(5, 6));
+
+      float[] asym = iem.score(null, q, p, Branch.ASYMMETRIC, false).logits().toFloatArray();
+      float[] sym = iem.score(null, q, p, Branch.SYMMETRIC, false).logits().toFloatArray();
+      float[] cos = InteractionEmulation.cosine(q, p).mul(InteractionEmulation.COSINE_SCALE).toFloatArray();
+
+      assertThat(maxAbsDiff(asym, cos)).isLessThan(1e-5);
+      assertThat(maxAbsDiff(sym, cos)).isGreaterThan(1e-2);
+    }
+  }
+
+  @Test
   void gradientsOfTheResidualIemMatchFiniteDifferences() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray q = m.randomNormal(new Shape(5, 6));
@@ -147,13 +170,14 @@ class ResidualStudentTest {
           NDArray loss = iem.score(null, q, p, branch, true).logits().mul(weights).sum();
           gc.backward(loss);
         }
-        for (String name : List.of("cos_log_scale", "cos_shift", "fc1.weight", "fc2.weight", "fc_sym.bias", "fc_asym.bias")) {
+        for (String name : List.of("cos_log_scale", "cos_shift", "fc1.weight", "fc2_sym.weight", "fc2_asym.weight", "fc_sym.bias", "fc_asym.bias")) {
           NDArray w = iem.namedParameters().get(name).getArray();
           float[] grad = w.getGradient().toFloatArray();
           float[] values = w.toFloatArray();
           for (int i = 0; i < Math.min(values.length, 4); i++) {
-            double numeric = (lossWith(iem, w, values, i, 1e-2f, q, p, weights, branch)
-                - lossWith(iem, w, values, i, -1e-2f, q, p, weights, branch)) / 2e-2;
+            // a small step, so that no ReLU's input crosses zero between the two evaluations
+            double numeric = (lossWith(iem, w, values, i, 1e-3f, q, p, weights, branch)
+                - lossWith(iem, w, values, i, -1e-3f, q, p, weights, branch)) / 2e-3;
             assertThat((double) grad[i]).as("%s[%d] on %s", name, i, branch)
                 .isCloseTo(numeric, within(2e-2 * Math.max(1, Math.abs(numeric))));
           }
@@ -168,7 +192,8 @@ class ResidualStudentTest {
     moved[i] += delta;
     w.set(java.nio.FloatBuffer.wrap(moved));
     try {
-      return iem.score(null, q, p, branch, false).logits().mul(weights).sum().getFloat();
+      return iem.score(null, q, p, branch, false).logits().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+          .mul(weights.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)).sum().getDouble();
     } finally {
       w.set(java.nio.FloatBuffer.wrap(values));
     }
