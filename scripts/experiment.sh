@@ -67,36 +67,44 @@ fi
 [ -f "$out/examples.jsonl" ] || $cli mine --data "$trainset" --out "$out/examples.jsonl" --language "$language" --k 30
 
 # Two starting points: the paper's student (its IEM from scratch) and the residual one (the
-# backbone's zero-shot cosine plus the IEM's MLP from zero). Frozen backbone (cached token states).
+# backbone's zero-shot cosine, centred on the training pairs' cosines, plus the IEM's MLP from zero).
+# The backbone stays frozen (CPU): the paper's student trains PMA and IEM on cached token states,
+# the residual one its IEM alone on cached vectors (--freeze-pooling), its vectors staying the
+# backbone's; the bi-encoder baseline trains the residual student's PMA gate and cosine scale.
 init_student() { # dir, iem kind
-  [ -f "$1/d2llm_student.json" ] || $cli student init --base "bundled:$base" --out "$1" --lora-rank 0 --iem "$2"
+  [ -f "$1/d2llm_student.json" ] && return 0
+  if [ "$2" = residual ]; then
+    $cli student init --base "bundled:$base" --out "$1" --lora-rank 0 --iem residual --calibrate "sym=$out/examples.jsonl"
+  else
+    $cli student init --base "bundled:$base" --out "$1" --lora-rank 0 --iem paper
+  fi
 }
 distill() { # run-name, student (paper|residual), extra distill options
   local run="$1" kind="$2"; shift 2
   [ -f "$out/$run/best/d2llm_student.json" ] && return 0
   init_student "$out/student-$kind" "$kind"
   $cli distill --student "$out/student-$kind" --examples "$out/examples.jsonl" --teacher "$out/teacher" \
-    --cache "$out/teacher.bin" --out "$out/$run" --freeze-backbone --dev "$data/$dev" \
+    --cache "$out/teacher.bin" --out "$out/$run" --dev "$data/$dev" \
     --epochs "${EPOCHS:-5}" --batch-size "${BATCH:-32}" --lr 1e-3 --warmup 100 --validate-every 25 --checkpoint-every 25 "$@"
 }
 runs="${RUNS:-biencoder d2llm residual plus plus-no-ci plus-no-ri plus-no-fi}"
 for run in $runs; do
   case "$run" in
     # the paper's student and objective, and its ablations
-    d2llm) distill d2llm paper ;;
-    no-ci) distill no-ci paper --alpha 0 ;;
-    no-ri) distill no-ri paper --beta 0 --gamma 0 ;;
-    no-fi) distill no-fi paper --eta 0 ;;
-    pi)    distill pi paper --pointwise 1 ;;   # + pointwise imitation (calibration across queries)
+    d2llm) distill d2llm paper --freeze-backbone ;;
+    no-ci) distill no-ci paper --freeze-backbone --alpha 0 ;;
+    no-ri) distill no-ri paper --freeze-backbone --beta 0 --gamma 0 ;;
+    no-fi) distill no-fi paper --freeze-backbone --eta 0 ;;
+    pi)    distill pi paper --freeze-backbone --pointwise 1 ;;   # + pointwise imitation (calibration across queries)
     # the fine-tuned bi-encoder baseline: gold labels only (in-batch + hard negatives), no teacher, no MLP
-    biencoder) distill biencoder residual --bi-encoder ;;
+    biencoder) distill biencoder residual --freeze-backbone --bi-encoder ;;
     # the residual student: the paper's objective, then with our additions (gold hard negatives in the
     # in-batch softmax, pointwise imitation) and that objective's ablations
-    residual) distill residual residual ;;
-    plus)       distill plus residual --hard-in-batch --pointwise 1 ;;
-    plus-no-ci) distill plus-no-ci residual --hard-in-batch --pointwise 1 --alpha 0 ;;
-    plus-no-ri) distill plus-no-ri residual --hard-in-batch --pointwise 1 --beta 0 --gamma 0 ;;
-    plus-no-fi) distill plus-no-fi residual --hard-in-batch --pointwise 1 --eta 0 ;;
+    residual)   distill residual residual --freeze-pooling ;;
+    plus)       distill plus residual --freeze-pooling --hard-in-batch --pointwise 1 ;;
+    plus-no-ci) distill plus-no-ci residual --freeze-pooling --hard-in-batch --pointwise 1 --alpha 0 ;;
+    plus-no-ri) distill plus-no-ri residual --freeze-pooling --hard-in-batch --pointwise 1 --beta 0 --gamma 0 ;;
+    plus-no-fi) distill plus-no-fi residual --freeze-pooling --hard-in-batch --pointwise 1 --eta 0 ;;
     *) echo "experiment: unknown run '$run'" >&2; exit 2 ;;
   esac
 done

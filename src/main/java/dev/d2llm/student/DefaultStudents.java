@@ -17,6 +17,8 @@ public final class DefaultStudents {
 
   private static final String RESOURCES = "dev/d2llm/students/";
   private static final List<String> FILES = List.of(StudentFiles.DESCRIPTOR, "pma.safetensors", "iem.safetensors");
+  /** Files only some students have: a residual student's PMA gate. */
+  private static final List<String> OPTIONAL_FILES = List.of(StudentFiles.GATE_FILE);
 
   private DefaultStudents() {}
 
@@ -40,6 +42,15 @@ public final class DefaultStudents {
                 + RESOURCES + name + "/" + file + ")");
           }
           Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      for (String file : OPTIONAL_FILES) {
+        try (InputStream in = loader.getResourceAsStream(RESOURCES + name + "/" + file)) {
+          if (in == null) {
+            Files.deleteIfExists(dir.resolve(file));
+          } else {
+            Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+          }
         }
       }
     } catch (IOException e) {

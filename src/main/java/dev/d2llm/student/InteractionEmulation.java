@@ -181,6 +181,27 @@ public final class InteractionEmulation extends NamedBlock {
     return hidden;
   }
 
+  /**
+   * Sets a residual IEM's cosine term on {@code branch} to {@code 20 (cos - midpoint)}: a pair whose
+   * cosine is above the midpoint gets a positive logit. Call on an untrained IEM so that its
+   * probabilities start calibrated (at shift 0 every pair of a backbone whose cosines sit near 1
+   * would score about 1); the ranking does not change.
+   */
+  public void centreCosineAt(Branch branch, float midpoint) {
+    if (kind != IemKind.RESIDUAL) {
+      throw new IllegalStateException("only a residual IEM has a cosine term");
+    }
+    if (!(midpoint > -1 && midpoint < 1)) {
+      throw new IllegalArgumentException("a cosine midpoint lies in (-1, 1), found " + midpoint);
+    }
+    float[] scales = logScale.getArray().toFloatArray();
+    float[] shifts = shift.getArray().toFloatArray();
+    scales[branch.ordinal()] = 0f;
+    shifts[branch.ordinal()] = -midpoint;
+    logScale.getArray().set(scales);
+    shift.getArray().set(shifts);
+  }
+
   public IemKind kind() {
     return kind;
   }

@@ -48,7 +48,8 @@ public final class StudentFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FORMAT = "d2llm-student";
   private static final String PEFT_PREFIX = "base_model.model.";
-  private static final String GATE_FILE = "pooling.safetensors";
+  /** A residual student's PMA gate. */
+  public static final String GATE_FILE = "pooling.safetensors";
 
   private StudentFiles() {}
 

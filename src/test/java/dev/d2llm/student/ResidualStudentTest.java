@@ -130,6 +130,33 @@ class ResidualStudentTest {
   }
 
   @Test
+  void centringTheCosineAtTheMidpointOfPositivesAndNegativesCalibratesWithoutReranking() {
+    List<dev.d2llm.data.TrainingExample> examples = List.of(
+        new dev.d2llm.data.TrainingExample("toy", TEXTS.get(0), TEXTS.get(5), List.of(TEXTS.get(2), TEXTS.get(4))),
+        new dev.d2llm.data.TrainingExample("toy", TEXTS.get(2), TEXTS.get(4), List.of(TEXTS.get(3), TEXTS.get(0))));
+    try (Student student = untrained()) {
+      float[][] v = student.embed(TEXTS, TextRole.PLAIN);
+      double positives = (SentenceEncoder.cosine(v[0], v[5]) + SentenceEncoder.cosine(v[2], v[4])) / 2;
+      double negatives = (SentenceEncoder.cosine(v[0], v[2]) + SentenceEncoder.cosine(v[0], v[4])
+          + SentenceEncoder.cosine(v[2], v[3]) + SentenceEncoder.cosine(v[2], v[0])) / 4;
+      float midpoint = CosineMidpoint.of(student, Branch.SYMMETRIC, examples);
+      assertThat((double) midpoint).isCloseTo((positives + negatives) / 2, within(1e-5));
+
+      student.iem().centreCosineAt(Branch.SYMMETRIC, midpoint);
+      try (NDManager scope = student.manager().newSubManager()) {
+        float[] z = student.score(null, scope.create(v[0]).expandDims(0), scope.create(v[5]).expandDims(0),
+            Branch.SYMMETRIC, false).logits().toFloatArray();
+        assertThat((double) z[0]).isCloseTo(
+            InteractionEmulation.COSINE_SCALE * (SentenceEncoder.cosine(v[0], v[5]) - midpoint), within(1e-3));
+        float[] other = student.score(null, scope.create(v[0]).expandDims(0), scope.create(v[5]).expandDims(0),
+            Branch.ASYMMETRIC, false).logits().toFloatArray();
+        assertThat((double) other[0]).isCloseTo(
+            InteractionEmulation.COSINE_SCALE * SentenceEncoder.cosine(v[0], v[5]), within(1e-3));
+      }
+    }
+  }
+
+  @Test
   void trainingOneBranchLeavesTheOtherAtItsCosine() {
     try (NDManager m = NDManager.newBaseManager()) {
       InteractionEmulation iem = new InteractionEmulation(6, 8, IemKind.RESIDUAL);

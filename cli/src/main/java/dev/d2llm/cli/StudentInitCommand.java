@@ -2,9 +2,12 @@ package dev.d2llm.cli;
 
 import ai.djl.Device;
 import dev.d2llm.backbone.BackboneConfig;
+import dev.d2llm.data.TrainingExampleFiles;
 import dev.d2llm.embedding.SentenceTransformersFiles;
 import dev.d2llm.hub.ModelCache;
 import dev.d2llm.lora.LoraConfig;
+import dev.d2llm.student.Branch;
+import dev.d2llm.student.CosineMidpoint;
 import dev.d2llm.student.IemKind;
 import dev.d2llm.student.InteractionEmulation;
 import dev.d2llm.student.Student;
@@ -57,6 +60,12 @@ public class StudentInitCommand implements Callable<Integer> {
       + " layer starts at zero, so the untrained student ranks as its backbone (default: ${DEFAULT-VALUE})")
   IemKind iem = IemKind.RESIDUAL;
 
+  @Option(names = "--calibrate", description = "residual only, repeatable: BRANCH=FILE (sym or asym) of mined training"
+      + " examples (JSONL) whose query-positive and query-negative cosines set that branch's cosine midpoint, so"
+      + " that the untrained student's probabilities are calibrated (related pairs above 0.5, unrelated below)"
+      + " instead of all near 1")
+  java.util.Map<String, Path> calibrate = new java.util.LinkedHashMap<>();
+
   @Option(names = "--seed", description = "initialisation seed (default: ${DEFAULT-VALUE})")
   long seed = 2023;
 
@@ -71,7 +80,18 @@ public class StudentInitCommand implements Callable<Integer> {
     StudentConfig config = iem == IemKind.RESIDUAL
         ? StudentConfig.residual(baseModel, lora, pmaHeads, iemHidden, SentenceTransformersFiles.read(baseDir))
         : new StudentConfig(baseModel, lora, pmaHeads, iemHidden);
+    if (!calibrate.isEmpty() && iem != IemKind.RESIDUAL) {
+      System.err.println("student init: --calibrate sets a residual IEM's cosine term; this student is " + iem.label());
+      return 2;
+    }
     try (Student student = Student.create(baseDir, config, Device.cpu(), seed)) {
+      for (var e : calibrate.entrySet()) {
+        Branch branch = Branch.parse(e.getKey());
+        float midpoint = CosineMidpoint.of(student, branch, TrainingExampleFiles.read(e.getValue()));
+        student.iem().centreCosineAt(branch, midpoint);
+        System.out.printf(java.util.Locale.ROOT, "%s cosine midpoint %.4f from %s%n", branch.name().toLowerCase(
+            java.util.Locale.ROOT), midpoint, e.getValue());
+      }
       StudentFiles.save(student, out);
       System.out.printf("%s student on %s written to %s: %d trainable tensors%n", iem.label(), base, out,
           student.trainableParameters().size());
