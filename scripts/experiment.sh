@@ -7,7 +7,7 @@
 # NAME is one of the rows below. Each step skips what is already done (teacher dir, cache, run dir),
 # so a crashed experiment is rerun with the same command. Environment: EPOCHS (5), BATCH (32),
 # TEACHER_EPOCHS (3), RUNS (see the case below; default "biencoder d2llm residual plus plus-no-ci plus-no-ri
-# plus-no-fi"), MAX_TRAIN (6000), D2LLM_DATA, D2LLM_MODELS,
+# plus-no-fi"), MAX_TRAIN (6000), NO_REPORT, D2LLM_DATA, D2LLM_MODELS,
 # D2LLM_WORK, D2LLM_CLI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -109,6 +109,8 @@ for run in $runs; do
   esac
 done
 
+# NO_REPORT=1 trains only (make default-student), leaving docs/results/ as it is.
+[ "${NO_REPORT:-0}" = 1 ] && exit 0
 report="docs/results/$name.txt"
 : > "$report"
 for set in "$dev" "${extra[@]}"; do

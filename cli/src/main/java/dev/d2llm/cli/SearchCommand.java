@@ -38,9 +38,8 @@ public class SearchCommand implements Callable<Integer> {
   @Option(names = "--top-k", description = "hits to print (default: ${DEFAULT-VALUE})")
   int topK = 10;
 
-  @Option(names = "--task", description = "IEM branch: sym or asym; the shipped student is trained on its"
-      + " symmetric branch only (default: ${DEFAULT-VALUE})")
-  String task = "sym";
+  @Option(names = "--task", description = "IEM branch: asym (query-passage search) or sym (default: ${DEFAULT-VALUE})")
+  String task = "asym";
 
   @Option(names = "--mode", description = "two-stage or exact (default: ${DEFAULT-VALUE})")
   String mode = "two-stage";

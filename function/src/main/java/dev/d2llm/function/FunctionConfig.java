@@ -94,10 +94,10 @@ public interface FunctionConfig {
     int threads();
 
     /**
-     * The IEM branch when a request names none: {@code sym} or {@code asym}. The shipped student was
-     * distilled on NLI pairs, so only its symmetric branch is trained.
+     * The IEM branch when a request names none: {@code asym} (query-passage search) or {@code sym}.
+     * The shipped student is residual: each branch ranks at least as its backbone's cosine.
      */
-    @WithDefault("sym")
+    @WithDefault("asym")
     String task();
 
     /** {@code two-stage} or {@code exact}. */

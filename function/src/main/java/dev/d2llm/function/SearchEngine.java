@@ -115,7 +115,7 @@ public class SearchEngine {
 
   /** One search before readiness, so the first user does not pay for PyTorch's and the JIT's first pass. */
   private void warmUp() {
-    searcher.search(new dev.d2llm.search.SearchQuery("warm-up query", 1, dev.d2llm.student.Branch.SYMMETRIC,
+    searcher.search(new dev.d2llm.search.SearchQuery("warm-up query", 1, dev.d2llm.student.Branch.ASYMMETRIC,
         dev.d2llm.search.SearchMode.TWO_STAGE, 1));
   }
 
