@@ -86,9 +86,9 @@ public final class InteractionEmulation extends NamedBlock {
   /** The residual logit: the MLP's plus {@code a_branch cos + c_branch}. */
   private Output withCosine(ParameterStore ps, Output mlp, NDArray cosines, Branch branch, boolean training) {
     int i = branch.ordinal();
-    NDArray a = value(ps, logScale, cosines, training).get(i).exp().mul(COSINE_SCALE);
+    NDArray a = Scalars.mul(value(ps, logScale, cosines, training).get(i).exp(), COSINE_SCALE);
     // The shift is stored over the same factor, so that AdamW's steps move it as fast as the scale.
-    NDArray c = value(ps, shift, cosines, training).get(i).mul(COSINE_SCALE);
+    NDArray c = Scalars.mul(value(ps, shift, cosines, training).get(i), COSINE_SCALE);
     NDArray z = mlp.logits().add(cosines.toType(mlp.logits().getDataType(), false).mul(a.toType(mlp.logits().getDataType(), false)))
         .add(c.toType(mlp.logits().getDataType(), false));
     return new Output(z, mlp.features());
