@@ -7,7 +7,7 @@ MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
 .PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student \
-  job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda
+  job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda gpu-bundle
 
 ## build: compile and package everything, no tests
 build:
@@ -86,6 +86,14 @@ default-student: build
 
 clean:
 	$(MVN) clean
+
+## gpu-bundle: what the lent GPU machine needs besides the tracked files (docs/gpu.md), in GPU_BUNDLE_DIR:
+## a jlink'd runtime, the CLI without CPU natives, DJL's JNI sources (bfloat16 patch applied) and the
+## launcher d2llm, which builds the JNI against the machine's PyTorch; DJL_GIT=<clone> to read DJL from a copy
+GPU_BUNDLE_DIR ?= .gpu-bundle
+gpu-bundle:
+	$(MVN) -pl cli -am -DskipTests package
+	gpu/build-bundle.sh '$(GPU_BUNDLE_DIR)'
 
 ## terraform-check: offline checks of terraform/, the cloud targets and the shell scripts (fmt, variables, shellcheck)
 terraform-check:

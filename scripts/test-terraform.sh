@@ -603,7 +603,7 @@ fi
 # ---- 6. The repository's shell scripts ----------------------------------------------------------------
 
 scripts=(d2llm .ci/run scripts/find-jdk scripts/tools/shellcheck)
-while IFS= read -r f; do scripts+=("$f"); done < <(ls scripts/*.sh scripts/lib/*.sh)
+while IFS= read -r f; do scripts+=("$f"); done < <(ls scripts/*.sh scripts/lib/*.sh gpu/*.sh)
 if "$shellcheck" "${scripts[@]}" "${to_shellcheck[@]}"; then
   ok "shellcheck: ${scripts[*]} ${to_shellcheck[*]#"$tmp/"}"
 else

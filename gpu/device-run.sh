@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# One device call's worth of checks and benches, run from the repository root on the GPU machine:
+#   .gpu-bundle/gpu/device-run.sh [STAGE...]     (default: info verify arith encode)
+#   info    the GPU, driver and PyTorch the machine has
+#   verify  model verify --device gpu on the tiny Qwen2/Llama/Qwen3/BERT fixtures (transformers references)
+#   arith   bench gpu: float32 against the CPU, float16 and bfloat16 against float32, matmul TFLOP/s
+#   encode  bench encode against sentence-transformers' encode, same random-weight bge-small-shaped model, texts,
+#           batch size and GPU, fp32 and fp16, with the vectors' max_abs_diff
+# Full logs go to $OUT/logs; the summary (also $OUT/summary.txt) is printed last. The first command run builds
+# the JNI library (the launcher writes it to $OUT/jni/ for the next call to carry).
+set -uo pipefail
+bundle="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${OUT:-/tmp/d2llm-gpu-out}"
+mkdir -p "$out/logs"
+summary="$out/summary.txt"
+: >"$summary"
+d2llm="$bundle/d2llm"
+bench_dir=/tmp/d2llm-bench
+batch="${BATCH:-128}"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(info verify arith encode)
+
+note() { echo "$*" | tee -a "$summary"; }
+# STEP NAME PATTERN CMD...: runs CMD with its output in logs/NAME.log, sampling GPU memory meanwhile; copies the
+# lines matching PATTERN, the exit status, the time and the peak GPU memory in use into the summary.
+step() {
+  local name="$1" pattern="$2"; shift 2
+  local start=$SECONDS rc peak
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$out/logs/$name.mem" 2>/dev/null &
+  local sampler=$!
+  "$@" >"$out/logs/$name.log" 2>&1
+  rc=$?
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  peak="$(sort -n "$out/logs/$name.mem" 2>/dev/null | tail -1)"
+  note "== $name: rc=$rc $((SECONDS - start))s gpu_mem_used_peak=${peak:-?}MiB"
+  grep -E "$pattern" "$out/logs/$name.log" | tee -a "$summary"
+  [ "$rc" = 0 ] || tail -15 "$out/logs/$name.log" | sed 's/^/    /' | tee -a "$summary"
+  return "$rc"
+}
+
+for stage in "${stages[@]}"; do
+  case "$stage" in
+    info)
+      note "== info: $(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader)"
+      note "   $(python3 -c 'import torch, transformers, sentence_transformers as st; print("torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__, "sentence-transformers", st.__version__)' 2>&1 | tail -1)"
+      note "   bundle commit $(cat "$bundle/commit" 2>/dev/null) nproc $(nproc)"
+      ;;
+    verify)
+      for m in tiny-bert tiny-qwen2 tiny-llama tiny-qwen3; do
+        step "verify-$m" 'max_abs_diff|right\.|left\.' "$d2llm" model verify "src/test/resources/models/$m" --device gpu
+      done
+      ;;
+    arith)
+      step arith '.' "$d2llm" bench gpu --device gpu
+      ;;
+    encode)
+      if [ ! -f "$bundle/bench.tar.xz" ]; then note "== encode: skipped, the bundle has no bench.tar.xz"; continue; fi
+      rm -rf "$bench_dir" && mkdir -p "$bench_dir" && xz -dc "$bundle/bench.tar.xz" | tar -C "$bench_dir" -xf -
+      model="$bench_dir/bge-small-random"
+      step make-model 'random' python3 "$bundle/gpu/make_random_model.py" "$bench_dir/bench/models/bge-small-en-v1.5" "$model"
+      for texts in stsb-sentences medquad-2k; do
+        for precision in fp32 fp16; do
+          t="$bench_dir/bench/data/$texts.txt" dump="$bench_dir/ours-$texts-$precision.f32"
+          step "encode-d2llm-$texts-$precision" 'd2llm_encode' "$d2llm" bench encode --model "$model" --texts "$t" \
+            --batch "$batch" --device gpu --precision "$precision" --dump "$dump"
+          step "encode-st-$texts-$precision" 'st_encode|parity' python3 "$bundle/gpu/bench_encode.py" --model "$model" \
+            --texts "$t" --batch "$batch" --precision "$precision" --ours "$dump"
+          ours="$(grep -o 'sentences_per_s=[0-9.]*' "$out/logs/encode-d2llm-$texts-$precision.log" | cut -d= -f2)"
+          theirs="$(grep -o 'sentences_per_s=[0-9.]*' "$out/logs/encode-st-$texts-$precision.log" | cut -d= -f2)"
+          if [ -n "$ours" ] && [ -n "$theirs" ]; then
+            note "ratio encode $texts $precision batch=$batch: d2llm/sentence-transformers = $(echo "scale=3; $ours / $theirs" | bc)"
+          fi
+        done
+      done
+      ;;
+    *) note "unknown stage $stage" ;;
+  esac
+done
+echo "======== summary"
+cat "$summary"
