@@ -120,10 +120,13 @@ CLOUD := TF_DIR='$(TF_DIR)' BUCKET='$(BUCKET)' PREFIX='$(PREFIX)' AWS_REGION='$(
   TF_APPLY_FLAGS='$(TF_APPLY_FLAGS)' VALIDATE='$(VALIDATE)' FUNCTION_IMAGE='$(FUNCTION_IMAGE)' \
   FUNCTION_URL_AUTH='$(FUNCTION_URL_AUTH)' INDEX_URI='$(INDEX_URI)' FORCE='$(FORCE)' scripts/cloud.sh
 
-## cloud-bundle: the CLI for the training instance as dist/d2llm-cli.tar.gz (launcher, find-jdk, quarkus-app)
+## cloud-bundle: the CLI for the training instance as dist/d2llm-cli.tar.gz (launcher, find-jdk, quarkus-app,
+## DJL's JNI sources and gpu/build-jni.sh, which builds them against the AMI's PyTorch: docs/gpu.md)
 cloud-bundle: build
 	@mkdir -p dist
-	tar -czf dist/d2llm-cli.tar.gz --owner=0 --group=0 d2llm scripts/find-jdk cli/target/quarkus-app
+	gpu/djl-sources.sh dist
+	tar -czf dist/d2llm-cli.tar.gz --owner=0 --group=0 d2llm scripts/find-jdk cli/target/quarkus-app \
+	  gpu/build-jni.sh gpu/djl-0.36.0-bfloat16.patch -C dist djl
 	@ls -lh dist/d2llm-cli.tar.gz
 
 ## cloud-train: run JOB=path/to/job.yaml on a GPU instance (BUCKET=..., AWS_REGION=...); outputs land where the spec says

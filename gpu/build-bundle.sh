@@ -13,8 +13,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mkdir -p "${1:-$root/.gpu-bundle}" && cd "${1:-$root/.gpu-bundle}" && pwd)"
-djl_tag=v0.36.0
-djl_git="${DJL_GIT:-https://github.com/deepjavalibrary/djl.git}"
 jdk="${GPU_JDK:-$("$root/scripts/find-jdk")}"
 app="$root/cli/target/quarkus-app"
 # A call carries at most 64 MiB: the bundle plus the repository's tracked files, with room for the JNI
@@ -62,25 +60,7 @@ python3 "$root/gpu/restore-jars.py" "$work"/app/lib/*/*.jar
 tar -C "$work" -cf - app | xz -T0 -9 >"$out/app.tar.xz"
 
 # 3. DJL's JNI sources at the release the project uses, patched, with the header javac generates.
-echo "gpu-bundle: DJL $djl_tag pytorch-native from $djl_git"
-if [ -d "$djl_git" ] && git --git-dir="$djl_git" rev-parse -q --verify "$djl_tag^{commit}" >/dev/null 2>&1; then
-  src_git="$djl_git"
-elif [ -d "$djl_git/.git" ]; then
-  src_git="$djl_git/.git"
-else
-  git clone -q --bare --depth 1 --branch "$djl_tag" "$djl_git" "$work/djl.git"
-  src_git="$work/djl.git"
-fi
-mkdir -p "$work/djl"
-git --git-dir="$src_git" archive "$djl_tag" LICENSE NOTICE engines/pytorch/pytorch-native \
-  engines/pytorch/pytorch-engine/src/main/java api/src/main/native/djl/utils.h | tar -C "$work/djl" -xf -
-(cd "$work/djl" && patch -s -p1 <"$root/gpu/djl-0.36.0-bfloat16.patch")
-native="$work/djl/engines/pytorch/pytorch-native"
-"$jdk/bin/javac" -sourcepath "$work/djl/engines/pytorch/pytorch-engine/src/main/java" -h "$native/build/include" \
-  -d "$work/classes" "$work/djl/engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"
-rm -rf "$work/djl/engines/pytorch/pytorch-engine" "$native/src/main/java" "$native/src/main/resources" \
-  "$native"/gradlew "$native"/*.kts "$native"/*.cmd "$native"/build_android.sh
-rm -rf "$out/djl" && cp -r "$work/djl" "$out/djl"
+JDK="$jdk" "$root/gpu/djl-sources.sh" "$out"
 
 # 4. The launcher and the scripts it runs; the JNI library a device call brought back is kept (jni/).
 rm -rf "$out/gpu" && mkdir -p "$out/gpu" "$out/jni"
