@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # One device call's worth of checks and benches, run from the repository root on the GPU machine:
-#   .gpu-bundle/gpu/device-run.sh [STAGE...]     (default: info verify arith encode)
+#   .gpu-bundle/gpu/device-run.sh [STAGE...]     (default: info verify arith encode index)
 #   info    the GPU, driver and PyTorch the machine has
 #   verify  model verify --device gpu on the tiny Qwen2/Llama/Qwen3/BERT fixtures (transformers references)
 #   arith   bench gpu: float32 against the CPU, float16 and bfloat16 against float32, matmul TFLOP/s
+#   index   index build of 2,000 MedQuAD passages with the shipped student over that random-weight base
 #   encode  bench encode against sentence-transformers' encode, same random-weight bge-small-shaped model, texts,
 #           batch size and GPU, fp32 and fp16, with the vectors' max_abs_diff
 # Full logs go to $OUT/logs; the summary (also $OUT/summary.txt) is printed last. The first command run builds
@@ -18,7 +19,7 @@ d2llm="$bundle/d2llm"
 bench_dir=/tmp/d2llm-bench
 batch="${BATCH:-128}"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(info verify arith encode)
+[ ${#stages[@]} -gt 0 ] || stages=(info verify arith encode index)
 
 note() { echo "$*" | tee -a "$summary"; }
 # STEP NAME PATTERN CMD...: runs CMD with its output in logs/NAME.log, sampling GPU memory meanwhile; copies the
@@ -38,6 +39,15 @@ step() {
   return "$rc"
 }
 
+model="$bench_dir/bge-small-random"
+# Unpacks the benches' inputs and makes the random-weight bge-small-shaped model, once per call.
+bench_inputs() {
+  if [ ! -f "$bundle/bench.tar.xz" ]; then note "== $stage: skipped, the bundle has no bench.tar.xz"; return 1; fi
+  [ ! -f "$model/model.safetensors" ] || return 0
+  rm -rf "$bench_dir" && mkdir -p "$bench_dir" && xz -dc "$bundle/bench.tar.xz" | tar -C "$bench_dir" -xf -
+  step make-model 'random' python3 "$bundle/gpu/make_random_model.py" "$bench_dir/bench/models/bge-small-en-v1.5" "$model"
+}
+
 for stage in "${stages[@]}"; do
   case "$stage" in
     info)
@@ -54,10 +64,7 @@ for stage in "${stages[@]}"; do
       step arith '.' "$d2llm" bench gpu --device gpu
       ;;
     encode)
-      if [ ! -f "$bundle/bench.tar.xz" ]; then note "== encode: skipped, the bundle has no bench.tar.xz"; continue; fi
-      rm -rf "$bench_dir" && mkdir -p "$bench_dir" && xz -dc "$bundle/bench.tar.xz" | tar -C "$bench_dir" -xf -
-      model="$bench_dir/bge-small-random"
-      step make-model 'random' python3 "$bundle/gpu/make_random_model.py" "$bench_dir/bench/models/bge-small-en-v1.5" "$model"
+      bench_inputs || continue
       for texts in stsb-sentences medquad-2k; do
         for precision in fp32 fp16; do
           t="$bench_dir/bench/data/$texts.txt" dump="$bench_dir/ours-$texts-$precision.f32"
@@ -72,6 +79,16 @@ for stage in "${stages[@]}"; do
           fi
         done
       done
+      ;;
+    index)
+      # The shipped student over the random-weight base: its bundled:bge-small-en-v1.5 resolves under D2LLM_MODELS.
+      bench_inputs || continue
+      mkdir -p "$bench_dir/models" && ln -sfn "$model" "$bench_dir/models/bge-small-en-v1.5"
+      corpus="$bench_dir/bench/data/medquad-2k.txt"
+      start=$SECONDS
+      step index-build 'version=|index=' env D2LLM_MODELS="$bench_dir/models" "$d2llm" index build \
+        --corpus "$corpus" --out "$bench_dir/index" --device gpu
+      note "index build: $(wc -l <"$corpus") passages in $((SECONDS - start)) s, JVM start and model load included"
       ;;
     *) note "unknown stage $stage" ;;
   esac
