@@ -89,6 +89,9 @@ else
   rm -f "$out/bench.tar.xz"
 fi
 
+# 6. The CPU side of the CPU/GPU parity check (gpu/device-run.sh parity), about a minute.
+"$root/gpu/parity-cpu.sh" "$out"
+
 bytes=$(du -sb "$out" | cut -f1)
 tracked=$(cd "$root" && git ls-files -z | xargs -0 cat 2>/dev/null | wc -c)
 printf 'gpu-bundle: %s  %.1f MiB (runtime %.1f, app %.1f); with the tracked files %.1f MiB\n' "$out" \

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # One device call's worth of checks and benches, run from the repository root on the GPU machine:
-#   .gpu-bundle/gpu/device-run.sh [STAGE...]     (default: info verify arith encode index)
+#   .gpu-bundle/gpu/device-run.sh [STAGE...]     (default: info verify arith parity job encode index)
 #   info    the GPU, driver and PyTorch the machine has
 #   verify  model verify --device gpu on the tiny Qwen2/Llama/Qwen3/BERT fixtures (transformers references)
 #   arith   bench gpu: float32 against the CPU, float16 and bfloat16 against float32, matmul TFLOP/s
+#   parity  teacher scores and 52 distillation steps on the GPU from the inputs gpu/parity-cpu.sh made on the CPU,
+#           compared with the CPU's (gpu/compare_parity.py)
+#   job     docs/jobs/tiny.yaml, all seven steps, with job run --device gpu
 #   index   index build of 2,000 MedQuAD passages with the shipped student over that random-weight base
 #   encode  bench encode against sentence-transformers' encode, same random-weight bge-small-shaped model, texts,
 #           batch size and GPU, fp32 and fp16, with the vectors' max_abs_diff
@@ -19,7 +22,7 @@ d2llm="$bundle/d2llm"
 bench_dir=/tmp/d2llm-bench
 batch="${BATCH:-128}"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(info verify arith encode index)
+[ ${#stages[@]} -gt 0 ] || stages=(info verify arith parity job encode index)
 
 note() { echo "$*" | tee -a "$summary"; }
 # STEP NAME PATTERN CMD...: runs CMD with its output in logs/NAME.log, sampling GPU memory meanwhile; copies the
@@ -89,6 +92,31 @@ for stage in "${stages[@]}"; do
       step index-build 'version=|index=' env D2LLM_MODELS="$bench_dir/models" "$d2llm" index build \
         --corpus "$corpus" --out "$bench_dir/index" --device gpu
       note "index build: $(wc -l <"$corpus") passages in $((SECONDS - start)) s, JVM start and model load included"
+      ;;
+    parity)
+      # The CPU's inputs and figures at the CPU's paths (the teacher cache keys name the teacher by its place).
+      if [ ! -f "$bundle/parity.tar.xz" ]; then note "== parity: skipped, the bundle has no parity.tar.xz"; continue; fi
+      rm -rf /tmp/d2llm-job && xz -dc "$bundle/parity.tar.xz" | tar -C /tmp -xf -
+      run=/tmp/d2llm-job/runs/tiny
+      step teacher-score-gpu 'scored' "$d2llm" teacher score --examples "$run/examples.jsonl" --teacher "$run/teacher" \
+        --cache /tmp/d2llm-job/teacher-gpu.bin --batch-size 4 --negatives 2 --epochs 13 --device gpu
+      step distill-gpu 'student=' "$d2llm" distill --student "$run/student" --examples "$run/examples.jsonl" \
+        --teacher "$run/teacher" --cache "$run/teacher.bin" --out /tmp/d2llm-job/run-gpu --freeze-backbone \
+        --batch-size 4 --negatives 2 --epochs 13 --lr 1e-3 --dev /tmp/d2llm-job/data/pairs.tsv --validate-every 10 \
+        --checkpoint-every 1000 --device gpu
+      mkdir -p "$out/parity" && cp /tmp/d2llm-job/run-gpu/metrics.csv "$out/parity/metrics-gpu.csv"
+      step compare-parity '.' python3 "$bundle/gpu/compare_parity.py" "$run/teacher.bin" /tmp/d2llm-job/teacher-gpu.bin \
+        /tmp/d2llm-job/run-cpu/metrics.csv /tmp/d2llm-job/run-gpu/metrics.csv
+      ;;
+    job)
+      # docs/jobs/tiny.yaml, all seven steps, with --device gpu, on local copies of its inputs.
+      store=/tmp/d2llm-job-gpu
+      rm -rf "$store" && mkdir -p "$store/data" "$store/models"
+      cp cli/src/test/resources/pipeline/toy/pairs.tsv cli/src/test/resources/pipeline/toy/corpus.txt "$store/data/"
+      cp -r src/test/resources/models/tiny-bert "$store/models/"
+      sed "s#store: s3://d2llm-demo#store: $store#" docs/jobs/tiny.yaml >"$store/tiny.yaml"
+      step job-tiny 'job tiny: (step|finished)' "$d2llm" job run --device gpu "$store/tiny.yaml"
+      mkdir -p "$out/job" && cp "$store/runs/tiny/report/report.json" "$out/job/" 2>/dev/null
       ;;
     *) note "unknown stage $stage" ;;
   esac
