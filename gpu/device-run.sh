@@ -10,12 +10,15 @@
 #   index   index build of 2,000 MedQuAD passages with the shipped student over that random-weight base
 #   encode  bench encode against sentence-transformers' encode, same random-weight bge-small-shaped model, texts,
 #           batch size and GPU, fp32 and fp16, with the vectors' max_abs_diff
-# Full logs go to $OUT/logs; the summary (also $OUT/summary.txt) is printed last. The first command run builds
+# Full logs go to $OUT/logs.tar.gz; the summary (also $OUT/summary.txt) is printed last. The first command run builds
 # the JNI library (the launcher writes it to $OUT/jni/ for the next call to carry).
 set -uo pipefail
 bundle="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${OUT:-/tmp/d2llm-gpu-out}"
-mkdir -p "$out/logs"
+# Logs stay on the machine and are packed into $OUT/logs.tar.gz after each step: a call brings back only a
+# few files, and what a step wrote must come back even when the call runs out of time.
+logs=/tmp/d2llm-gpu-logs
+rm -rf "$logs" && mkdir -p "$logs" "$out"
 summary="$out/summary.txt"
 : >"$summary"
 d2llm="$bundle/d2llm"
@@ -30,15 +33,16 @@ note() { echo "$*" | tee -a "$summary"; }
 step() {
   local name="$1" pattern="$2"; shift 2
   local start=$SECONDS rc peak
-  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$out/logs/$name.mem" 2>/dev/null &
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$logs/$name.mem" 2>/dev/null &
   local sampler=$!
-  "$@" >"$out/logs/$name.log" 2>&1
+  "$@" >"$logs/$name.log" 2>&1
   rc=$?
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
-  peak="$(sort -n "$out/logs/$name.mem" 2>/dev/null | tail -1)"
+  peak="$(sort -n "$logs/$name.mem" 2>/dev/null | tail -1)"
   note "== $name: rc=$rc $((SECONDS - start))s gpu_mem_used_peak=${peak:-?}MiB"
-  grep -E "$pattern" "$out/logs/$name.log" | tee -a "$summary"
-  [ "$rc" = 0 ] || tail -15 "$out/logs/$name.log" | sed 's/^/    /' | tee -a "$summary"
+  grep -E "$pattern" "$logs/$name.log" | tee -a "$summary"
+  [ "$rc" = 0 ] || tail -15 "$logs/$name.log" | sed 's/^/    /' | tee -a "$summary"
+  tar -C "$(dirname "$logs")" -czf "$out/logs.tar.gz" "$(basename "$logs")"
   return "$rc"
 }
 
@@ -75,8 +79,8 @@ for stage in "${stages[@]}"; do
             --batch "$batch" --device gpu --precision "$precision" --dump "$dump"
           step "encode-st-$texts-$precision" 'st_encode|parity' python3 "$bundle/gpu/bench_encode.py" --model "$model" \
             --texts "$t" --batch "$batch" --precision "$precision" --ours "$dump"
-          ours="$(grep -o 'sentences_per_s=[0-9.]*' "$out/logs/encode-d2llm-$texts-$precision.log" | cut -d= -f2)"
-          theirs="$(grep -o 'sentences_per_s=[0-9.]*' "$out/logs/encode-st-$texts-$precision.log" | cut -d= -f2)"
+          ours="$(grep -o 'sentences_per_s=[0-9.]*' "$logs/encode-d2llm-$texts-$precision.log" | cut -d= -f2)"
+          theirs="$(grep -o 'sentences_per_s=[0-9.]*' "$logs/encode-st-$texts-$precision.log" | cut -d= -f2)"
           if [ -n "$ours" ] && [ -n "$theirs" ]; then
             note "ratio encode $texts $precision batch=$batch: d2llm/sentence-transformers = $(echo "scale=3; $ours / $theirs" | bc)"
           fi
