@@ -7,7 +7,7 @@ MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
 .PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student \
-  job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda
+  job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda gpu-bundle
 
 ## build: compile and package everything, no tests
 build:
@@ -87,6 +87,14 @@ default-student: build
 clean:
 	$(MVN) clean
 
+## gpu-bundle: what the lent GPU machine needs besides the tracked files (docs/gpu.md), in GPU_BUNDLE_DIR:
+## a jlink'd runtime, the CLI without CPU natives, DJL's JNI sources (bfloat16 patch applied) and the
+## launcher d2llm, which builds the JNI against the machine's PyTorch; DJL_GIT=<clone> to read DJL from a copy
+GPU_BUNDLE_DIR ?= .gpu-bundle
+gpu-bundle:
+	$(MVN) -pl cli -am -DskipTests package
+	gpu/build-bundle.sh '$(GPU_BUNDLE_DIR)'
+
 ## terraform-check: offline checks of terraform/, the cloud targets and the shell scripts (fmt, variables, shellcheck)
 terraform-check:
 	scripts/test-terraform.sh
@@ -112,10 +120,13 @@ CLOUD := TF_DIR='$(TF_DIR)' BUCKET='$(BUCKET)' PREFIX='$(PREFIX)' AWS_REGION='$(
   TF_APPLY_FLAGS='$(TF_APPLY_FLAGS)' VALIDATE='$(VALIDATE)' FUNCTION_IMAGE='$(FUNCTION_IMAGE)' \
   FUNCTION_URL_AUTH='$(FUNCTION_URL_AUTH)' INDEX_URI='$(INDEX_URI)' FORCE='$(FORCE)' scripts/cloud.sh
 
-## cloud-bundle: the CLI for the training instance as dist/d2llm-cli.tar.gz (launcher, find-jdk, quarkus-app)
+## cloud-bundle: the CLI for the training instance as dist/d2llm-cli.tar.gz (launcher, find-jdk, quarkus-app,
+## DJL's JNI sources and gpu/build-jni.sh, which builds them against the AMI's PyTorch: docs/gpu.md)
 cloud-bundle: build
 	@mkdir -p dist
-	tar -czf dist/d2llm-cli.tar.gz --owner=0 --group=0 d2llm scripts/find-jdk cli/target/quarkus-app
+	gpu/djl-sources.sh dist
+	tar -czf dist/d2llm-cli.tar.gz --owner=0 --group=0 d2llm scripts/find-jdk cli/target/quarkus-app \
+	  gpu/build-jni.sh gpu/djl-0.36.0-bfloat16.patch -C dist djl
 	@ls -lh dist/d2llm-cli.tar.gz
 
 ## cloud-train: run JOB=path/to/job.yaml on a GPU instance (BUCKET=..., AWS_REGION=...); outputs land where the spec says

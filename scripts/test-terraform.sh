@@ -184,8 +184,8 @@ render_plain() {
     -e 's#(^|[^$])\$\{job_spec_uri\}#\1s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml#g' \
     -e 's#(^|[^$])\$\{log_uri\}#\1s3://d2llm-check-bucket/d2llm/runs/stsb/logs/#g' \
     -e 's/(^|[^$])\$\{java_package\}/\1openjdk-21-jdk-headless/g' \
-    -e 's/(^|[^$])\$\{pytorch_version\}/\12.7.1/g' \
-    -e 's/(^|[^$])\$\{pytorch_flavor\}/\1cu128/g' \
+    -e 's#(^|[^$])\$\{python\}#\1/opt/pytorch/bin/python#g' \
+    -e 's#(^|[^$])\$\{jni_uri\}#\1s3://d2llm-check-bucket/d2llm/jni/#g' \
     -e 's/(^|[^$])\$\{max_minutes\}/\11440/g' terraform/templates/user_data.sh.tftpl >"$1.keys"
   if grep -nE '(^|[^$])\$\{' "$1.keys" >&2; then
     echo "     render_plain: the template has keys this fallback does not know (above)" >&2
@@ -236,7 +236,7 @@ if [ -n "$real_tf" ]; then
     'function_environment|function_environment names must start with a letter|function_environment={D2LLM_INDEX_URI="s3://x/"}'
     'training_root_volume_gb|training_root_volume_gb must be a whole number from 100|training_root_volume_gb=20'
     'training_java_package|training_java_package must be an Ubuntu OpenJDK package|training_java_package=openjdk-17-jdk-headless'
-    'pytorch_flavor|pytorch_flavor must be a CUDA flavour|pytorch_flavor=cpu'
+    'training_python|training_python must be an absolute path|training_python=python3'
     'function_log_retention_days|function_log_retention_days must be one of|function_log_retention_days=10'
   )
   round_touch=()
@@ -301,12 +301,13 @@ fi
 
 # ---- 4b. The boot script itself, run against stubs ------------------------------------------------
 
-# apt-get, aws, curl, nvidia-smi, shutdown and sync are stubs that record their calls; the bundle
-# holds a fake launcher that records its arguments and environment and fails when told to. The
-# script must fetch exactly the cu128 linux libraries DJL's files.txt lists (URL-decoded), run
-# validate then run --device gpu, and upload its log and power off whether the job succeeds or not.
+# apt-get, aws, curl, nvidia-smi, shutdown, sync and the AMI's python are stubs that record their calls;
+# the bundle holds a fake launcher that records its arguments and environment and fails when told to,
+# and a fake gpu/build-jni.sh. The script must build DJL's JNI library into the AMI's torch/lib when the
+# bucket has none for that PyTorch and keep it there (or fetch it when the bucket has it), run validate
+# then run --device gpu with that libtorch, and upload its log and power off whether the job succeeds or not.
 boot="$tmp/boot"
-mkdir -p "$boot/stubs" "$boot/bundle"
+mkdir -p "$boot/stubs" "$boot/bundle/gpu" "$boot/bundle/scripts" "$boot/bundle/djl" "$boot/torch/lib"
 for cmd in apt-get nvidia-smi shutdown sync; do
   # shellcheck disable=SC2016 # the stub's own text
   printf '#!/usr/bin/env bash\necho "%s $*" >>"$BOOT_CALLS"\n' "$cmd" >"$boot/stubs/$cmd"
@@ -314,7 +315,14 @@ done
 cat >"$boot/stubs/aws" <<'EOF'
 #!/usr/bin/env bash
 echo "aws $*" >>"$BOOT_CALLS"
-if [ "$1 $2" = "s3 cp" ] && [[ $3 == s3://* ]]; then cp "$BOOT_BUNDLE" "$4"; fi
+if [ "$1 $2" = "s3 cp" ] && [[ $3 == s3://*/jni/* ]]; then
+  [ -n "${BOOT_JNI_IN_BUCKET:-}" ] || exit 1
+  echo "jni from the bucket" >"$4"
+elif [ "$1 $2" = "s3 cp" ] && [[ $3 == s3://* ]]; then cp "$BOOT_BUNDLE" "$4"; fi
+EOF
+cat >"$boot/stubs/python" <<'EOF'
+#!/usr/bin/env bash
+echo "$BOOT_TORCH 2.11.0+cu130 13.0"
 EOF
 cat >"$boot/stubs/curl" <<'EOF'
 #!/usr/bin/env bash
@@ -330,10 +338,6 @@ done
 case "$url" in
   */api/token) echo token ;;
   */instance-id) echo i-0123456789abcdef0 ;;
-  */files.txt) printf '%s\n' cpu/linux-x86_64/native/lib/libtorch.so.gz cu128/linux-x86_64/native/lib/libtorch.so.gz \
-    cu128/linux-x86_64/native/lib/libc10_cuda.so.gz cu128/linux-x86_64/native/lib/libnvrtc-builtins.so.12.8.gz \
-    cu128/linux-x86_64/native/lib/libweird%2Bname.so.gz cu128/win-x86_64/native/lib/torch.dll.gz >"$out" ;;
-  *.gz) echo "library ${url##*/}" | gzip -c ;;
   *) exit 22 ;;
 esac
 EOF
@@ -342,33 +346,45 @@ cat >"$boot/bundle/d2llm" <<'EOF'
 echo "d2llm $* PYTORCH_LIBRARY_PATH=$PYTORCH_LIBRARY_PATH PYTORCH_VERSION=$PYTORCH_VERSION PYTORCH_FLAVOR=$PYTORCH_FLAVOR AWS_REGION=$AWS_REGION" >>"$BOOT_CALLS"
 if [ "$1 $2" = "job run" ]; then exit "${FAKE_JOB_STATUS:-0}"; fi
 EOF
-chmod +x "$boot/stubs"/* "$boot/bundle/d2llm"
-tar -czf "$boot/bundle.tar.gz" -C "$boot/bundle" d2llm
+cat >"$boot/bundle/gpu/build-jni.sh" <<'EOF'
+#!/usr/bin/env bash
+echo "build-jni $*" >>"$BOOT_CALLS"
+echo "jni built here" >"$4"
+EOF
+printf '#!/usr/bin/env bash\necho /fake/jdk\n' >"$boot/bundle/scripts/find-jdk"
+echo "the bfloat16 patch" >"$boot/bundle/gpu/djl-0.36.0-bfloat16.patch"
+chmod +x "$boot/stubs"/* "$boot/bundle/d2llm" "$boot/bundle/gpu/build-jni.sh" "$boot/bundle/scripts/find-jdk"
+tar -czf "$boot/bundle.tar.gz" -C "$boot/bundle" d2llm gpu scripts djl
 
-# run_boot STATUS: runs the rendered script with the fake job ending in STATUS; returns the script's.
+# run_boot STATUS [JNI_IN_BUCKET]: runs the rendered script with the fake job ending in STATUS, the
+# bucket holding a JNI library for the AMI's PyTorch when JNI_IN_BUCKET is set; returns the script's.
 run_boot() {
-  rm -rf "$boot/work" "$boot/calls" "$boot/log"
+  rm -rf "$boot/work" "$boot/calls" "$boot/log" "$boot/torch/lib/libdjl_torch.so"
   env PATH="$boot/stubs:$PATH" BOOT_CALLS="$boot/calls" BOOT_BUNDLE="$boot/bundle.tar.gz" FAKE_JOB_STATUS="$1" \
+    BOOT_JNI_IN_BUCKET="${2:-}" BOOT_TORCH="$boot/torch" D2LLM_BOOT_PYTHON="$boot/stubs/python" \
     D2LLM_BOOT_LOG="$boot/log" D2LLM_BOOT_DIR="$boot/work" HOME="$boot" bash "$rendered" >"$boot/out" 2>&1
 }
 if [ -s "$rendered" ]; then
-  lib="$boot/work/djl/pytorch/2.7.1-cu128-linux-x86_64"
+  lib="$boot/torch/lib"
+  jni_key="2.11.0+cu130-$(cksum <"$boot/bundle/gpu/djl-0.36.0-bfloat16.patch" | cut -d' ' -f1)"
   if run_boot 0; then ok "boot script: a good job ends with status 0"; else
     cat "$boot/out" >&2
     fail "boot script: failed with a good job"
   fi
-  if [ "$(find "$lib" -mindepth 1 -printf '%f\n' 2>/dev/null | sort | tr '\n' ' ')" = "libc10_cuda.so libnvrtc-builtins.so.12.8 libtorch.so libweird+name.so " ] &&
-    [ "$(cat "$lib/libweird+name.so")" = "library libweird%2Bname.so.gz" ]; then
-    ok "boot script: fetched exactly the cu128/linux-x86_64 libraries of files.txt, gunzipped and URL-decoded"
+  if [ "$(cat "$lib/libdjl_torch.so" 2>&1)" = "jni built here" ] &&
+    grep -qxF "build-jni $boot/work/djl $boot/torch /fake/jdk $lib/libdjl_torch.so" "$boot/calls" &&
+    grep -qxF "aws s3 cp $lib/libdjl_torch.so s3://d2llm-check-bucket/d2llm/jni/$jni_key/libdjl_torch.so --only-show-errors" "$boot/calls"; then
+    ok "boot script: built DJL's JNI library against the AMI's PyTorch into its torch/lib and kept it in the bucket"
   else
-    fail "boot script: the libtorch directory holds: $(find "$lib" -mindepth 1 -printf '%f ' 2>&1)"
+    cat "$boot/calls" >&2
+    fail "boot script: the JNI library was not built into torch/lib and uploaded"
   fi
   expected=(
     "shutdown -h +1440 d2llm-job: time limit of 1440 minutes reached"
     "apt-get -o DPkg::Lock::Timeout=900 -y -q install --no-install-recommends openjdk-21-jdk-headless"
     "aws s3 cp s3://d2llm-check-bucket/d2llm/dist/d2llm-cli.tar.gz $boot/work/d2llm-cli.tar.gz --only-show-errors"
-    "d2llm job validate s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 AWS_REGION=eu-west-1"
-    "d2llm job run --device gpu s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 AWS_REGION=eu-west-1"
+    "d2llm job validate s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=2.11.0 PYTORCH_FLAVOR=cu130 AWS_REGION=eu-west-1"
+    "d2llm job run --device gpu s3://d2llm-check-bucket/d2llm/jobs/stsb.yaml PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=2.11.0 PYTORCH_FLAVOR=cu130 AWS_REGION=eu-west-1"
     "aws s3 cp $boot/log s3://d2llm-check-bucket/d2llm/runs/stsb/logs/instance-i-0123456789abcdef0.log --only-show-errors"
     "shutdown -h now"
   )
@@ -376,11 +392,17 @@ if [ -s "$rendered" ]; then
   for e in "${expected[@]}"; do grep -qxF "$e" "$boot/calls" || missing+=("$e"); done
   if [ "$(tail -n 1 "$boot/calls")" != "shutdown -h now" ]; then missing+=("shutdown -h now as the very last call"); fi
   if [ "${#missing[@]}" -eq 0 ] && grep -q 'd2llm-job: the job finished' "$boot/log"; then
-    ok "boot script: watchdog, JDK, bundle, validate then run --device gpu with the CUDA libtorch, log upload, power-off"
+    ok "boot script: watchdog, JDK, bundle, validate then run --device gpu with the AMI's libtorch, log upload, power-off"
   else
     printf '     missing call: %s\n' "${missing[@]}" >&2
     cat "$boot/calls" >&2
     fail "boot script: its calls or its log differ from what is expected"
+  fi
+  if run_boot 0 1 && [ "$(cat "$lib/libdjl_torch.so" 2>&1)" = "jni from the bucket" ] && ! grep -q '^build-jni' "$boot/calls"; then
+    ok "boot script: a JNI library the bucket holds for that PyTorch is fetched, not rebuilt"
+  else
+    cat "$boot/out" "$boot/calls" >&2
+    fail "boot script: did not take the bucket's JNI library"
   fi
   if run_boot 3; then fail "boot script: ended with status 0 although the job failed"; else
     if grep -qxF "aws s3 cp $boot/log s3://d2llm-check-bucket/d2llm/runs/stsb/logs/instance-i-0123456789abcdef0.log --only-show-errors" "$boot/calls" &&
@@ -603,7 +625,7 @@ fi
 # ---- 6. The repository's shell scripts ----------------------------------------------------------------
 
 scripts=(d2llm .ci/run scripts/find-jdk scripts/tools/shellcheck)
-while IFS= read -r f; do scripts+=("$f"); done < <(ls scripts/*.sh scripts/lib/*.sh)
+while IFS= read -r f; do scripts+=("$f"); done < <(ls scripts/*.sh scripts/lib/*.sh gpu/*.sh)
 if "$shellcheck" "${scripts[@]}" "${to_shellcheck[@]}"; then
   ok "shellcheck: ${scripts[*]} ${to_shellcheck[*]#"$tmp/"}"
 else

@@ -6,8 +6,8 @@ locals {
   training_enabled = var.job_spec_key != ""
 }
 
-# AWS's public parameter for the latest Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04):
-# NVIDIA driver, CUDA toolkits and the AWS CLI preinstalled.
+# AWS's public parameter for the latest Deep Learning OSS Nvidia Driver AMI GPU PyTorch (Ubuntu 24.04):
+# NVIDIA driver, CUDA, a CUDA PyTorch (/opt/pytorch) and the AWS CLI preinstalled.
 data "aws_ssm_parameter" "training_ami" {
   count = local.training_enabled ? 1 : 0
   name  = var.training_ami_ssm_parameter

@@ -11,13 +11,13 @@ locals {
   job_output_uri = var.job_output_uri != "" ? var.job_output_uri : "${local.bucket_uri}runs/${local.job_name}/"
 
   training_user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
-    aws_region      = var.aws_region
-    bundle_uri      = local.bundle_uri
-    job_spec_uri    = "s3://${var.bucket_name}/${var.job_spec_key}"
-    log_uri         = "${local.job_output_uri}logs/"
-    java_package    = var.training_java_package
-    pytorch_version = var.pytorch_version
-    pytorch_flavor  = var.pytorch_flavor
-    max_minutes     = var.training_max_hours * 60
+    aws_region   = var.aws_region
+    bundle_uri   = local.bundle_uri
+    job_spec_uri = "s3://${var.bucket_name}/${var.job_spec_key}"
+    log_uri      = "${local.job_output_uri}logs/"
+    java_package = var.training_java_package
+    python       = var.training_python
+    jni_uri      = "${local.bucket_uri}jni/"
+    max_minutes  = var.training_max_hours * 60
   })
 }

@@ -142,7 +142,7 @@ variable "training_spot_max_price" {
 }
 
 variable "training_root_volume_gb" {
-  description = "Size of the instance's encrypted gp3 root volume in GiB: the DLAMI itself, the JDK, the CUDA libtorch (several GB), models and caches."
+  description = "Size of the instance's encrypted gp3 root volume in GiB: the DLAMI itself (with its PyTorch), the JDK, models and caches."
   type        = number
   default     = 200
 
@@ -164,9 +164,9 @@ variable "training_max_hours" {
 }
 
 variable "training_ami_ssm_parameter" {
-  description = "Public SSM parameter that names the AMI: by default AWS's Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04), latest release."
+  description = "Public SSM parameter that names the AMI: by default AWS's Deep Learning OSS Nvidia Driver AMI GPU PyTorch 2.11 (Ubuntu 24.04), latest release, whose PyTorch (training_python) DJL runs on."
   type        = string
-  default     = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id"
+  default     = "/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.11-ubuntu-24.04/latest/ami-id"
 
   validation {
     condition     = can(regex("^/aws/service/[A-Za-z0-9._/-]+$", var.training_ami_ssm_parameter))
@@ -202,25 +202,14 @@ variable "training_java_package" {
   }
 }
 
-variable "pytorch_version" {
-  description = "PyTorch version of the CUDA libtorch the instance fetches; must match the pytorch-jni in the CLI bundle (2.7.1 for DJL 0.36.0)."
+variable "training_python" {
+  description = "The AMI's Python holding CUDA PyTorch: DJL's JNI library is built against its libtorch at first boot and kept in the bucket (docs/gpu.md). /opt/pytorch/bin/python on the Deep Learning AMI GPU PyTorch."
   type        = string
-  default     = "2.7.1"
+  default     = "/opt/pytorch/bin/python"
 
   validation {
-    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.pytorch_version))
-    error_message = "pytorch_version must be a plain version such as 2.7.1."
-  }
-}
-
-variable "pytorch_flavor" {
-  description = "DJL flavour of that libtorch (PYTORCH_FLAVOR); must be one the bundled pytorch-jni ships a JNI library for: cu128 for pytorch-jni 2.7.1-0.36.0 on linux-x86_64."
-  type        = string
-  default     = "cu128"
-
-  validation {
-    condition     = can(regex("^cu[0-9]{3}$", var.pytorch_flavor))
-    error_message = "pytorch_flavor must be a CUDA flavour such as cu128."
+    condition     = can(regex("^/[A-Za-z0-9._/-]+$", var.training_python))
+    error_message = "training_python must be an absolute path such as /opt/pytorch/bin/python."
   }
 }
 

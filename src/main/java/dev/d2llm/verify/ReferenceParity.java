@@ -34,11 +34,16 @@ public final class ReferenceParity {
     return Files.isRegularFile(dir.resolve("reference.safetensors"));
   }
 
-  /** Runs every comparison the reference file supports. */
+  /** Runs every comparison the reference file supports, on the CPU. */
   public static ParityReport verify(Path dir) {
+    return verify(dir, Device.cpu());
+  }
+
+  /** Runs every comparison the reference file supports, with the model on {@code device}. */
+  public static ParityReport verify(Path dir, Device device) {
     List<Comparison> out = new ArrayList<>();
     try (SafetensorsFile ref = SafetensorsFile.open(dir.resolve("reference.safetensors"))) {
-      try (BackboneModel model = BackboneModel.load(dir, Device.cpu(), Precision.FP32)) {
+      try (BackboneModel model = BackboneModel.load(dir, device, Precision.FP32)) {
         for (String side : List.of("right", "left")) {
           if (ref.contains(side + ".input_ids")) {
             compare(model, ref, side, "hidden_states", "", out, TOLERANCE, true);
@@ -46,11 +51,11 @@ public final class ReferenceParity {
         }
       }
       if (ref.contains("right.hidden_states_bf16")) {
-        try (BackboneModel model = BackboneModel.load(dir, Device.cpu(), Precision.BF16)) {
+        try (BackboneModel model = BackboneModel.load(dir, device, Precision.BF16)) {
           compare(model, ref, "right", "hidden_states_bf16", "", out, BF16_TOLERANCE, false);
         }
       }
-      try (BackboneModel model = BackboneModel.load(dir, Device.cpu(), Precision.FP16)) {
+      try (BackboneModel model = BackboneModel.load(dir, device, Precision.FP16)) {
         compare(model, ref, "right", "hidden_states", "fp16", out, FP16_TOLERANCE, false);
       }
     }

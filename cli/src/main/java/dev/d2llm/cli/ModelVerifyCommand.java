@@ -29,12 +29,16 @@ public class ModelVerifyCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--device", description = "cpu, gpu or gpuN: where the model runs for the transformers"
+      + " references (ONNX Runtime comparisons run on the CPU) (default: ${DEFAULT-VALUE})")
+  String device = "cpu";
+
   @Override
   public Integer call() {
     Engines.configure(threads);
     ParityReport report;
     if (ReferenceParity.applies(dir)) {
-      report = ReferenceParity.verify(dir);
+      report = ReferenceParity.verify(dir, DeviceOptions.parse(device));
     } else if (OnnxRuntimeParity.applies(dir)) {
       report = OnnxRuntimeParity.verify(dir, threads);
     } else {

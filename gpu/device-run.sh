@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# One device call's worth of checks and benches, run from the repository root on the GPU machine:
+#   .gpu-bundle/gpu/device-run.sh [STAGE...]     (default: info verify arith parity job encode index)
+#   info    the GPU, driver and PyTorch the machine has
+#   verify  model verify --device gpu on the tiny Qwen2/Llama/Qwen3/BERT fixtures (transformers references)
+#   arith   bench gpu: float32 against the CPU, float16 and bfloat16 against float32, matmul TFLOP/s
+#   parity  teacher scores and 52 distillation steps on the GPU from the inputs gpu/parity-cpu.sh made on the CPU,
+#           compared with the CPU's (gpu/compare_parity.py)
+#   job     docs/jobs/tiny.yaml, all seven steps, with job run --device gpu
+#   index   index build of 2,000 MedQuAD passages with the shipped student over that random-weight base
+#   encode  bench encode against sentence-transformers' encode, same random-weight bge-small-shaped model, texts,
+#           batch size and GPU, fp32 and fp16, with the vectors' max_abs_diff
+# Full logs go to $OUT/logs.tar.gz; the summary (also $OUT/summary.txt) is printed last. The first command run builds
+# the JNI library (the launcher writes it to $OUT/jni/ for the next call to carry).
+set -uo pipefail
+bundle="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${OUT:-/tmp/d2llm-gpu-out}"
+# Logs stay on the machine and are packed into $OUT/logs.tar.gz after each step: a call brings back only a
+# few files, and what a step wrote must come back even when the call runs out of time.
+logs=/tmp/d2llm-gpu-logs
+rm -rf "$logs" && mkdir -p "$logs" "$out"
+summary="$out/summary.txt"
+: >"$summary"
+d2llm="$bundle/d2llm"
+bench_dir=/tmp/d2llm-bench
+batch="${BATCH:-128}"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(info verify arith parity job encode index)
+
+note() { echo "$*" | tee -a "$summary"; }
+# STEP NAME PATTERN CMD...: runs CMD with its output in logs/NAME.log, sampling GPU memory meanwhile; copies the
+# lines matching PATTERN, the exit status, the time and the peak GPU memory in use into the summary.
+step() {
+  local name="$1" pattern="$2"; shift 2
+  local start=$SECONDS rc peak
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$logs/$name.mem" 2>/dev/null &
+  local sampler=$!
+  "$@" >"$logs/$name.log" 2>&1
+  rc=$?
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  peak="$(sort -n "$logs/$name.mem" 2>/dev/null | tail -1)"
+  note "== $name: rc=$rc $((SECONDS - start))s gpu_mem_used_peak=${peak:-?}MiB"
+  grep -E "$pattern" "$logs/$name.log" | tee -a "$summary"
+  [ "$rc" = 0 ] || tail -15 "$logs/$name.log" | sed 's/^/    /' | tee -a "$summary"
+  tar -C "$(dirname "$logs")" -czf "$out/logs.tar.gz" "$(basename "$logs")"
+  return "$rc"
+}
+
+model="$bench_dir/bge-small-random"
+# Unpacks the benches' inputs and makes the random-weight bge-small-shaped model, once per call.
+bench_inputs() {
+  if [ ! -f "$bundle/bench.tar.xz" ]; then note "== $stage: skipped, the bundle has no bench.tar.xz"; return 1; fi
+  [ ! -f "$model/model.safetensors" ] || return 0
+  rm -rf "$bench_dir" && mkdir -p "$bench_dir" && xz -dc "$bundle/bench.tar.xz" | tar -C "$bench_dir" -xf -
+  step make-model 'random' python3 "$bundle/gpu/make_random_model.py" "$bench_dir/bench/models/bge-small-en-v1.5" "$model"
+}
+
+for stage in "${stages[@]}"; do
+  case "$stage" in
+    info)
+      note "== info: $(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader)"
+      note "   $(python3 -c 'import torch, transformers, sentence_transformers as st; print("torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__, "sentence-transformers", st.__version__)' 2>&1 | tail -1)"
+      note "   bundle commit $(cat "$bundle/commit" 2>/dev/null) nproc $(nproc)"
+      ;;
+    verify)
+      for m in tiny-bert tiny-qwen2 tiny-llama tiny-qwen3; do
+        step "verify-$m" 'max_abs_diff|right\.|left\.' "$d2llm" model verify "src/test/resources/models/$m" --device gpu
+      done
+      ;;
+    arith)
+      step arith '.' "$d2llm" bench gpu --device gpu
+      ;;
+    encode)
+      bench_inputs || continue
+      for texts in stsb-sentences medquad-2k; do
+        for precision in fp32 fp16; do
+          t="$bench_dir/bench/data/$texts.txt" dump="$bench_dir/ours-$texts-$precision.f32"
+          step "encode-d2llm-$texts-$precision" 'd2llm_encode' "$d2llm" bench encode --model "$model" --texts "$t" \
+            --batch "$batch" --device gpu --precision "$precision" --dump "$dump"
+          step "encode-st-$texts-$precision" 'st_encode|parity' python3 "$bundle/gpu/bench_encode.py" --model "$model" \
+            --texts "$t" --batch "$batch" --precision "$precision" --ours "$dump"
+          ours="$(grep -o 'sentences_per_s=[0-9.]*' "$logs/encode-d2llm-$texts-$precision.log" | cut -d= -f2)"
+          theirs="$(grep -o 'sentences_per_s=[0-9.]*' "$logs/encode-st-$texts-$precision.log" | cut -d= -f2)"
+          if [ -n "$ours" ] && [ -n "$theirs" ]; then
+            note "ratio encode $texts $precision batch=$batch: d2llm/sentence-transformers = $(echo "scale=3; $ours / $theirs" | bc)"
+          fi
+        done
+      done
+      ;;
+    index)
+      # The shipped student over the random-weight base: its bundled:bge-small-en-v1.5 resolves under D2LLM_MODELS.
+      bench_inputs || continue
+      mkdir -p "$bench_dir/models" && ln -sfn "$model" "$bench_dir/models/bge-small-en-v1.5"
+      corpus="$bench_dir/bench/data/medquad-2k.txt"
+      start=$SECONDS
+      step index-build 'version=|index=' env D2LLM_MODELS="$bench_dir/models" "$d2llm" index build \
+        --corpus "$corpus" --out "$bench_dir/index" --device gpu
+      note "index build: $(wc -l <"$corpus") passages in $((SECONDS - start)) s, JVM start and model load included"
+      ;;
+    parity)
+      # The CPU's inputs and figures at the CPU's paths (the teacher cache keys name the teacher by its place).
+      if [ ! -f "$bundle/parity.tar.xz" ]; then note "== parity: skipped, the bundle has no parity.tar.xz"; continue; fi
+      rm -rf /tmp/d2llm-job && xz -dc "$bundle/parity.tar.xz" | tar -C /tmp -xf -
+      run=/tmp/d2llm-job/runs/tiny
+      step teacher-score-gpu 'scored' "$d2llm" teacher score --examples "$run/examples.jsonl" --teacher "$run/teacher" \
+        --cache /tmp/d2llm-job/teacher-gpu.bin --batch-size 4 --negatives 2 --epochs 13 --device gpu
+      step distill-gpu 'student=' "$d2llm" distill --student "$run/student" --examples "$run/examples.jsonl" \
+        --teacher "$run/teacher" --cache "$run/teacher.bin" --out /tmp/d2llm-job/run-gpu --freeze-backbone \
+        --batch-size 4 --negatives 2 --epochs 13 --lr 1e-3 --dev /tmp/d2llm-job/data/pairs.tsv --validate-every 10 \
+        --checkpoint-every 1000 --device gpu
+      mkdir -p "$out/parity" && cp /tmp/d2llm-job/run-gpu/metrics.csv "$out/parity/metrics-gpu.csv"
+      step compare-parity '.' python3 "$bundle/gpu/compare_parity.py" "$run/teacher.bin" /tmp/d2llm-job/teacher-gpu.bin \
+        /tmp/d2llm-job/run-cpu/metrics.csv /tmp/d2llm-job/run-gpu/metrics.csv
+      ;;
+    job)
+      # docs/jobs/tiny.yaml, all seven steps, with --device gpu, on local copies of its inputs.
+      store=/tmp/d2llm-job-gpu
+      rm -rf "$store" && mkdir -p "$store/data" "$store/models"
+      cp cli/src/test/resources/pipeline/toy/pairs.tsv cli/src/test/resources/pipeline/toy/corpus.txt "$store/data/"
+      cp -r src/test/resources/models/tiny-bert "$store/models/"
+      sed "s#store: s3://d2llm-demo#store: $store#" docs/jobs/tiny.yaml >"$store/tiny.yaml"
+      step job-tiny 'job tiny: (step|finished)' "$d2llm" job run --device gpu "$store/tiny.yaml"
+      mkdir -p "$out/job" && cp "$store/runs/tiny/report/report.json" "$out/job/" 2>/dev/null
+      ;;
+    *) note "unknown stage $stage" ;;
+  esac
+done
+echo "======== summary"
+cat "$summary"
