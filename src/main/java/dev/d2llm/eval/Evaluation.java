@@ -52,27 +52,17 @@ public final class Evaluation {
       var d = set.corpus().get(id);
       return d.title().isEmpty() ? d.text() : d.title() + " " + d.text();
     }).toList();
-    double ndcg = 0;
-    double mrr = 0;
-    double recall = 0;
+    RetrievalTotals totals = new RetrievalTotals();
     List<RetrievalQuery> queries = set.judgedQueries();
     for (RetrievalQuery q : queries) {
       double[] s = scorer.scoreQuery(q.text(), texts, Branch.ASYMMETRIC);
       List<String> ranked = IntStream.range(0, s.length).boxed()
           .sorted(Comparator.comparingDouble((Integer i) -> -s[i]).thenComparing(ids::get))
           .limit(100).map(ids::get).toList();
-      Map<String, Integer> qrels = set.qrels().forQuery(q.id());
-      ndcg += RetrievalMetrics.ndcg(ranked, qrels, 10);
-      mrr += RetrievalMetrics.mrr(ranked, qrels, 10);
-      recall += RetrievalMetrics.recall(ranked, qrels, 100);
+      totals.add(ranked, set.qrels().forQuery(q.id()));
       progress.accept(1);
     }
-    int n = Math.max(1, queries.size());
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("mrr@10", 100 * mrr / n);
-    m.put("recall@100", 100 * recall / n);
-    m.put("ndcg@10", 100 * ndcg / n);
-    return new EvaluationResult("ndcg@10", m);
+    return totals.result(Map.of());
   }
 
   private static List<TextPair> toPairs(List<LabelledPair> pairs) {

@@ -57,11 +57,8 @@ public final class StudentRetrieval {
     List<RetrievalQuery> queries = (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries();
     int d = student.dimension();
     int c = Math.min(candidates, ids.size());
-    double ndcg = 0;
-    double mrr = 0;
-    double recall = 0;
-    double cosineNdcg = 0;
-    double cosineRecall = 0;
+    RetrievalTotals reranked = new RetrievalTotals();
+    RetrievalTotals firstStageOnly = new RetrievalTotals();
     for (RetrievalQuery q : queries) {
       float[] query = vectors.embed(List.of(q.text()), TextRole.QUERY)[0];
       float[] unitQuery = SentenceEncoder.unit(query);
@@ -78,26 +75,19 @@ public final class StudentRetrieval {
           .limit(c).mapToInt(Integer::intValue).toArray();
       Map<String, Integer> judged = set.qrels().forQuery(q.id());
       List<String> firstStage = IntStream.of(top).limit(100).mapToObj(ids::get).toList();
-      cosineNdcg += RetrievalMetrics.ndcg(firstStage, judged, 10);
-      cosineRecall += RetrievalMetrics.recall(firstStage, judged, 100);
+      firstStageOnly.add(firstStage, judged);
       float[] logits = logits(student, query, passages, top, d);
       List<String> ranked = IntStream.range(0, top.length).boxed()
           .sorted(Comparator.comparingDouble((Integer r) -> -logits[r]).thenComparing(r -> ids.get(top[r])))
           .limit(100).map(r -> ids.get(top[r])).toList();
-      ndcg += RetrievalMetrics.ndcg(ranked, judged, 10);
-      mrr += RetrievalMetrics.mrr(ranked, judged, 10);
-      recall += RetrievalMetrics.recall(ranked, judged, 100);
+      reranked.add(ranked, judged);
       progress.accept(1);
     }
-    int n = Math.max(1, queries.size());
-    Map<String, Double> m = new LinkedHashMap<>();
     // The first stage alone: the student's cosine ranking (a residual student's, untrained, is its backbone's).
-    m.put("cosine_ndcg@10", 100 * cosineNdcg / n);
-    m.put("cosine_recall@100", 100 * cosineRecall / n);
-    m.put("mrr@10", 100 * mrr / n);
-    m.put("recall@100", 100 * recall / n);
-    m.put("ndcg@10", 100 * ndcg / n);
-    return new EvaluationResult("ndcg@10", m);
+    Map<String, Double> cosine = new LinkedHashMap<>();
+    cosine.put("cosine_ndcg@10", firstStageOnly.ndcgMean());
+    cosine.put("cosine_recall@100", firstStageOnly.recallMean());
+    return reranked.result(cosine);
   }
 
   private static float[] logits(Student student, float[] query, float[][] passages, int[] rows, int d) {
