@@ -61,6 +61,30 @@ class MasksAndRotaryTest {
   }
 
   @Test
+  void blockedAttentionEqualsTheDenseFormula() {
+    // Over Attention.CPU_SCORE_BLOCK_BYTES: the first splits batch rows, the second query positions too.
+    assertBlockedEqualsDense(3, 4, 300, Attention.paddingMask(
+        m.create(new long[] {1, 1, 1, 0, 0, 1}, new Shape(3, 2)).repeat(1, 150), DataType.FLOAT32));
+    NDArray causalMask = m.ones(new Shape(2, 700), DataType.INT64);
+    assertBlockedEqualsDense(2, 8, 700, Attention.causalPaddingMask(causalMask, DataType.FLOAT32));
+  }
+
+  private void assertBlockedEqualsDense(int b, int h, int t, NDArray mask) {
+    assertThat((long) b * h * t * t * Float.BYTES).isGreaterThan(Attention.CPU_SCORE_BLOCK_BYTES);
+    NDArray q = m.randomNormal(new Shape(b, h, t, 8));
+    NDArray k = m.randomNormal(new Shape(b, h, t, 8));
+    NDArray v = m.randomNormal(new Shape(b, h, t, 8));
+    NDArray dense = Scalars.mul(q, 0.35f).matMul(k.swapAxes(-1, -2)).add(mask).softmax(-1).matMul(v);
+    NDArray blocked = Attention.scaledDotProduct(q, k, v, mask, 0.35f);
+    assertThat(blocked.getShape()).isEqualTo(dense.getShape());
+    float[] want = dense.toFloatArray();
+    float[] got = blocked.toFloatArray();
+    for (int i = 0; i < want.length; i++) {
+      assertThat(got[i]).isCloseTo(want[i], within(1e-5f));
+    }
+  }
+
+  @Test
   void rotationAtPositionZeroIsIdentityAndPreservesNorm() {
     RotaryEmbedding rope = new RotaryEmbedding(new float[] {1f, 0.1f});
     NDArray x = m.create(new float[] {1, 2, 3, 4, 1, 2, 3, 4}, new Shape(1, 1, 2, 4));

@@ -20,7 +20,8 @@ public class BenchEmbedCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "pulled encoder directory (holds onnx/model.onnx)")
   Path model;
 
-  @Option(names = "--data", description = "pair file to read sentences from (default: ${DEFAULT-VALUE})")
+  @Option(names = "--data", description = "texts: a pair file (.tsv, both columns), a BEIR corpus or queries file"
+      + " (.jsonl; en/medquad/corpus.jsonl for long passages) or one text per line (default: ${DEFAULT-VALUE})")
   Path data = Path.of("../shared/data/en/stsb/train.tsv");
 
   @Option(names = "--count", description = "number of sentences (default: ${DEFAULT-VALUE})")
@@ -38,9 +39,9 @@ public class BenchEmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Engines.configure(threads);
-    List<String> texts = BenchTexts.fromPairFile(data, count);
+    List<String> texts = BenchTexts.fromFile(data, count);
     if (texts.size() < count) {
-      System.err.printf("bench: only %d sentences in %s%n", texts.size(), data);
+      System.err.printf("bench: only %d distinct texts in %s%n", texts.size(), data);
     }
     EmbedBenchmark.Result r = new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out).run(texts);
     System.out.printf(Locale.ROOT, "d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s (best batching each, median of %d)%n",

@@ -6,6 +6,7 @@ import dev.d2llm.embedding.LengthBatcher;
 import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.embedding.SentenceTransformersFiles;
 import dev.d2llm.embedding.TextRole;
+import dev.d2llm.nn.TorchProfiler;
 import dev.d2llm.text.TextTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,6 +52,10 @@ public class BenchEncodeCommand implements Callable<Integer> {
   @Option(names = "--dump-count", description = "vectors --dump writes (default: ${DEFAULT-VALUE})")
   int dumpCount = 256;
 
+  @Option(names = "--profile", description = "write PyTorch's operator trace of one extra pass here (Chrome trace JSON;"
+      + " scripts/profile-summary.py tabulates it)")
+  Path profile;
+
   @Mixin ComputeOptions compute;
 
   @Override
@@ -72,6 +77,12 @@ public class BenchEncodeCommand implements Callable<Integer> {
         seconds[r] = (System.nanoTime() - start) / 1e9;
       }
       Arrays.sort(seconds);
+      if (profile != null) {
+        long start = System.nanoTime();
+        TorchProfiler.record(profile, () -> encoder.embed(all, TextRole.PASSAGE));
+        System.out.printf(Locale.ROOT, "profile=%s profiled_pass_s=%.3f %s%n", profile,
+            (System.nanoTime() - start) / 1e9, TorchProfiler.threading());
+      }
       double median = seconds[repeats / 2];
       if (dump != null) {
         int n = Math.min(dumpCount, vectors.length);
@@ -84,8 +95,8 @@ public class BenchEncodeCommand implements Callable<Integer> {
         Files.write(dump, bytes.array());
       }
       System.out.printf(Locale.ROOT, "d2llm_encode texts=%d batch=%d device=%s precision=%s median_s=%.3f"
-          + " sentences_per_s=%.1f%n", all.size(), batch, compute.device(), compute.precision(), median,
-          all.size() / median);
+          + " sentences_per_s=%.1f passes_s=%s%n", all.size(), batch, compute.device(), compute.precision(), median,
+          all.size() / median, Arrays.toString(seconds));
     }
     return 0;
   }
