@@ -9,6 +9,9 @@ jar="$root/function/target/quarkus-app/quarkus-run.jar"
 java_home="$("$root/scripts/find-jdk")"
 # shellcheck source=scripts/lib/function-jvm.sh
 . "$root/scripts/lib/function-jvm.sh"
+# shellcheck source=scripts/lib/mkl-amd.sh
+. "$root/scripts/lib/mkl-amd.sh"
+mkl_amd_preload "$root"
 port="${PORT:-8080}"
 # The production profile wants an API key; a local run makes one up unless you bring your own.
 export D2LLM_AUTH_API_KEY="${D2LLM_AUTH_API_KEY:-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"

@@ -622,6 +622,42 @@ if [ -n "$real_tf" ]; then
   fi
 fi
 
+# ---- 5c. The launchers' MKL preload on AMD processors ---------------------------------------------------
+
+# scripts/lib/mkl-amd.sh must build and preload a library exporting mkl_serv_intel_cpu_true on an AMD
+# processor, and leave LD_PRELOAD alone on an Intel one or when D2LLM_MKL_AMD=0.
+if command -v cc >/dev/null 2>&1; then
+  mkl="$tmp/mkl"
+  mkdir -p "$mkl"
+  echo "vendor_id	: AuthenticAMD" >"$mkl/amd"
+  echo "vendor_id	: GenuineIntel" >"$mkl/intel"
+  # mkl_preload CPUINFO [D2LLM_MKL_AMD]: the LD_PRELOAD the launchers would set
+  mkl_preload() {
+    (
+      export HOME="$mkl/home" D2LLM_CPUINFO="$1" D2LLM_MKL_AMD="${2:-1}"
+      unset LD_PRELOAD XDG_CACHE_HOME
+      # shellcheck source=scripts/lib/mkl-amd.sh
+      . scripts/lib/mkl-amd.sh
+      mkl_amd_preload "$root"
+      echo "${LD_PRELOAD:-}"
+    )
+  }
+  preload="$(mkl_preload "$mkl/amd")"
+  if [[ $preload == "$mkl/home/.cache/d2llm/native/"*.so ]] && [ -f "$preload" ] &&
+    nm -D "$preload" | grep -q ' T mkl_serv_intel_cpu_true$'; then
+    ok "mkl-amd.sh: on AMD the launchers preload a built library answering mkl_serv_intel_cpu_true"
+  else
+    fail "mkl-amd.sh: on AMD LD_PRELOAD is '$preload', not a built library exporting mkl_serv_intel_cpu_true"
+  fi
+  if [ -z "$(mkl_preload "$mkl/intel")" ] && [ -z "$(mkl_preload "$mkl/amd" 0)" ]; then
+    ok "mkl-amd.sh: nothing is preloaded on Intel or with D2LLM_MKL_AMD=0"
+  else
+    fail "mkl-amd.sh: preloaded something on Intel or with D2LLM_MKL_AMD=0"
+  fi
+else
+  echo "skip mkl-amd.sh checks: no C compiler"
+fi
+
 # ---- 6. The repository's shell scripts ----------------------------------------------------------------
 
 scripts=(d2llm .ci/run scripts/find-jdk scripts/tools/shellcheck)

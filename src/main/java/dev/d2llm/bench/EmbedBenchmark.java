@@ -48,7 +48,8 @@ public final class EmbedBenchmark {
         OnnxRuntimeEncoder peer = new OnnxRuntimeEncoder(modelDir.resolve("onnx/model.onnx"), threads)) {
       List<long[]> ids = tokenizer.encodeAll(texts);
       long tokens = ids.stream().mapToLong(a -> a.length).sum();
-      log.printf("texts=%d tokens=%d threads=%d repeats=%d%n", ids.size(), tokens, threads, repeats);
+      log.printf("texts=%d tokens=%d threads=%d repeats=%d %s%n", ids.size(), tokens, threads, repeats,
+          CpuVendor.describe());
       List<List<TokenBatch>> batchings = tokenBudgets.stream().map(b -> batches(ids, tokenizer.padId(), b)).toList();
       // Each engine runs all its passes in one phase: an idle engine's spinning worker threads
       // would otherwise steal cores from the other.

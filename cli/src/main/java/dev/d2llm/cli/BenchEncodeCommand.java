@@ -1,6 +1,7 @@
 package dev.d2llm.cli;
 
 import dev.d2llm.backbone.BackboneModel;
+import dev.d2llm.bench.CpuVendor;
 import dev.d2llm.embedding.EncoderSettings;
 import dev.d2llm.embedding.LengthBatcher;
 import dev.d2llm.embedding.SentenceEncoder;
@@ -95,8 +96,8 @@ public class BenchEncodeCommand implements Callable<Integer> {
         Files.write(dump, bytes.array());
       }
       System.out.printf(Locale.ROOT, "d2llm_encode texts=%d batch=%d device=%s precision=%s median_s=%.3f"
-          + " sentences_per_s=%.1f passes_s=%s%n", all.size(), batch, compute.device(), compute.precision(), median,
-          all.size() / median, Arrays.toString(seconds));
+          + " sentences_per_s=%.1f passes_s=%s %s%n", all.size(), batch, compute.device(), compute.precision(), median,
+          all.size() / median, Arrays.toString(seconds), CpuVendor.describe());
     }
     return 0;
   }
