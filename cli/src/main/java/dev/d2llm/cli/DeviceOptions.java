@@ -57,8 +57,9 @@ public class DeviceOptions {
     if (index >= gpus) {
       throw new IllegalArgumentException("--device " + name + ": PyTorch sees " + gpus + " GPU(s) here."
           + (gpus == 0 ? " The build bundles the CPU-only libtorch, which DJL always takes while it is on the class"
-              + " path; on a CUDA host set PYTORCH_LIBRARY_PATH to a CUDA 12.8 libtorch 2.7.1 with"
-              + " PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128, as the training instance does (docs/cloud.md)." : ""));
+              + " path; on a CUDA host set PYTORCH_LIBRARY_PATH=<torch>/lib PYTORCH_VERSION=<torch version>"
+              + " PYTORCH_FLAVOR=cu<CUDA> for the host's CUDA libtorch, with DJL's JNI library built against it"
+              + " beside it, as the training instance and the GPU bundle do (docs/gpu.md)." : ""));
     }
     return Device.gpu(index);
   }

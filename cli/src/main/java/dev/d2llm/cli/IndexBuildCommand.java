@@ -15,6 +15,7 @@ import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -64,11 +65,14 @@ public class IndexBuildCommand implements Callable<Integer> {
       IndexBuilder builder = new IndexBuilder(student, ModelIdentity.of(model, studentDir), vectorEncoding,
           projectionEncoding, rowsPerShard);
       IndexManifest m;
+      long start = System.nanoTime();
       try (ProgressBar bar = Bars.of("index", docs.size(), " passages")) {
         m = builder.publish(docs, new IndexStore(store), bar::stepBy);
       }
       System.out.printf("version=%s count=%d dimension=%d vectors=%s projection=%s bytes=%d%n", m.version(), m.count(),
           m.dimension(), m.vectorEncoding().label(), m.projectionEncoding().label(), m.totalBytes());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "passages_per_s=%.1f seconds=%.1f%n", m.count() / seconds, seconds);
       System.out.println("index=" + store.uri());
     }
     return 0;

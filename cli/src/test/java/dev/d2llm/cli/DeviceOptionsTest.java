@@ -24,7 +24,7 @@ class DeviceOptionsTest {
   void aGpuTheBundledCpuLibtorchCannotSeeIsRefusedWithTheWayOut() {
     // The build bundles pytorch-native-cpu, so PyTorch sees no GPU even on a GPU host.
     assertThatThrownBy(() -> DeviceOptions.parse("gpu")).hasMessageContaining("PyTorch sees 0 GPU(s)")
-        .hasMessageContaining("PYTORCH_FLAVOR=cu128");
+        .hasMessageContaining("PYTORCH_FLAVOR=cu<CUDA>");
     DeviceOptions all = new DeviceOptions();
     all.device = "gpus";
     assertThatThrownBy(all::devices).hasMessageContaining("PyTorch sees 0 GPU(s)");
