@@ -55,6 +55,21 @@ class StudentRetrievalTest {
   }
 
   @Test
+  void withExactAlsoReportsTheIemScoringEveryPassage() {
+    try (Student student = residual()) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        student.trainableParameters().values().forEach(p ->
+            p.getArray().addi(m.randomNormal(0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
+      }
+      EvaluationResult twoStage = StudentRetrieval.twoStage(student, student, TINY, 1, 0, true, n -> {});
+      EvaluationResult byIem = Evaluation.retrieval(new IemScorer(student), TINY, n -> {});
+
+      assertThat(twoStage.metrics().get("exact_ndcg@10")).isCloseTo(byIem.metrics().get("ndcg@10"), within(1e-9));
+      assertThat(twoStage.metrics().get("exact_recall@100")).isCloseTo(byIem.metrics().get("recall@100"), within(1e-9));
+    }
+  }
+
+  @Test
   void onlyTheFirstQueriesAreJudgedWhenAsked() {
     assertThat(TINY.firstQueries(1).judgedQueries()).hasSize(1);
     assertThat(TINY.firstQueries(1).corpus()).isEqualTo(TINY.corpus());

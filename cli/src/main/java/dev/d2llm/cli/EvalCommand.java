@@ -58,6 +58,10 @@ public class EvalCommand implements Callable<Integer> {
       + " as two-stage search does; 0 scores every passage (exact search) (default: ${DEFAULT-VALUE})")
   int candidates = 100;
 
+  @Option(names = "--with-exact", description = "ir with the iem scorer: also print the exact ranking's exact_ndcg@10 and"
+      + " exact_recall@100 (the IEM over every passage), from the same embedded corpus")
+  boolean withExact;
+
   @Option(names = "--max-queries", description = "ir: judge only the first N judged queries; 0 for all (default: ${DEFAULT-VALUE})")
   int maxQueries = 0;
 
@@ -102,11 +106,15 @@ public class EvalCommand implements Callable<Integer> {
         case "pair", "nli" -> withBar(PairFiles.read(data), set -> Evaluation.pairClassification(s, set, n -> {}));
         case "ir" -> {
           var set = BeirFiles.read(data, split);
+          if (candidates < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "--candidates must be 0 (exact) or a positive count, found " + candidates);
+          }
           if (resource instanceof Student student && scorer.equals("iem")) {
             int queries = maxQueries > 0 ? Math.min(maxQueries, set.judgedQueries().size()) : set.judgedQueries().size();
             int c = candidates > 0 ? candidates : set.corpus().size();
             try (ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
-              yield StudentRetrieval.twoStage(student, set, c, maxQueries, bar::stepBy);
+              yield StudentRetrieval.twoStage(student, student, set, c, maxQueries, withExact, bar::stepBy);
             }
           }
           try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
