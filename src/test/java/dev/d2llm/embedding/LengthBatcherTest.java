@@ -25,4 +25,19 @@ class LengthBatcherTest {
   void respectsTheRowCap() {
     assertThat(new LengthBatcher(1000, 2).batches(new int[] {1, 1, 1, 1, 1})).hasSize(3);
   }
+
+  @Test
+  void longRowsStillShareABatchOfMinRows() {
+    // 512-token rows under a 1,024-token budget: 4 rows a batch, not 2.
+    List<int[]> batches = new LengthBatcher(1024, 256, 4).batches(new int[] {512, 512, 500, 480, 470, 10, 10});
+    assertThat(batches.get(0)).containsExactly(0, 1, 2, 3);
+    assertThat(batches.get(1)).containsExactly(4, 5, 6); // 1024 / 470 = 2 rows, raised to 4; 3 remain
+    assertThat(batches).hasSize(2);
+  }
+
+  @Test
+  void refusesMinRowsAboveMaxRows() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LengthBatcher(1024, 2, 4))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
