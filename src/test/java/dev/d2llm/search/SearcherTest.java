@@ -77,8 +77,10 @@ class SearcherTest {
       try (Searcher served = new Searcher(twin, FINGERPRINT, index, ScoringKernels.best(), 2)) {
         for (SearchResult[] pair : new SearchResult[][] {{exactBefore, served.search(exact)},
             {twoStageBefore, served.search(twoStage)}}) {
+          // Repeated texts tie up to float noise of their batching, so tied rows may swap places:
+          // the same rows, and the same score at every rank.
           assertThat(pair[1].hits()).extracting(SearchHit::row)
-              .containsExactlyElementsOf(pair[0].hits().stream().map(SearchHit::row).toList());
+              .containsExactlyInAnyOrderElementsOf(pair[0].hits().stream().map(SearchHit::row).toList());
           for (int i = 0; i < pair[0].hits().size(); i++) {
             assertThat(pair[1].hits().get(i).score()).isCloseTo(pair[0].hits().get(i).score(), within(1e-5));
           }
@@ -126,8 +128,11 @@ class SearcherTest {
     try (Searcher searcher = new Searcher(student, FINGERPRINT, index, new ScalarScoringKernel(), 1)) {
       TopK.Ranked top = searcher.cosineTop(SentenceEncoder.unit(q), 8);
 
-      assertThat(top.rows()).containsExactly(byScoreDescending(cos, 8));
+      // The corpus repeats texts, so rows tie up to float noise of their batching: compare the
+      // cosines returned with the 8 highest, and each row's score with its own cosine.
+      int[] best = byScoreDescending(cos, 8);
       for (int i = 0; i < 8; i++) {
+        assertThat(top.scores()[i]).isCloseTo(cos[best[i]], within(1e-5f));
         assertThat(top.scores()[i]).isCloseTo(cos[top.rows()[i]], within(1e-5f));
       }
     }
