@@ -14,15 +14,9 @@ cd "$root"
 data="${D2LLM_DATA:-$root/../shared/data}"
 work="${D2LLM_WORK:-$HOME/.cache/d2llm/experiments}"
 cli="${D2LLM_CLI:-$root/d2llm}"
-sickr="$work/en-sickr"
-medquad="$work/en-medquad"
-mkdir -p "$sickr" "$medquad"
-[ -f "$sickr/examples.jsonl" ] || $cli mine --data "$data/en/sick-r/train.tsv" --out "$sickr/examples.jsonl" --k 30
-[ -f "$medquad/examples.jsonl" ] || $cli mine --retrieval "$data/en/medquad" --split train --out "$medquad/examples.jsonl" --k 30
 # The residual start, calibrated on both branches' training pairs; experiment.sh's residual runs start from it.
-[ -f "$sickr/student-residual/d2llm_student.json" ] || $cli student init --base bundled:bge-small-en-v1.5 \
-  --out "$sickr/student-residual" --lora-rank 0 --iem residual \
-  --calibrate "sym=$sickr/examples.jsonl" --calibrate "asym=$medquad/examples.jsonl"
+# shellcheck source=scripts/lib/residual-start.sh
+. "$root/scripts/lib/residual-start.sh"
 EPOCHS="${EPOCHS:-1}" BATCH="${BATCH:-16}" TEACHER_EPOCHS="${TEACHER_EPOCHS:-2}" RUNS=plus NO_REPORT=1 \
   D2LLM_CLI="$cli" scripts/experiment.sh en-sickr
 scripts/ship-default-student.sh "$sickr/plus/best"

@@ -16,14 +16,8 @@ cd "$root"
 data="${D2LLM_DATA:-$root/../shared/data}"
 work="${D2LLM_WORK:-$HOME/.cache/d2llm/experiments}"
 cli="${D2LLM_CLI:-$root/d2llm}"
-sickr="$work/en-sickr"
-medquad="$work/en-medquad"
-mkdir -p "$sickr" "$medquad"
-[ -f "$sickr/examples.jsonl" ] || $cli mine --data "$data/en/sick-r/train.tsv" --out "$sickr/examples.jsonl" --k 30
-[ -f "$medquad/examples.jsonl" ] || $cli mine --retrieval "$data/en/medquad" --split train --out "$medquad/examples.jsonl" --k 30
-[ -f "$sickr/student-residual/d2llm_student.json" ] || $cli student init --base bundled:bge-small-en-v1.5 \
-  --out "$sickr/student-residual" --lora-rank 0 --iem residual \
-  --calibrate "sym=$sickr/examples.jsonl" --calibrate "asym=$medquad/examples.jsonl"
+# shellcheck source=scripts/lib/residual-start.sh
+. "$root/scripts/lib/residual-start.sh"
 run="$medquad/iem-gold"
 [ -f "$run/selection.json" ] || $cli distill --student "$sickr/student-residual" --examples "$medquad/examples.jsonl" \
   --task medquad=asym --gold --hard-in-batch --freeze-pooling --negatives 8 --batch-size 32 --epochs 3 --lr 1e-3 \

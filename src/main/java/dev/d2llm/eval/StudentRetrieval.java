@@ -70,7 +70,7 @@ public final class StudentRetrieval {
     RetrievalTotals reranked = new RetrievalTotals();
     RetrievalTotals firstStageOnly = new RetrievalTotals();
     RetrievalTotals exact = new RetrievalTotals();
-    int[] everyPassage = IntStream.range(0, ids.size()).toArray();
+    int[] everyPassage = withExact ? IntStream.range(0, ids.size()).toArray() : null;
     for (RetrievalQuery q : queries) {
       float[] query = vectors.embed(List.of(q.text()), TextRole.QUERY)[0];
       float[] unitQuery = SentenceEncoder.unit(query);

@@ -23,6 +23,15 @@ class StudentRetrievalTest {
   private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
   private static final RetrievalSet TINY = BeirFiles.read(Path.of("test/resources/data/beir/tiny"));
 
+  /** {@code student} with every trainable parameter moved by noise, so its IEM no longer ranks as its cosine. */
+  private static Student perturbed(Student student) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      student.trainableParameters().values().forEach(p ->
+          p.getArray().addi(m.randomNormal(0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
+    }
+    return student;
+  }
+
   private static Student residual() {
     return Student.create(BERT, StudentConfig.residual(BERT.toString(), null, 4, 16,
         new EncoderSettings(Pooling.CLS, true, "query: ", "", Student.MAX_LENGTH)), Device.cpu(), 9);
@@ -42,11 +51,7 @@ class StudentRetrievalTest {
 
   @Test
   void withEveryPassageAsCandidateItRanksAsTheIemScoringEveryPassage() {
-    try (Student student = residual()) {
-      try (NDManager m = NDManager.newBaseManager()) {
-        student.trainableParameters().values().forEach(p ->
-            p.getArray().addi(m.randomNormal(0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
-      }
+    try (Student student = perturbed(residual())) {
       EvaluationResult exact = StudentRetrieval.twoStage(student, TINY, TINY.corpus().size(), 0, n -> {});
       EvaluationResult byIem = Evaluation.retrieval(new IemScorer(student), TINY, n -> {});
 
@@ -56,11 +61,7 @@ class StudentRetrievalTest {
 
   @Test
   void withExactAlsoReportsTheIemScoringEveryPassage() {
-    try (Student student = residual()) {
-      try (NDManager m = NDManager.newBaseManager()) {
-        student.trainableParameters().values().forEach(p ->
-            p.getArray().addi(m.randomNormal(0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
-      }
+    try (Student student = perturbed(residual())) {
       EvaluationResult twoStage = StudentRetrieval.twoStage(student, student, TINY, 1, 0, true, n -> {});
       EvaluationResult byIem = Evaluation.retrieval(new IemScorer(student), TINY, n -> {});
 
