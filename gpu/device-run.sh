@@ -82,7 +82,7 @@ for stage in "${stages[@]}"; do
           ours="$(grep -o 'sentences_per_s=[0-9.]*' "$logs/encode-d2llm-$texts-$precision.log" | cut -d= -f2)"
           theirs="$(grep -o 'sentences_per_s=[0-9.]*' "$logs/encode-st-$texts-$precision.log" | cut -d= -f2)"
           if [ -n "$ours" ] && [ -n "$theirs" ]; then
-            note "ratio encode $texts $precision batch=$batch: d2llm/sentence-transformers = $(echo "scale=3; $ours / $theirs" | bc)"
+            note "ratio encode $texts $precision batch=$batch: d2llm/sentence-transformers = $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", a / b }')"
           fi
         done
       done

@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 import dev.d2llm.nn.Attention;
 import dev.d2llm.nn.Embedding;
 import dev.d2llm.nn.LayerNorm;
+import dev.d2llm.nn.LayerScope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,8 +57,11 @@ public final class BertBackbone extends Backbone {
         .add(positions.apply(ps, positionIds, training));
     x = dropout(embeddingNorm.apply(ps, x, training), training);
     NDArray additive = Attention.paddingMask(mask, x.getDataType());
+    boolean own = false;
     for (BertLayer layer : layers) {
-      x = layer.apply(ps, x, additive, training);
+      NDArray in = x;
+      x = LayerScope.step(ps, training, in, own, () -> layer.apply(ps, in, additive, training));
+      own = true;
     }
     return x;
   }

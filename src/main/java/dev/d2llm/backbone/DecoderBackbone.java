@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.d2llm.nn.Attention;
 import dev.d2llm.nn.Embedding;
+import dev.d2llm.nn.LayerScope;
 import dev.d2llm.nn.RmsNorm;
 import dev.d2llm.nn.RotaryEmbedding;
 import java.util.ArrayList;
@@ -50,8 +51,11 @@ public final class DecoderBackbone extends Backbone {
     DataType type = x.getDataType();
     NDList rope = rotary.tables(RotaryEmbedding.positionsFromMask(mask), type);
     NDArray additive = Attention.causalPaddingMask(mask, type);
+    boolean own = false;
     for (DecoderLayer layer : layers) {
-      x = layer.apply(ps, x, additive, rope, training);
+      NDArray in = x;
+      x = LayerScope.step(ps, training, in, own, () -> layer.apply(ps, in, additive, rope, training));
+      own = true;
     }
     return finalNorm.apply(ps, x, training);
   }

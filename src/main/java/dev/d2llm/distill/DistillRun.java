@@ -43,6 +43,8 @@ public final class DistillRun {
   private final Map<String, Parameter> trainable;
   private final ToDoubleFunction<Student> validation;
   private final Path out;
+  /** Set once a loss plot could not be drawn (no fonts): said once, then not tried again. */
+  private boolean plotProblemReported;
 
   public DistillRun(Distiller distiller, Student student, BatchPlan plan, DistillOptions options,
       Map<String, Parameter> trainable, ToDoubleFunction<Student> validation, Path out) {
@@ -104,7 +106,12 @@ public final class DistillRun {
           state.step = step;
           if (step % options.checkpointEvery() == 0 || last) {
             checkpoint(state);
-            LossCurve.write(metrics, out.resolve("loss.png"), "distillation: " + out.getFileName());
+            if (!plotProblemReported) {
+              LossCurve.tryWrite(metrics, out.resolve("loss.png"), "distillation: " + out.getFileName()).ifPresent(why -> {
+                plotProblemReported = true;
+                System.err.println("distill: " + why);
+              });
+            }
           }
           if (state.bad >= options.patience()) {
             break;

@@ -23,9 +23,11 @@ import java.util.function.IntConsumer;
 public final class PooledVectors implements TokenStates, TextEncoder {
 
   private final Student student;
+  /** Where the vectors come from: the student itself, or its vectors through a disk cache. */
+  private final TextEncoder source;
   private final Map<String, float[]> vectors = new HashMap<>();
 
-  private PooledVectors(Student student) {
+  private PooledVectors(Student student, TextEncoder source) {
     if (student.config().iem() != IemKind.RESIDUAL) {
       throw new IllegalArgumentException("only a residual student can train its IEM on pooled vectors: the paper's"
           + " student pools with PMA, which needs token states");
@@ -38,11 +40,20 @@ public final class PooledVectors implements TokenStates, TextEncoder {
       }
     }
     this.student = student;
+    this.source = source;
   }
 
   /** The vectors of every text the backbone reads (as {@link Student#inputText} gives them). */
   public static PooledVectors build(Student student, Set<String> inputTexts, IntConsumer progress) {
-    PooledVectors cache = new PooledVectors(student);
+    return build(student, student, inputTexts, progress);
+  }
+
+  /**
+   * As {@link #build(Student, Set, IntConsumer)}, taking the vectors from {@code source}, which
+   * embeds as the student does (a {@link dev.d2llm.student.CachedStudentVectors} of it).
+   */
+  public static PooledVectors build(Student student, TextEncoder source, Set<String> inputTexts, IntConsumer progress) {
+    PooledVectors cache = new PooledVectors(student, source);
     cache.add(new ArrayList<>(inputTexts), progress);
     return cache;
   }
@@ -50,7 +61,7 @@ public final class PooledVectors implements TokenStates, TextEncoder {
   private void add(List<String> inputTexts, IntConsumer progress) {
     List<String> missing = inputTexts.stream().filter(t -> !vectors.containsKey(t)).distinct().toList();
     // Input texts carry their prefixes already: read them as plain texts.
-    float[][] v = student.embed(missing, TextRole.PLAIN, progress);
+    float[][] v = source.embed(missing, TextRole.PLAIN, progress);
     for (int i = 0; i < missing.size(); i++) {
       vectors.put(missing.get(i), v[i]);
     }
@@ -89,9 +100,12 @@ public final class PooledVectors implements TokenStates, TextEncoder {
     return student.dimension();
   }
 
+  /** Closes the source when it is a cache of the student's vectors; the student belongs to the caller. */
   @Override
   public void close() {
-    // The student belongs to the caller.
+    if (source != student) {
+      source.close();
+    }
   }
 
   /** Number of cached texts. */

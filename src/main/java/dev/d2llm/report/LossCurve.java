@@ -22,6 +22,22 @@ public final class LossCurve {
 
   private LossCurve() {}
 
+  /**
+   * As {@link #write}, for a run that must go on without its plot: a machine without fonts (a bare
+   * GPU image has no fontconfig, and Java2D cannot draw text without it) gets the reason instead of a
+   * failed run. Returns empty when the plot was written, else why not.
+   */
+  public static java.util.Optional<String> tryWrite(Path csv, Path png, String title) {
+    try {
+      write(csv, png, title);
+      return java.util.Optional.empty();
+    } catch (RuntimeException | LinkageError e) {
+      return java.util.Optional.of(png.getFileName() + " not drawn (" + e + "); the figures are in " + csv.getFileName()
+          + (String.valueOf(e.getMessage()).contains("ontconfig") ? "; install fontconfig and a font (Debian:"
+          + " fontconfig fonts-dejavu-core) to get the plot" : ""));
+    }
+  }
+
   /** Reads {@code csv} (columns step, ..., total, ..., validation) and writes {@code png}. */
   public static void write(Path csv, Path png, String title) {
     System.setProperty("java.awt.headless", "true");

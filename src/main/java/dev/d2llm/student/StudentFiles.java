@@ -141,29 +141,58 @@ public final class StudentFiles {
    */
   public static String fingerprint(Path dir) {
     readConfig(dir);
-    MessageDigest digest;
+    MessageDigest digest = sha256();
+    for (String name : List.of(DESCRIPTOR, "adapter_model.safetensors", "model.safetensors", "pma.safetensors",
+        "iem.safetensors", GATE_FILE)) {
+      digestFile(digest, dir, name);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * The SHA-256 of what shapes the student's vectors and nothing else: its descriptor without the
+   * IEM's fields, its adapter or merged weights, PMA and gate. Two students that differ only in
+   * their IEM (a distillation that trained the IEM alone) embed alike and share this fingerprint.
+   */
+  public static String encodingFingerprint(Path dir) {
+    readConfig(dir);
+    MessageDigest digest = sha256();
     try {
-      digest = MessageDigest.getInstance("SHA-256");
+      ObjectNode descriptor = (ObjectNode) JSON.readTree(dir.resolve(DESCRIPTOR).toFile());
+      descriptor.remove(List.of("iem", "iem_hidden"));
+      digest.update(descriptor.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir.resolve(DESCRIPTOR), e);
+    }
+    for (String name : List.of("adapter_model.safetensors", "model.safetensors", "pma.safetensors", GATE_FILE)) {
+      digestFile(digest, dir, name);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no SHA-256", e);
     }
-    for (String name : List.of(DESCRIPTOR, "adapter_model.safetensors", "model.safetensors", "pma.safetensors",
-        "iem.safetensors", GATE_FILE)) {
-      Path file = dir.resolve(name);
-      if (!Files.isRegularFile(file)) {
-        continue;
-      }
-      digest.update(name.getBytes(StandardCharsets.UTF_8));
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] buf = new byte[1 << 16];
-        for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-          digest.update(buf, 0, n);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file, e);
-      }
+  }
+
+  /** Adds the file's name and bytes to {@code digest}, if it exists. */
+  private static void digestFile(MessageDigest digest, Path dir, String name) {
+    Path file = dir.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      return;
     }
-    return HexFormat.of().formatHex(digest.digest());
+    digest.update(name.getBytes(StandardCharsets.UTF_8));
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+        digest.update(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /** The descriptor of the student at {@code dir}. */

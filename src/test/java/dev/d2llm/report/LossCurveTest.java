@@ -41,4 +41,13 @@ class LossCurveTest {
     Path csv = Files.writeString(dir.resolve("m.csv"), "a,b\n1,2\n");
     assertThatThrownBy(() -> LossCurve.write(csv, dir.resolve("x.png"), "x")).hasMessageContaining("expected columns");
   }
+
+  @Test
+  void tryWriteGivesTheReasonInsteadOfFailingTheRun(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("metrics.csv");
+    java.nio.file.Files.writeString(csv, "step,loss\n1,0.5\n");
+    assertThat(LossCurve.tryWrite(csv, dir.resolve("loss.png"), "x")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("loss.png not drawn").contains("expected columns").contains("metrics.csv");
+    assertThat(dir.resolve("loss.png")).doesNotExist();
+  }
 }

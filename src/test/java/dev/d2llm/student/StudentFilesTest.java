@@ -63,6 +63,60 @@ class StudentFilesTest {
         .isInstanceOf(CheckpointException.class).hasMessageContaining("d2llm_student.json is missing");
   }
 
+  @Test
+  void theEncodingFingerprintIgnoresTheIemAndFollowsTheAdapters(@TempDir Path dir) {
+    try (Student student = trainedLooking()) {
+      StudentFiles.save(student, dir.resolve("a"));
+      perturb(student, n -> n.startsWith("iem."));
+      StudentFiles.save(student, dir.resolve("iem-trained"));
+      perturb(student, n -> n.contains("lora_B"));
+      StudentFiles.save(student, dir.resolve("lora-trained"));
+    }
+    assertThat(StudentFiles.fingerprint(dir.resolve("iem-trained"))).isNotEqualTo(StudentFiles.fingerprint(dir.resolve("a")));
+    assertThat(StudentFiles.encodingFingerprint(dir.resolve("iem-trained")))
+        .isEqualTo(StudentFiles.encodingFingerprint(dir.resolve("a")));
+    assertThat(StudentFiles.encodingFingerprint(dir.resolve("lora-trained")))
+        .isNotEqualTo(StudentFiles.encodingFingerprint(dir.resolve("a")));
+  }
+
+  @Test
+  void cachedVectorsAreTheStudentsAndOutliveIt(@TempDir Path dir) throws Exception {
+    float[][] direct;
+    try (Student student = trainedLooking()) {
+      StudentFiles.save(student, dir.resolve("s"));
+      direct = student.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE);
+    }
+    try (Student student = StudentFiles.load(dir.resolve("s"), Device.cpu());
+        CachedStudentVectors cached = CachedStudentVectors.open(student, dir.resolve("s"), dir.resolve("cache"))) {
+      assertThat(cached.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE)).isDeepEqualTo(direct);
+    }
+    Path file;
+    try (var files = java.nio.file.Files.list(dir.resolve("cache"))) {
+      file = files.findFirst().orElseThrow();
+    }
+    long size = java.nio.file.Files.size(file);
+    try (Student student = StudentFiles.load(dir.resolve("s"), Device.cpu());
+        CachedStudentVectors cached = CachedStudentVectors.open(student, dir.resolve("s"), dir.resolve("cache"))) {
+      assertThat(cached.embed(PASSAGES.subList(0, 2), dev.d2llm.embedding.TextRole.PASSAGE))
+          .isDeepEqualTo(new float[][] {direct[0], direct[1]});
+    }
+    assertThat(java.nio.file.Files.size(file)).isEqualTo(size);
+  }
+
+  /** Adds noise to the trainable parameters whose names {@code which} accepts. */
+  private static void perturb(Student student, java.util.function.Predicate<String> which) {
+    Random random = new Random(7);
+    student.trainableParameters().forEach((n, p) -> {
+      if (which.test(n)) {
+        float[] v = p.getArray().toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+          v[i] += (float) (random.nextGaussian() * 0.1);
+        }
+        p.getArray().set(FloatBuffer.wrap(v));
+      }
+    });
+  }
+
   /** A fresh student whose LoRA B matrices are no longer zero, so adapters matter. */
   private static Student trainedLooking() {
     StudentConfig config = new StudentConfig(QWEN2.toString(), new LoraConfig(4, 8, 0.05, LoraConfig.DECODER_TARGETS), 4, 32);

@@ -115,6 +115,8 @@ public class DistillCommand implements Callable<Integer> {
       + " each step costs the IEM only (CPU-practical at any corpus size)")
   boolean freezePooling;
 
+  @picocli.CommandLine.Mixin VectorCacheOption vectorCache;
+
   @Option(names = "--gold", description = "train on gold labels alone, no teacher: the in-batch softmax over the"
       + " batch's positives and each query's hard negatives (for data with no teacher to distil)")
   boolean gold;
@@ -175,8 +177,9 @@ public class DistillCommand implements Callable<Integer> {
       if (freezePooling) {
         trainable.keySet().removeIf(n -> !n.startsWith("iem."));
         java.util.Set<String> texts = Distiller.inputTexts(student, batchPlan, all, branches);
+        dev.d2llm.embedding.TextEncoder source = vectorCache.vectorsOf(student, studentDir);
         try (ProgressBar bar = Bars.of("student vectors", texts.size(), " texts")) {
-          pooled = PooledVectors.build(student, texts, bar::stepBy);
+          pooled = PooledVectors.build(student, source, texts, bar::stepBy);
         }
         states = pooled;
       } else if (freezeBackbone) {
@@ -196,31 +199,41 @@ public class DistillCommand implements Callable<Integer> {
         copies.replicas.add(new Replica(copy, freezeBackbone || freezePooling ? states : new LiveTokenStates(copy)));
       }
       distiller.spreadOver(copies.replicas);
-      ToDoubleFunction<Student> validation = validation(pooled);
-      DistillRun run = new DistillRun(distiller, student, batchPlan, options, trainable, validation, out);
-      double best;
-      try (ProgressBar bar = Bars.of("distill", batchPlan.steps().size(), " steps")) {
-        best = run.run(new DistillListener() {
-          @Override
-          public void step(long step, long total, Map<String, Float> losses) {
-            bar.stepTo(step);
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", losses.get("total")));
-          }
-
-          @Override
-          public void validated(long step, double score, boolean isBest) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "val %.4f%s", score, isBest ? " *" : ""));
-          }
-        });
+      try {
+        runAndReport(distiller, student, batchPlan, options, trainable, validation(pooled));
+      } finally {
+        if (pooled != null) {
+          pooled.close();
+        }
       }
-      DistillRun.Selection selection = DistillRun.selection(out);
-      if (!selection.improved()) {
-        System.out.printf(Locale.ROOT, "no trained checkpoint beat the starting point on validation (%.4f):"
-            + " %s holds the starting student%n", selection.start(), out.resolve("best"));
-      }
-      System.out.printf(Locale.ROOT, "student=%s start_validation=%.4f best_validation=%.4f best_step=%d%n",
-          out.resolve("best"), selection.start(), best, selection.bestStep());
     }
+  }
+
+  private void runAndReport(Distiller distiller, Student student, BatchPlan batchPlan, DistillOptions options,
+      Map<String, Parameter> trainable, ToDoubleFunction<Student> validation) {
+    DistillRun run = new DistillRun(distiller, student, batchPlan, options, trainable, validation, out);
+    double best;
+    try (ProgressBar bar = Bars.of("distill", batchPlan.steps().size(), " steps")) {
+      best = run.run(new DistillListener() {
+        @Override
+        public void step(long step, long total, Map<String, Float> losses) {
+          bar.stepTo(step);
+          bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", losses.get("total")));
+        }
+
+        @Override
+        public void validated(long step, double score, boolean isBest) {
+          bar.setExtraMessage(String.format(Locale.ROOT, "val %.4f%s", score, isBest ? " *" : ""));
+        }
+      });
+    }
+    DistillRun.Selection selection = DistillRun.selection(out);
+    if (!selection.improved()) {
+      System.out.printf(Locale.ROOT, "no trained checkpoint beat the starting point on validation (%.4f):"
+          + " %s holds the starting student%n", selection.start(), out.resolve("best"));
+    }
+    System.out.printf(Locale.ROOT, "student=%s start_validation=%.4f best_validation=%.4f best_step=%d%n",
+        out.resolve("best"), selection.start(), best, selection.bestStep());
   }
 
   /** The data-parallel copies of the student, closed with the run. */

@@ -67,23 +67,28 @@ public class EvalCommand implements Callable<Integer> {
 
   @Mixin DeviceOptions device;
 
+  @Mixin VectorCacheOption vectorCache;
+
   @Override
   public Integer call() throws Exception {
     device.apply();
     model = DefaultStudents.resolve(modelReference);
     AutoCloseable resource;
     PairScorer s;
+    dev.d2llm.embedding.TextEncoder vectors = null;
     switch (scorer) {
       case "iem" -> {
         Student student = StudentFiles.load(model, device.device());
         resource = student;
-        s = new IemScorer(student);
+        vectors = vectorCache.vectorsOf(student, model);
+        s = new IemScorer(student, vectors);
       }
       case "cosine" -> {
         if (StudentFiles.isStudent(model)) {
           Student student = StudentFiles.load(model, device.device());
           resource = student;
-          s = new CosineScorer(student);
+          vectors = vectorCache.vectorsOf(student, model);
+          s = new CosineScorer(vectors);
         } else {
           SentenceEncoder encoder = SentenceEncoder.open(model, device.device(), Precision.FP32);
           resource = encoder;
@@ -100,6 +105,7 @@ public class EvalCommand implements Callable<Integer> {
         return 2;
       }
     }
+    dev.d2llm.embedding.TextEncoder studentVectors = vectors;
     try (resource) {
       EvaluationResult r = switch (task) {
         case "sts" -> withBar(PairFiles.read(data), set -> Evaluation.sts(s, set, n -> {}));
@@ -114,7 +120,8 @@ public class EvalCommand implements Callable<Integer> {
             int queries = maxQueries > 0 ? Math.min(maxQueries, set.judgedQueries().size()) : set.judgedQueries().size();
             int c = candidates > 0 ? candidates : set.corpus().size();
             try (ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
-              yield StudentRetrieval.twoStage(student, student, set, c, maxQueries, withExact, bar::stepBy);
+              yield StudentRetrieval.twoStage(student, studentVectors, set, c, maxQueries, withExact,
+                  bar::stepBy);
             }
           }
           try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
@@ -125,6 +132,8 @@ public class EvalCommand implements Callable<Integer> {
             "--task must be sts, pair, nli or ir, found '" + task + "'");
       };
       System.out.println(r.lines());
+    } finally {
+      VectorCacheOption.closeIfCache(studentVectors);
     }
     return 0;
   }
