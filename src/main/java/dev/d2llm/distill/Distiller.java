@@ -271,11 +271,13 @@ public final class Distiller {
     return out;
   }
 
-  private static TextRole queryRole(Branch branch) {
+  /** The role a query is embedded in on {@code branch}: a search query on the asymmetric one, a plain text otherwise. */
+  public static TextRole queryRole(Branch branch) {
     return branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN;
   }
 
-  private static TextRole passageRole(Branch branch) {
+  /** The role a passage is embedded in on {@code branch}. */
+  public static TextRole passageRole(Branch branch) {
     return branch == Branch.ASYMMETRIC ? TextRole.PASSAGE : TextRole.PLAIN;
   }
 

@@ -149,6 +149,7 @@ public final class Searcher implements AutoCloseable {
             kernel.dotProducts(index.vectors(), unitQuery, start, start + n, cos);
           }
           hostIem.logits(qp, index.projection(), start, n, branch, z, 0, cos);
+          gate(unitQuery, branch, z, cos, start, null, n);
           top.offer(z, n, start);
         }
         return top;
@@ -173,6 +174,9 @@ public final class Searcher implements AutoCloseable {
             cos = chunk.create(c);
           }
           float[] z = student.iem().scoreProjected(qp, pp, cos, branch).logits().toFloatArray();
+          if (residual) {
+            gate(unitQuery, branch, z, cos.toFloatArray(), start, null, n);
+          }
           top.offer(z, n, start);
         }
       }
@@ -212,14 +216,44 @@ public final class Searcher implements AutoCloseable {
         hostIem.logits(qp, gathered, from, to - from, branch, out, from, cosines);
         return null;
       });
+      if (cosines != null) {
+        gate(SentenceEncoder.unit(queryVector), branch, out, cosines, 0, rows, rows.length);
+      }
       return out;
     }
     try (NDManager scope = student.manager().newSubManager()) {
       NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
       NDArray pp = scope.create(gathered, new Shape(rows.length, h));
       NDArray cos = cosines == null ? null : scope.create(cosines);
-      return student.iem().scoreProjected(qp, pp, cos, branch).logits().toFloatArray();
+      float[] z = student.iem().scoreProjected(qp, pp, cos, branch).logits().toFloatArray();
+      if (cosines != null) {
+        gate(SentenceEncoder.unit(queryVector), branch, z, cosines, 0, rows, rows.length);
+      }
+      return z;
     }
+  }
+
+  /**
+   * Applies the branch's domain gate (if any) to {@code n} ungated logits in place: rows {@code rows}
+   * (or, when null, {@code first} on), their cosines to the query from {@code cosines}.
+   */
+  private void gate(float[] unitQuery, Branch branch, float[] z, float[] cosines, int first, int[] rows, int n) {
+    var gate = student.iem().gate(branch);
+    if (gate.isEmpty()) {
+      return;
+    }
+    float queryWeight = gate.get().query().weight(unitQuery);
+    float[] weights = new float[n];
+    float[] one = new float[1];
+    for (int i = 0; i < n; i++) {
+      weights[i] = queryWeight;
+      if (gate.get().passage() != null) {
+        int row = rows == null ? first + i : rows[i];
+        kernel.dotProducts(index.vectors(), gate.get().passage().centre(), row, row + 1, one);
+        weights[i] *= gate.get().passageRamp(one[0]);
+      }
+    }
+    student.iem().gateLogits(branch, z, 0, cosines, 0, weights, n);
   }
 
   /** IEM relevance probabilities of one query against passages given as text (no index involved). */

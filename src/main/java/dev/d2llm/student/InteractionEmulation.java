@@ -47,6 +47,8 @@ public final class InteractionEmulation extends NamedBlock {
   private final Parameter logScale;
   /** Residual only: per branch, the logit's shift over COSINE_SCALE. */
   private final Parameter shift;
+  /** Residual only: per branch (symmetric, asymmetric), where its MLP's correction applies; null: everywhere. */
+  private final DomainGate[] gates = new DomainGate[2];
 
   /** The paper's IEM. */
   public InteractionEmulation(int dim, int hidden) {
@@ -73,7 +75,49 @@ public final class InteractionEmulation extends NamedBlock {
   public Output score(ParameterStore ps, NDArray query, NDArray passage, Branch branch, boolean training) {
     NDArray h = Activation.relu(first.apply(ps, query.concat(passage, -1), training));
     Output out = finish(ps, h, branch, training);
-    return kind == IemKind.RESIDUAL ? withCosine(ps, out, cosine(query, passage), branch, training) : out;
+    if (kind != IemKind.RESIDUAL) {
+      return out;
+    }
+    DomainGate gate = gates[branch.ordinal()];
+    if (gate != null) {
+      out = new Output(out.logits().mul(gate.weight(query, passage).toType(out.logits().getDataType(), false)),
+          out.features());
+    }
+    return withCosine(ps, out, cosine(query, passage), branch, training);
+  }
+
+  /**
+   * Limits a residual branch's correction to its training domain (null: applies everywhere); not a
+   * parameter, so training leaves it as set. See {@link DomainGate}.
+   */
+  public void setGate(Branch branch, DomainGate gate) {
+    if (kind != IemKind.RESIDUAL && gate != null) {
+      throw new IllegalStateException("only a residual IEM has a correction to gate");
+    }
+    gates[branch.ordinal()] = gate;
+  }
+
+  /** The branch's domain gate, if it has one. */
+  public java.util.Optional<DomainGate> gate(Branch branch) {
+    return java.util.Optional.ofNullable(gates[branch.ordinal()]);
+  }
+
+  /**
+   * Applies the branch's domain gate to logits computed without it, in place: {@code z[i]} becomes
+   * {@code a cos + c + w (z - a cos - c)} for row {@code i}'s cosine and gate weight {@code w}. The
+   * serving paths ({@link #scoreProjected}, {@link HostIem}) score ungated and call this after.
+   */
+  public void gateLogits(Branch branch, float[] z, int from, float[] cosines, int cosFrom, float[] weights, int n) {
+    if (gates[branch.ordinal()] == null) {
+      return;
+    }
+    int i = branch.ordinal();
+    float a = (float) (COSINE_SCALE * Math.exp(logScale.getArray().toFloatArray()[i]));
+    float c = COSINE_SCALE * shift.getArray().toFloatArray()[i];
+    for (int r = 0; r < n; r++) {
+      float base = a * cosines[cosFrom + r] + c;
+      z[from + r] = base + weights[r] * (z[from + r] - base);
+    }
   }
 
   /** Cosine similarity of matching rows [.., d] -> [..]. */

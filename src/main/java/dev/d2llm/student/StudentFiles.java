@@ -50,6 +50,8 @@ public final class StudentFiles {
   private static final String PEFT_PREFIX = "base_model.model.";
   /** A residual student's PMA gate. */
   public static final String GATE_FILE = "pooling.safetensors";
+  /** A residual student's domain gates, per branch that has one ({@link DomainGate}). */
+  public static final String DOMAIN_GATE_FILE = "domain_gate.json";
 
   private StudentFiles() {}
 
@@ -76,6 +78,7 @@ public final class StudentFiles {
       SafetensorsWriter.write(dir.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
       SafetensorsWriter.write(dir.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
       writeGate(student, dir);
+      writeDomainGates(student, dir);
       writeJson(dir.resolve(DESCRIPTOR), descriptor(c, student.dimension()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write student to " + dir, e);
@@ -101,6 +104,7 @@ public final class StudentFiles {
       if (c.iem() == IemKind.RESIDUAL) {
         gate = new PmaGate(d);
         loadInto(gate, dir.resolve(GATE_FILE), model);
+        readDomainGates(dir, iem);
       }
       return new Student(c, model, Student.openTokenizer(base, model), pma, iem, gate);
     } catch (RuntimeException e) {
@@ -129,6 +133,7 @@ public final class StudentFiles {
       SafetensorsWriter.write(out.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
       SafetensorsWriter.write(out.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
       writeGate(student, out);
+      writeDomainGates(student, out);
       writeJson(out.resolve(DESCRIPTOR), descriptor(c.merged("."), student.dimension()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export student to " + out, e);
@@ -143,7 +148,7 @@ public final class StudentFiles {
     readConfig(dir);
     MessageDigest digest = sha256();
     for (String name : List.of(DESCRIPTOR, "adapter_model.safetensors", "model.safetensors", "pma.safetensors",
-        "iem.safetensors", GATE_FILE)) {
+        "iem.safetensors", GATE_FILE, DOMAIN_GATE_FILE)) {
       digestFile(digest, dir, name);
     }
     return HexFormat.of().formatHex(digest.digest());
@@ -302,6 +307,38 @@ public final class StudentFiles {
   private static HostTensor host(Parameter p) {
     var a = p.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
     return HostTensor.ofFloats(a.toFloatArray(), a.getShape().getShape());
+  }
+
+  /** Writes {@link #DOMAIN_GATE_FILE} when a branch has a domain gate, and removes a stale one when none has. */
+  private static void writeDomainGates(Student student, Path dir) throws IOException {
+    ObjectNode gates = JSON.createObjectNode();
+    for (Branch b : Branch.values()) {
+      student.iem().gate(b).ifPresent(g -> gates.set(b.name().toLowerCase(java.util.Locale.ROOT), g.toJson(JSON)));
+    }
+    Path file = dir.resolve(DOMAIN_GATE_FILE);
+    if (gates.isEmpty()) {
+      Files.deleteIfExists(file);
+    } else {
+      writeJson(file, gates);
+    }
+  }
+
+  private static void readDomainGates(Path dir, InteractionEmulation iem) {
+    Path file = dir.resolve(DOMAIN_GATE_FILE);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try {
+      JsonNode gates = JSON.readTree(file.toFile());
+      for (Branch b : Branch.values()) {
+        String name = b.name().toLowerCase(java.util.Locale.ROOT);
+        if (gates.has(name)) {
+          iem.setGate(b, DomainGate.fromJson(gates.get(name)));
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException("cannot read the domain gates in " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static void writeJson(Path file, JsonNode node) throws IOException {

@@ -17,6 +17,7 @@ import dev.d2llm.index.ModelIdentity;
 import dev.d2llm.index.SearchIndex;
 import dev.d2llm.index.VectorEncoding;
 import dev.d2llm.student.Branch;
+import dev.d2llm.student.DomainGate;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentConfig;
 import java.nio.file.Path;
@@ -95,6 +96,41 @@ class ResidualSearcherTest {
           for (SearchMode mode : SearchMode.values()) {
             SearchResult r = searcher.search(new SearchQuery(QUERY, 40, Branch.ASYMMETRIC, mode, 40));
             assertThat(r.hits()).hasSize(40);
+            for (SearchHit hit : r.hits()) {
+              assertThat(hit.score()).as("%s frozen=%s row %d", mode, frozen, hit.row())
+                  .isCloseTo(relevance[hit.row()], within(1e-4));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void servedLogitsOfADomainGatedStudentAreItsOwnScores() {
+    List<CorpusDocument> docs = corpus();
+    List<String> texts = docs.stream().map(CorpusFiles::passageText).toList();
+    try (Student student = Student.create(BERT, CONFIG, Device.cpu(), 5)) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        student.iem().namedParameters().forEach((n, x) ->
+            x.getArray().addi(m.randomNormal(0, 0.3f, x.getArray().getShape(), x.getArray().getDataType())));
+      }
+      float[] ungated = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
+      float[] q = SentenceEncoder.unit(student.embed(List.of(QUERY), TextRole.QUERY)[0]);
+      float[][] p = student.embed(texts, TextRole.PASSAGE);
+      // The query at weight 0.5; passages from weight 0 to 1 across the 20th-80th percentiles of their own spread.
+      DomainGate gate = new DomainGate(new DomainGate.Side(q, 0.5f, 1.5f), DomainGate.Side.fit(p, 20, 80));
+      student.iem().setGate(Branch.ASYMMETRIC, gate);
+      float[] relevance = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
+      assertThat(relevance).isNotEqualTo(ungated);
+      SearchIndex index = index(student, docs);
+      for (boolean frozen : new boolean[] {false, true}) {
+        if (frozen) {
+          assertThat(student.freezeForServing()).isPositive();
+        }
+        try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 2)) {
+          for (SearchMode mode : SearchMode.values()) {
+            SearchResult r = searcher.search(new SearchQuery(QUERY, 40, Branch.ASYMMETRIC, mode, 40));
             for (SearchHit hit : r.hits()) {
               assertThat(hit.score()).as("%s frozen=%s row %d", mode, frozen, hit.row())
                   .isCloseTo(relevance[hit.row()], within(1e-4));

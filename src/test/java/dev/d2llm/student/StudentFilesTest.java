@@ -103,6 +103,31 @@ class StudentFilesTest {
     assertThat(java.nio.file.Files.size(file)).isEqualTo(size);
   }
 
+  @Test
+  void aResidualStudentKeepsItsDomainGate(@TempDir Path dir) {
+    Path bert = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
+    StudentConfig config = StudentConfig.residual(bert.toString(), null, 4, 16,
+        new dev.d2llm.embedding.EncoderSettings(dev.d2llm.embedding.Pooling.CLS, true, "query: ", "", Student.MAX_LENGTH));
+    float[] before;
+    try (Student student = Student.create(bert, config, Device.cpu(), 3)) {
+      StudentFiles.save(student, dir.resolve("plain"));
+      perturb(student, n -> n.startsWith("iem.fc"));
+      student.iem().setGate(Branch.ASYMMETRIC, new DomainGate(new DomainGate.Side(
+          student.embed(List.of("where is the cat"), dev.d2llm.embedding.TextRole.QUERY)[0], 0.9f, 0.95f), null));
+      before = student.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC);
+      StudentFiles.save(student, dir.resolve("gated"));
+    }
+    assertThat(dir.resolve("gated/" + StudentFiles.DOMAIN_GATE_FILE)).isRegularFile();
+    assertThat(dir.resolve("plain/" + StudentFiles.DOMAIN_GATE_FILE)).doesNotExist();
+    try (Student loaded = StudentFiles.load(dir.resolve("gated"), Device.cpu())) {
+      assertThat(loaded.iem().gate(Branch.ASYMMETRIC)).isPresent();
+      assertThat(loaded.iem().gate(Branch.SYMMETRIC)).isEmpty();
+      assertThat(loaded.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC)).containsExactly(before);
+    }
+    assertThat(StudentFiles.encodingFingerprint(dir.resolve("gated")))
+        .isEqualTo(StudentFiles.encodingFingerprint(dir.resolve("plain")));
+  }
+
   /** Adds noise to the trainable parameters whose names {@code which} accepts. */
   private static void perturb(Student student, java.util.function.Predicate<String> which) {
     Random random = new Random(7);

@@ -19,10 +19,12 @@ import dev.d2llm.distill.PooledVectors;
 import dev.d2llm.distill.Replica;
 import dev.d2llm.distill.TokenStates;
 import dev.d2llm.distill.loss.DistillationLoss;
+import dev.d2llm.embedding.TextEncoder;
 import dev.d2llm.eval.Evaluation;
 import dev.d2llm.eval.IemScorer;
 import dev.d2llm.eval.StudentRetrieval;
 import dev.d2llm.student.Branch;
+import dev.d2llm.student.DomainGate;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
 import dev.d2llm.teacher.Teacher;
@@ -117,6 +119,13 @@ public class DistillCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin VectorCacheOption vectorCache;
 
+  @Option(names = "--domain-gate", paramLabel = "QLOW,QHIGH[,PLOW,PHIGH]", split = ",", description = "residual IEM:"
+      + " limit each trained branch's correction to its training domain (student.DomainGate): a pair's MLP share"
+      + " ramps from 0 to 1 as the query's similarity to the centre of the branch's training queries rises from the"
+      + " QLOW-th to the QHIGH-th percentile of theirs (and the passage's, to its positives', from PLOW to PHIGH);"
+      + " elsewhere the branch ranks by its backbone's cosine. Fitted on the start's vectors (default: no gate)")
+  List<Double> domainGate;
+
   @Option(names = "--gold", description = "train on gold labels alone, no teacher: the in-batch softmax over the"
       + " batch's positives and each query's hard negatives (for data with no teacher to distil)")
   boolean gold;
@@ -177,7 +186,7 @@ public class DistillCommand implements Callable<Integer> {
       if (freezePooling) {
         trainable.keySet().removeIf(n -> !n.startsWith("iem."));
         java.util.Set<String> texts = Distiller.inputTexts(student, batchPlan, all, branches);
-        dev.d2llm.embedding.TextEncoder source = vectorCache.vectorsOf(student, studentDir);
+        TextEncoder source = vectorCache.vectorsOf(student, studentDir);
         try (ProgressBar bar = Bars.of("student vectors", texts.size(), " texts")) {
           pooled = PooledVectors.build(student, source, texts, bar::stepBy);
         }
@@ -190,6 +199,9 @@ public class DistillCommand implements Callable<Integer> {
         }
       } else {
         states = new LiveTokenStates(student);
+      }
+      if (domainGate != null) {
+        fitDomainGates(student, pooled == null ? student : pooled, all, branches);
       }
       Distiller distiller = new Distiller(student, all, states, scores, teacherIdentity, branches, options, trainable,
           batchPlan.steps().size());
@@ -206,6 +218,30 @@ public class DistillCommand implements Callable<Integer> {
           pooled.close();
         }
       }
+    }
+  }
+
+  /** Fits and sets each trained branch's domain gate on its training queries and positives. */
+  private void fitDomainGates(Student student, TextEncoder vectors, List<TrainingExample> all,
+      Map<String, Branch> branches) {
+    if (domainGate.size() != 2 && domainGate.size() != 4) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--domain-gate takes two or four percentiles QLOW,QHIGH[,PLOW,PHIGH], found " + domainGate);
+    }
+    for (Branch b : new java.util.TreeSet<>(branches.values())) {
+      List<TrainingExample> mine = all.stream().filter(e -> branches.get(e.dataset()) == b).toList();
+      float[][] q = vectors.embed(mine.stream().map(TrainingExample::query).distinct().toList(), Distiller.queryRole(b));
+      DomainGate.Side passages = null;
+      if (domainGate.size() == 4) {
+        float[][] p = vectors.embed(mine.stream().map(TrainingExample::positive).distinct().toList(),
+            Distiller.passageRole(b));
+        passages = DomainGate.Side.fit(p, domainGate.get(2), domainGate.get(3));
+      }
+      DomainGate gate = new DomainGate(DomainGate.Side.fit(q, domainGate.get(0), domainGate.get(1)), passages);
+      student.iem().setGate(b, gate);
+      System.out.printf(Locale.ROOT, "domain_gate branch=%s queries=%d query_ramp=%.4f..%.4f passage_ramp=%s%n",
+          b.name().toLowerCase(Locale.ROOT), q.length, gate.query().low(), gate.query().high(), passages == null
+              ? "none" : String.format(Locale.ROOT, "%.4f..%.4f", passages.low(), passages.high()));
     }
   }
 
