@@ -93,7 +93,7 @@ for stage in "${stages[@]}"; do
       mkdir -p "$bench_dir/models" && ln -sfn "$model" "$bench_dir/models/bge-small-en-v1.5"
       corpus="$bench_dir/bench/data/medquad-2k.txt"
       start=$SECONDS
-      step index-build 'version=|index=' env D2LLM_MODELS="$bench_dir/models" "$d2llm" index build \
+      step index-build 'version=|index=|passages_per_s' env D2LLM_MODELS="$bench_dir/models" "$d2llm" index build \
         --corpus "$corpus" --out "$bench_dir/index" --device gpu
       note "index build: $(wc -l <"$corpus") passages in $((SECONDS - start)) s, JVM start and model load included"
       ;;

@@ -21,6 +21,9 @@ cp "$src/pma.safetensors" "$src/iem.safetensors" "$dst/"
 # A residual student's PMA gate; the paper's student has none.
 rm -f "$dst/pooling.safetensors"
 if [ -f "$src/pooling.safetensors" ]; then cp "$src/pooling.safetensors" "$dst/"; fi
+# A residual branch's domain gate (distill --domain-gate), if the student has one.
+rm -f "$dst/domain_gate.json"
+if [ -f "$src/domain_gate.json" ]; then cp "$src/domain_gate.json" "$dst/"; fi
 sed -E 's|("base_model" *: *)"[^"]*"|\1"bundled:bge-small-en-v1.5"|' "$src/d2llm_student.json" > "$dst/d2llm_student.json"
 grep -q '"bundled:bge-small-en-v1.5"' "$dst/d2llm_student.json"
 du -ch "$dst"/* | tail -1

@@ -22,6 +22,9 @@ import java.util.function.IntConsumer;
  */
 public final class CachedTokenStates implements TokenStates {
 
+  /** Texts encoded per chunk: bounds the float32 states held before their conversion. */
+  private static final int CHUNK = 1024;
+
   private final Map<String, short[]> states = new HashMap<>();
   private final Map<String, Integer> lengths = new HashMap<>();
   private final int dim;
@@ -35,19 +38,26 @@ public final class CachedTokenStates implements TokenStates {
     CachedTokenStates cache = new CachedTokenStates(student.backbone().config().hiddenSize());
     List<String> all = new ArrayList<>(texts);
     List<long[]> ids = student.tokenizer().encodeAll(all);
-    // Each row comes back padded to its batch's length: keep its real tokens only.
-    float[][] padded = BatchedEncoding.run(ids, LengthBatcher.DEFAULT, student.tokenizer().padId(), PaddingSide.RIGHT,
-        student.manager(), (scope, b) -> student.backbone().backbone().hiddenStates(null, b.idsArray(scope), b.maskArray(scope), false),
-        progress);
-    for (int i = 0; i < all.size(); i++) {
-      int len = ids.get(i).length;
-      short[] s = new short[len * cache.dim];
-      for (int k = 0; k < s.length; k++) {
-        s[k] = DTypes.toBf16(padded[i][k]);
+    // A chunk of texts at a time, each kept as bfloat16 as soon as it is encoded: the float32 states
+    // of a whole corpus (en/medquad: about 7 GB) are never held at once.
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      int to = Math.min(all.size(), from + CHUNK);
+      // Each row comes back padded to its batch's length: keep its real tokens only.
+      float[][] padded = BatchedEncoding.run(ids.subList(from, to), LengthBatcher.DEFAULT, student.tokenizer().padId(),
+          PaddingSide.RIGHT, student.manager(),
+          (scope, b) -> student.backbone().backbone().hiddenStates(null, b.idsArray(scope), b.maskArray(scope), false),
+          progress);
+      for (int i = from; i < to; i++) {
+        int len = ids.get(i).length;
+        short[] s = new short[len * cache.dim];
+        float[] row = padded[i - from];
+        for (int k = 0; k < s.length; k++) {
+          s[k] = DTypes.toBf16(row[k]);
+        }
+        padded[i - from] = null;
+        cache.states.put(all.get(i), s);
+        cache.lengths.put(all.get(i), len);
       }
-      padded[i] = null;
-      cache.states.put(all.get(i), s);
-      cache.lengths.put(all.get(i), len);
     }
     return cache;
   }

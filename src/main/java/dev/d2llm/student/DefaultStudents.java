@@ -17,8 +17,8 @@ public final class DefaultStudents {
 
   private static final String RESOURCES = "dev/d2llm/students/";
   private static final List<String> FILES = List.of(StudentFiles.DESCRIPTOR, "pma.safetensors", "iem.safetensors");
-  /** Files only some students have: a residual student's PMA gate. */
-  private static final List<String> OPTIONAL_FILES = List.of(StudentFiles.GATE_FILE);
+  /** Files only some students have: a residual student's PMA gate and domain gates. */
+  private static final List<String> OPTIONAL_FILES = List.of(StudentFiles.GATE_FILE, StudentFiles.DOMAIN_GATE_FILE);
 
   private DefaultStudents() {}
 
