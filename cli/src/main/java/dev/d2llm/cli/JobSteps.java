@@ -51,6 +51,12 @@ final class JobSteps implements StepCatalog {
       new Entry("index-build", List.of("index", "build"), Map.of("model", MODEL, "corpus", INPUT, "out", STORE),
           List.of()));
 
+  /**
+   * Options that name a place on the machine itself, not an input or output of the job: a job step
+   * does not take them (the environment does, e.g. {@code D2LLM_VECTOR_CACHE}).
+   */
+  private static final java.util.Set<String> MACHINE_LOCAL = java.util.Set.of("vector-cache");
+
   private final List<StepKind> kinds;
 
   /** The catalog of the commands under {@code root}. */
@@ -94,6 +100,9 @@ final class JobSteps implements StepCatalog {
       }
       if (name.equals("device")) {
         takesDevice = true; // The job's device, not a step's.
+        continue;
+      }
+      if (MACHINE_LOCAL.contains(name)) {
         continue;
       }
       options.add(option(entry, name, o, -1));
