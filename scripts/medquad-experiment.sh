@@ -1,33 +1,59 @@
 #!/usr/bin/env bash
-# The en/medquad retrieval experiment (docs/results.md, "Retrieval"): the residual start of the
-# default student (scripts/default-student.sh's student-residual: bge-small-en-v1.5, untrained MLP,
-# each branch's cosine calibrated) with its asymmetric branch's IEM trained alone on frozen bge-small
-# vectors with en/medquad's gold labels: each training question's answer against the batch's answers
-# and its mined BM25/dense hard negatives (no teacher: none is trainable on two CPU cores). Selected by
-# two-stage nDCG@10 on every en/medquad dev query, then evaluated on en/medquad dev and en/msmarco-5k
-# (evaluation only), two-stage (100 cosine candidates) and exact, bge-small's cosine beside (the
-# cosine_ lines). Rows go to docs/results/en-medquad.txt. About 1.5 hours on 2 cores, most of it
-# embedding 15.8k answers twice (training, then eval).
+# The en/medquad retrieval experiment (docs/results.md, "Retrieval"). Three runs on the residual start
+# of the default student (scripts/default-student.sh's student-residual: bge-small-en-v1.5, untrained
+# MLP, each branch's cosine calibrated), all on en/medquad's gold labels (each training question's
+# answer against the batch's answers and 8 of its mined BM25/dense hard negatives; no teacher), batch
+# 32, 3 epochs, lr 1e-3, selected by two-stage nDCG@10 on every en/medquad dev query:
+#   biencoder   the fine-tuned bi-encoder baseline: PMA, its gate and the cosine scale (backbone frozen)
+#   iem-gold    the asymmetric branch's IEM alone on frozen bge-small vectors
+#   iem-gated   the same with a domain gate (--domain-gate 5,20): the correction fades out for queries
+#               less like the training questions than their 5th-20th percentile
+# Each is evaluated on en/medquad dev and en/msmarco-5k (evaluation only), two-stage (100 cosine
+# candidates) and exact, bge-small's cosine beside (the cosine_ lines), and the gated student's
+# symmetric branch on en/sick-r dev. Rows go to docs/results/en-medquad.txt.
+# The IEM runs share a vector cache ($work/vectors), so bge-small embeds each text once: about 35
+# minutes on 2 cores, then a few minutes per run; the bi-encoder reads token states (about 40 minutes).
 #
-#   scripts/medquad-experiment.sh        (D2LLM_DATA, D2LLM_WORK, D2LLM_CLI as for experiment.sh)
+#   scripts/medquad-experiment.sh        (D2LLM_DATA, D2LLM_WORK, D2LLM_CLI as for experiment.sh;
+#                                          RUNS to pick, default "iem-gold iem-gated biencoder")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 data="${D2LLM_DATA:-$root/../shared/data}"
 work="${D2LLM_WORK:-$HOME/.cache/d2llm/experiments}"
 cli="${D2LLM_CLI:-$root/d2llm}"
+export D2LLM_VECTOR_CACHE="${D2LLM_VECTOR_CACHE:-$work/vectors}"
 # shellcheck source=scripts/lib/residual-start.sh
 . "$root/scripts/lib/residual-start.sh"
-run="$medquad/iem-gold"
-[ -f "$run/selection.json" ] || $cli distill --student "$sickr/student-residual" --examples "$medquad/examples.jsonl" \
-  --task medquad=asym --gold --hard-in-batch --freeze-pooling --negatives 8 --batch-size 32 --epochs 3 --lr 1e-3 \
-  --warmup 100 --validate-every 100 --patience 6 --dev "$data/en/medquad" --dev-queries 5000 --out "$run"
+plan=(--examples "$medquad/examples.jsonl" --task medquad=asym --gold --hard-in-batch --negatives 8 --batch-size 32
+  --epochs 3 --lr 1e-3 --warmup 100 --validate-every 100 --patience 6 --dev "$data/en/medquad" --dev-queries 5000)
 report=docs/results/en-medquad.txt
-: >"$report"
-row() {
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$($cli eval --model "$run/best" --scorer iem --data "$data/$1" --task ir \
-    --with-exact "${@:3}" | grep '=' | tr '\n' ' ')" "$(date -u +%FT%TZ)" >>"$report"
+touch "$report"
+row() { # run, set, extra eval options
+  printf '%s\t%s\t%s\t%s\n' "$2" "$1" "$($cli eval --model "$medquad/$1/best" --data "$data/$2" "${@:3}" \
+    | grep '=' | tr '\n' ' ')" "$(date -u +%FT%TZ)" >>"$report"
 }
-row en/medquad iem-gold-two-stage --split dev
-row en/msmarco-5k iem-gold-two-stage
+selection() {
+  printf '%s\t%s\t%s\t%s\n' en/medquad "$1 (distill selection.json)" "$(tr -d ' \n' <"$medquad/$1/selection.json")" \
+    "$(date -u +%FT%TZ)" >>"$report"
+}
+for run in ${RUNS:-iem-gold iem-gated biencoder}; do
+  case "$run" in
+    iem-gold) extra=(--freeze-pooling); scorer=iem ;;
+    iem-gated) extra=(--freeze-pooling --domain-gate 5,20); scorer=iem ;;
+    # The bi-encoder's vectors move (PMA), so it reads token states; its MLP stays at zero, so it ranks by its cosine.
+    biencoder) extra=(--bi-encoder --freeze-backbone); scorer=cosine ;;
+    *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
+  esac
+  [ -f "$medquad/$run/selection.json" ] || $cli distill --student "$sickr/student-residual" "${plan[@]}" "${extra[@]}" \
+    --out "$medquad/$run"
+  selection "$run"
+  if [ "$scorer" = iem ]; then
+    row "$run" en/medquad --scorer iem --task ir --split dev --with-exact
+    row "$run" en/msmarco-5k --scorer iem --task ir --with-exact
+    row "$run" en/sick-r/dev.tsv --scorer iem --task sts
+  else
+    row "$run" en/msmarco-5k --scorer cosine --task ir
+  fi
+done
 cat "$report"
