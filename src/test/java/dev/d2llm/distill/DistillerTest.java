@@ -91,6 +91,34 @@ class DistillerTest {
   }
 
   @Test
+  void cachedTokenStatesEmbedAsTheStudentDoesAndFollowItsPooling() {
+    StudentConfig config = new StudentConfig(BERT.toString(), null, 4, 16);
+    List<String> texts = List.of("the cat", "a dog is here and there", "rain");
+    try (Student student = Student.create(BERT, config, Device.cpu(), 1)) {
+      // Built on some texts; the others are encoded when first asked for.
+      CachedTokenStates states = CachedTokenStates.build(student, java.util.Set.of("the cat"), n -> {});
+      int[] heard = {0};
+      float[][] cached = states.embed(texts, dev.d2llm.embedding.TextRole.PLAIN, n -> heard[0] += n);
+      float[][] direct = student.embed(texts, dev.d2llm.embedding.TextRole.PLAIN);
+      for (int i = 0; i < texts.size(); i++) {
+        // bfloat16 states: agreement to bf16's precision.
+        assertThat(dev.d2llm.FloatArrays.maxAbsDiff(cached[i], direct[i])).as(texts.get(i)).isLessThan(2e-2f);
+      }
+      assertThat(heard[0]).isEqualTo(texts.size());
+      assertThat(states.size()).isEqualTo(3);
+      // PMA moves: the cached states pool with the pooling as it is now.
+      try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+        student.pma().namedParameters().values().forEach(p ->
+            p.getArray().addi(m.randomNormal(0, 0.5f, p.getArray().getShape(), p.getArray().getDataType())));
+      }
+      float[][] after = states.embed(texts, dev.d2llm.embedding.TextRole.PLAIN, n -> {});
+      assertThat(dev.d2llm.FloatArrays.maxAbsDiff(after[1], cached[1])).isGreaterThan(1e-3f);
+      assertThat(dev.d2llm.FloatArrays.maxAbsDiff(after[1], student.embed(texts, dev.d2llm.embedding.TextRole.PLAIN)[1]))
+          .isLessThan(2e-2f);
+    }
+  }
+
+  @Test
   void aPlanIsFixedByItsSeedAndHomogeneous() {
     List<TrainingExample> examples = new ArrayList<>(examples());
     examples.add(new TrainingExample("other", "q one", "p one", List.of("n one")));

@@ -212,7 +212,8 @@ public class DistillCommand implements Callable<Integer> {
       }
       distiller.spreadOver(copies.replicas);
       try {
-        runAndReport(distiller, student, batchPlan, options, trainable, validation(pooled));
+        runAndReport(distiller, student, batchPlan, options, trainable,
+            validation(states instanceof TextEncoder cached ? cached : null));
       } finally {
         if (pooled != null) {
           pooled.close();
@@ -288,8 +289,11 @@ public class DistillCommand implements Callable<Integer> {
     }
   }
 
-  /** Validation on --dev; with frozen pooling the student's vectors come from {@code pooled}, which keeps the dev texts' too. */
-  private ToDoubleFunction<Student> validation(PooledVectors pooled) {
+  /**
+   * Validation on --dev. With a frozen backbone the student's vectors come from {@code pooled} (its
+   * cached vectors or token states, which take in the dev texts too), so the backbone runs once per text.
+   */
+  private ToDoubleFunction<Student> validation(TextEncoder pooled) {
     if (dev == null) {
       // Without dev data every validation counts as an improvement: best/ holds the latest student.
       long[] calls = {0};
