@@ -111,10 +111,24 @@ class ResidualSearcherTest {
     List<CorpusDocument> docs = corpus();
     List<String> texts = docs.stream().map(CorpusFiles::passageText).toList();
     try (Student student = Student.create(BERT, CONFIG, Device.cpu(), 5)) {
-      try (NDManager m = NDManager.newBaseManager()) {
-        student.iem().namedParameters().forEach((n, x) ->
-            x.getArray().addi(m.randomNormal(0, 0.3f, x.getArray().getShape(), x.getArray().getDataType())));
+      float[] q0 = SentenceEncoder.unit(student.embed(List.of(QUERY), TextRole.QUERY)[0]);
+      float[][] p0 = student.embed(texts, TextRole.PASSAGE);
+      double meanCosine = 0;
+      for (float[] p : p0) {
+        meanCosine += SentenceEncoder.cosine(q0, p) / p0.length;
       }
+      // Logits near 0 (probabilities away from 0 and 1), then an MLP that moves them: seeded noise.
+      student.iem().centreCosineAt(Branch.ASYMMETRIC, (float) meanCosine);
+      java.util.Random random = new java.util.Random(11);
+      student.iem().namedParameters().forEach((n, x) -> {
+        if (n.startsWith("fc")) {
+          float[] v = x.getArray().toFloatArray();
+          for (int i = 0; i < v.length; i++) {
+            v[i] += (float) (random.nextGaussian() * 0.3);
+          }
+          x.getArray().set(java.nio.FloatBuffer.wrap(v));
+        }
+      });
       float[] ungated = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
       float[] q = SentenceEncoder.unit(student.embed(List.of(QUERY), TextRole.QUERY)[0]);
       float[][] p = student.embed(texts, TextRole.PASSAGE);
