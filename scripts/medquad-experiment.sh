@@ -40,7 +40,7 @@ selection() {
 for run in ${RUNS:-iem-gold iem-gated biencoder}; do
   case "$run" in
     iem-gold) extra=(--freeze-pooling); scorer=iem ;;
-    iem-gated) extra=(--freeze-pooling --domain-gate 5,20); scorer=iem ;;
+    iem-gated) extra=(--freeze-pooling --domain-gate "5,20"); scorer=iem ;;
     # The bi-encoder's vectors move (PMA), so it reads token states; its MLP stays at zero, so it ranks by its cosine.
     biencoder) extra=(--bi-encoder --freeze-backbone); scorer=cosine ;;
     *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
