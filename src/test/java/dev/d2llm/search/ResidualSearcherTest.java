@@ -88,21 +88,7 @@ class ResidualSearcherTest {
       }
       SearchIndex index = index(student, docs);
       float[] relevance = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
-      for (boolean frozen : new boolean[] {false, true}) {
-        if (frozen) {
-          assertThat(student.freezeForServing()).isPositive();
-        }
-        try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 2)) {
-          for (SearchMode mode : SearchMode.values()) {
-            SearchResult r = searcher.search(new SearchQuery(QUERY, 40, Branch.ASYMMETRIC, mode, 40));
-            assertThat(r.hits()).hasSize(40);
-            for (SearchHit hit : r.hits()) {
-              assertThat(hit.score()).as("%s frozen=%s row %d", mode, frozen, hit.row())
-                  .isCloseTo(relevance[hit.row()], within(1e-4));
-            }
-          }
-        }
-      }
+      assertServedScoresAre(student, index, relevance);
     }
   }
 
@@ -138,17 +124,23 @@ class ResidualSearcherTest {
       float[] relevance = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
       assertThat(relevance).isNotEqualTo(ungated);
       SearchIndex index = index(student, docs);
-      for (boolean frozen : new boolean[] {false, true}) {
-        if (frozen) {
-          assertThat(student.freezeForServing()).isPositive();
-        }
-        try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 2)) {
-          for (SearchMode mode : SearchMode.values()) {
-            SearchResult r = searcher.search(new SearchQuery(QUERY, 40, Branch.ASYMMETRIC, mode, 40));
-            for (SearchHit hit : r.hits()) {
-              assertThat(hit.score()).as("%s frozen=%s row %d", mode, frozen, hit.row())
-                  .isCloseTo(relevance[hit.row()], within(1e-4));
-            }
+      assertServedScoresAre(student, index, relevance);
+    }
+  }
+
+  /** Exact and two-stage search, before and after freezing for serving, serve {@code relevance} for every row. */
+  private static void assertServedScoresAre(Student student, SearchIndex index, float[] relevance) {
+    for (boolean frozen : new boolean[] {false, true}) {
+      if (frozen) {
+        assertThat(student.freezeForServing()).isPositive();
+      }
+      try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 2)) {
+        for (SearchMode mode : SearchMode.values()) {
+          SearchResult r = searcher.search(new SearchQuery(QUERY, 40, Branch.ASYMMETRIC, mode, 40));
+          assertThat(r.hits()).hasSize(40);
+          for (SearchHit hit : r.hits()) {
+            assertThat(hit.score()).as("%s frozen=%s row %d", mode, frozen, hit.row())
+                .isCloseTo(relevance[hit.row()], within(1e-4));
           }
         }
       }
