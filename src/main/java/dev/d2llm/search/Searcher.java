@@ -244,16 +244,24 @@ public final class Searcher implements AutoCloseable {
     }
     float queryWeight = gate.get().query().weight(unitQuery);
     float[] weights = new float[n];
-    float[] one = new float[1];
-    for (int i = 0; i < n; i++) {
-      weights[i] = queryWeight;
-      if (gate.get().passage() != null) {
-        int row = rows == null ? first + i : rows[i];
-        kernel.dotProducts(index.vectors(), gate.get().passage().centre(), row, row + 1, one);
-        weights[i] *= gate.get().passageRamp(one[0]);
+    java.util.Arrays.fill(weights, queryWeight);
+    if (queryWeight > 0 && gate.get().passage() != null) {
+      float[] similarity = new float[n];
+      float[] centre = gate.get().passage().centre();
+      if (rows == null) {
+        kernel.dotProducts(index.vectors(), centre, first, first + n, similarity);
+      } else {
+        float[] one = new float[1];
+        for (int i = 0; i < n; i++) {
+          kernel.dotProducts(index.vectors(), centre, rows[i], rows[i] + 1, one);
+          similarity[i] = one[0];
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        weights[i] *= gate.get().passageRamp(similarity[i]);
       }
     }
-    student.iem().gateLogits(branch, z, 0, cosines, 0, weights, n);
+    student.iem().gateLogits(branch, z, cosines, weights, n);
   }
 
   /** IEM relevance probabilities of one query against passages given as text (no index involved). */

@@ -107,7 +107,7 @@ public final class InteractionEmulation extends NamedBlock {
    * {@code a cos + c + w (z - a cos - c)} for row {@code i}'s cosine and gate weight {@code w}. The
    * serving paths ({@link #scoreProjected}, {@link HostIem}) score ungated and call this after.
    */
-  public void gateLogits(Branch branch, float[] z, int from, float[] cosines, int cosFrom, float[] weights, int n) {
+  public void gateLogits(Branch branch, float[] z, float[] cosines, float[] weights, int n) {
     if (gates[branch.ordinal()] == null) {
       return;
     }
@@ -115,8 +115,8 @@ public final class InteractionEmulation extends NamedBlock {
     float a = (float) (COSINE_SCALE * Math.exp(logScale.getArray().toFloatArray()[i]));
     float c = COSINE_SCALE * shift.getArray().toFloatArray()[i];
     for (int r = 0; r < n; r++) {
-      float base = a * cosines[cosFrom + r] + c;
-      z[from + r] = base + weights[r] * (z[from + r] - base);
+      float base = a * cosines[r] + c;
+      z[r] = base + weights[r] * (z[r] - base);
     }
   }
 

@@ -66,7 +66,7 @@ class InteractionEmulationTest {
       float[] cos = InteractionEmulation.cosine(q, p).toFloatArray();
       // The cosine part alone: gateLogits with weight 0 on the ungated logits.
       float[] cosineOnly = ungated.clone();
-      iem.gateLogits(Branch.ASYMMETRIC, cosineOnly, 0, cos, 0, new float[5], 5);
+      iem.gateLogits(Branch.ASYMMETRIC, cosineOnly, cos, new float[5], 5);
       assertThat(cosineOnly).isNotEqualTo(ungated);
 
       assertThat(gated[0]).isCloseTo(ungated[0], org.assertj.core.data.Offset.offset(1e-5f));
@@ -81,7 +81,7 @@ class InteractionEmulationTest {
         weights[i] = iem.gate(Branch.ASYMMETRIC).orElseThrow().weight(rows[i], null);
       }
       float[] after = ungated.clone();
-      iem.gateLogits(Branch.ASYMMETRIC, after, 0, cos, 0, weights, 5);
+      iem.gateLogits(Branch.ASYMMETRIC, after, cos, weights, 5);
       for (int i = 0; i < 5; i++) {
         assertThat(after[i]).isCloseTo(gated[i], org.assertj.core.data.Offset.offset(1e-4f));
       }

@@ -25,6 +25,7 @@ import dev.d2llm.eval.IemScorer;
 import dev.d2llm.eval.StudentRetrieval;
 import dev.d2llm.student.Branch;
 import dev.d2llm.student.DomainGate;
+import dev.d2llm.student.IemKind;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
 import dev.d2llm.teacher.Teacher;
@@ -149,6 +150,7 @@ public class DistillCommand implements Callable<Integer> {
     if (!teacherFree) {
       teaching.require(spec);
     }
+    requireValidDomainGate();
     device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     DistillationLoss loss = teacherFree ? DistillationLoss.GOLD_CONTRASTIVE
@@ -223,12 +225,29 @@ public class DistillCommand implements Callable<Integer> {
   }
 
   /** Fits and sets each trained branch's domain gate on its training queries and positives. */
+  /** Refuses a bad --domain-gate before anything is read or embedded. */
+  private void requireValidDomainGate() {
+    if (domainGate == null) {
+      return;
+    }
+    String problem = null;
+    if (domainGate.size() != 2 && domainGate.size() != 4) {
+      problem = "takes two or four percentiles QLOW,QHIGH[,PLOW,PHIGH]";
+    } else if (!(domainGate.get(0) >= 0 && domainGate.get(0) < domainGate.get(1) && domainGate.get(1) <= 100)
+        || domainGate.size() == 4
+        && !(domainGate.get(2) >= 0 && domainGate.get(2) < domainGate.get(3) && domainGate.get(3) <= 100)) {
+      problem = "needs each pair as 0 <= LOW < HIGH <= 100";
+    } else if (StudentFiles.readConfig(studentDir).iem() != IemKind.RESIDUAL) {
+      problem = "needs a residual student (student init --iem residual); " + studentDir + " has the paper's IEM";
+    }
+    if (problem != null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--domain-gate " + problem + ", found " + domainGate);
+    }
+  }
+
   private void fitDomainGates(Student student, TextEncoder vectors, List<TrainingExample> all,
       Map<String, Branch> branches) {
-    if (domainGate.size() != 2 && domainGate.size() != 4) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--domain-gate takes two or four percentiles QLOW,QHIGH[,PLOW,PHIGH], found " + domainGate);
-    }
     for (Branch b : new java.util.TreeSet<>(branches.values())) {
       List<TrainingExample> mine = all.stream().filter(e -> branches.get(e.dataset()) == b).toList();
       float[][] q = vectors.embed(mine.stream().map(TrainingExample::query).distinct().toList(), Distiller.queryRole(b));
