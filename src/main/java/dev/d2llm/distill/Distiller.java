@@ -228,11 +228,11 @@ public final class Distiller {
       TrainingExample ex = examples.get(step.examples()[r]);
       Judgement pos = judged(ex.query(), ex.positive(), branch);
       sPos[r] = pos.score();
-      tFeat.add(pos.feature());
+      tFeat.add(featureOf(pos));
       for (int j = 0; j < k; j++) {
         Judgement neg = judged(ex.query(), step.negatives().get(r).get(j), branch);
         sHard[r * k + j] = neg.score();
-        tFeat.add(neg.feature());
+        tFeat.add(featureOf(neg));
       }
       int e = 0;
       for (int c = 0; c < b; c++) {
@@ -279,6 +279,21 @@ public final class Distiller {
   /** The role a passage is embedded in on {@code branch}. */
   public static TextRole passageRole(Branch branch) {
     return branch == Branch.ASYMMETRIC ? TextRole.PASSAGE : TextRole.PLAIN;
+  }
+
+  /**
+   * The teacher's feature of a judgement, for FI. A cache copied without features (scores alone, as
+   * gpu/strip_features.py writes) serves a run without FI: zeros of width 1 then, as for the gold objective.
+   */
+  private float[] featureOf(Judgement j) {
+    if (j.feature().length > 0) {
+      return j.feature();
+    }
+    if (options.loss().eta() > 0) {
+      throw new IllegalStateException("the teacher cache holds scores without features, and feature imitation (FI)"
+          + " needs them: distil with --eta 0, or score with the teacher again into a full cache");
+    }
+    return new float[1];
   }
 
   private Judgement judged(String query, String passage, Branch branch) {

@@ -153,7 +153,12 @@ public final class CrossEncoderTeacher implements Teacher {
 
   @Override
   public String identity() {
-    return "cross-encoder:" + model.directory().toAbsolutePath().normalize();
+    return identityOf(model.directory());
+  }
+
+  /** The identity of the cross-encoder at {@code dir} (its place), known without loading it. */
+  static String identityOf(Path dir) {
+    return "cross-encoder:" + dir.toAbsolutePath().normalize();
   }
 
   public BackboneModel model() {

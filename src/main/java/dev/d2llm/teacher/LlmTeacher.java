@@ -103,7 +103,12 @@ public final class LlmTeacher implements Teacher {
 
   @Override
   public String identity() {
-    return "llm:" + model.directory().toAbsolutePath().normalize() + ":" + templates.hashCode() + ":T=" + temperature;
+    return identityOf(model.directory(), templates, temperature);
+  }
+
+  /** The identity of the LLM teacher at {@code dir} with these prompts, known without loading it. */
+  static String identityOf(java.nio.file.Path dir, PromptTemplates templates, float temperature) {
+    return "llm:" + dir.toAbsolutePath().normalize() + ":" + templates.hashCode() + ":T=" + temperature;
   }
 
   /** The model the teacher reads with. */

@@ -75,6 +75,18 @@ public final class TeacherScoreCache implements AutoCloseable {
     return entries.get(key(teacher, branch, pair));
   }
 
+  /** How many distinct pairs of {@code pairs} have no judgement under this teacher and branch yet. */
+  public int missing(String teacher, Branch branch, List<TextPair> pairs) {
+    java.util.Set<String> lacking = new java.util.HashSet<>();
+    for (TextPair p : pairs) {
+      String k = key(teacher, branch, p);
+      if (!entries.containsKey(k)) {
+        lacking.add(k);
+      }
+    }
+    return lacking.size();
+  }
+
   /** Number of cached judgements. */
   public int size() {
     return entries.size();

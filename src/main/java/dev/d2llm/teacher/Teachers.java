@@ -13,6 +13,16 @@ public final class Teachers {
 
   private Teachers() {}
 
+  /**
+   * The identity {@link Teacher#identity()} of the teacher {@link #open} would give, read from its
+   * config alone: what a score cache is keyed by, so a complete cache needs no teacher loaded.
+   */
+  public static String identity(Path dir, String prompts) {
+    return BackboneConfig.read(dir) instanceof BertConfig
+        ? CrossEncoderTeacher.identityOf(dir)
+        : LlmTeacher.identityOf(dir, PromptTemplates.named(prompts), 1f);
+  }
+
   /** The teacher at {@code dir}; {@code prompts} ({@code en}, {@code zh} or a JSON file) apply to LLMs. */
   public static Teacher open(Path dir, String prompts, Device device) {
     BackboneConfig config = BackboneConfig.read(dir);

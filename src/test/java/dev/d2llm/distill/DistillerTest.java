@@ -30,7 +30,7 @@ class DistillerTest {
   private static final String[] WORDS = {"cat", "dog", "bird", "fish", "tree", "house", "car", "book", "lamp", "road"};
 
   /** Relevant exactly when the passage contains the query's word. */
-  static final class OverlapTeacher implements Teacher {
+  static class OverlapTeacher implements Teacher {
     @Override
     public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
       return pairs.stream().map(p -> {
@@ -87,6 +87,38 @@ class DistillerTest {
       double after = firstEpoch.stream().mapToDouble(s -> distiller.evaluate(s).get("total")).sum();
       assertThat(after).isLessThan(before * 0.8);
       assertThat(distiller.optimizer().stepCount()).isEqualTo(plan.steps().size());
+    }
+  }
+
+  @Test
+  void scoresWithoutFeaturesTrainWithoutFiAndAreRefusedWithIt(@TempDir Path dir) {
+    List<TrainingExample> examples = examples();
+    var d = dev.d2llm.distill.loss.DistillationLoss.DEFAULTS;
+    var noFi = new dev.d2llm.distill.loss.DistillationLoss(d.alpha(), d.beta(), d.gamma(), 0, d.inBatchTemperature(),
+        d.imitationTemperature(), d.lambda(), d.hardNegativesInBatch());
+    BatchPlan plan = BatchPlan.of(examples, 4, 2, 1, 7);
+    Teacher scoresOnly = new OverlapTeacher() {
+      @Override
+      public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
+        return super.judge(pairs, branch, progress).stream().map(j -> new Judgement(j.score(), new float[0])).toList();
+      }
+    };
+    StudentConfig config = new StudentConfig(BERT.toString(), null, 4, 16);
+    try (Student student = Student.create(BERT, config, Device.cpu(), 1);
+        TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
+      cache.fill(scoresOnly, Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
+      CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
+      for (var loss : List.of(noFi, d)) {
+        Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
+            new DistillOptions(4, 2, 1, 3e-3f, 1, 1.0, 7, 100, 5, 100, loss), new LinkedHashMap<>(student.trainableParameters()),
+            plan.steps().size());
+        if (loss == noFi) {
+          assertThat(distiller.evaluate(plan.steps().get(0)).get("total")).isFinite();
+        } else {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> distiller.evaluate(plan.steps().get(0)))
+              .hasMessageContaining("--eta 0");
+        }
+      }
     }
   }
 

@@ -54,6 +54,28 @@ class TeacherScoreCacheTest {
   }
 
   @Test
+  void missingCountsDistinctUnscoredPairsOfThatTeacherAndBranch(@TempDir Path dir) {
+    try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
+      assertThat(cache.missing("counting", Branch.SYMMETRIC, PAIRS)).isEqualTo(3);
+      cache.fill(new CountingTeacher(), Branch.SYMMETRIC, PAIRS.subList(0, 2), 2, n -> {});
+      assertThat(cache.missing("counting", Branch.SYMMETRIC, PAIRS)).isEqualTo(1);
+      assertThat(cache.missing("counting", Branch.ASYMMETRIC, PAIRS)).isEqualTo(3);
+      assertThat(cache.missing("another", Branch.SYMMETRIC, PAIRS)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aTeachersIdentityIsKnownFromItsDirectoryWithoutLoadingIt() {
+    Path bert = Path.of("test/resources/models/tiny-bert");
+    Path qwen = Path.of("test/resources/models/tiny-qwen2");
+    try (Teacher crossEncoder = Teachers.open(bert, "en", ai.djl.Device.cpu());
+        Teacher llm = Teachers.open(qwen, "zh", ai.djl.Device.cpu())) {
+      assertThat(Teachers.identity(bert, "en")).isEqualTo(crossEncoder.identity());
+      assertThat(Teachers.identity(qwen, "zh")).isEqualTo(llm.identity()).isNotEqualTo(Teachers.identity(qwen, "en"));
+    }
+  }
+
+  @Test
   void aTornLastRecordIsDroppedAndRescored(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("t.bin");
     CountingTeacher teacher = new CountingTeacher();

@@ -164,12 +164,14 @@ public class DistillCommand implements Callable<Integer> {
       train(all, batchPlan, branches, null, null, options);
       return 0;
     }
-    String teacherIdentity;
+    String teacherIdentity = Teachers.identity(teaching.teacher, teaching.prompts);
     try (TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
-      // The teacher is needed only for what the cache lacks: closed before the student loads.
-      try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device())) {
-        teacherIdentity = t.identity();
-        TeacherScoreCommand.fill(t, scores, batchPlan, branches, all);
+      // The teacher is needed only for what the cache lacks (a complete cache needs only its config):
+      // loaded for that alone, and closed before the student loads.
+      if (TeacherScoreCommand.missing(teacherIdentity, scores, batchPlan, branches, all) > 0) {
+        try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device())) {
+          TeacherScoreCommand.fill(t, scores, batchPlan, branches, all);
+        }
       }
       train(all, batchPlan, branches, teacherIdentity, scores, options);
     }

@@ -54,13 +54,18 @@ public class EvalCommand implements Callable<Integer> {
   @Option(names = "--split", description = "ir: the qrels split to judge by, qrels/SPLIT.tsv (default: ${DEFAULT-VALUE})")
   String split = "test";
 
-  @Option(names = "--candidates", description = "ir with the iem scorer: cosine candidates the IEM re-ranks per query,"
+  @Option(names = "--candidates", description = "ir with the iem scorer (or teacher with --first-stage): cosine candidates re-ranked per query,"
       + " as two-stage search does; 0 scores every passage (exact search) (default: ${DEFAULT-VALUE})")
   int candidates = 100;
 
   @Option(names = "--with-exact", description = "ir with the iem scorer: also print the exact ranking's exact_ndcg@10 and"
       + " exact_recall@100 (the IEM over every passage), from the same embedded corpus")
   boolean withExact;
+
+  @Option(names = "--first-stage", description = "ir with the teacher scorer: the plain model or student whose cosine"
+      + " top --candidates the teacher re-ranks per query (the candidates two-stage search would hand it); without it"
+      + " the teacher scores every passage")
+  String firstStage;
 
   @Option(names = "--max-queries", description = "ir: judge only the first N judged queries; 0 for all (default: ${DEFAULT-VALUE})")
   int maxQueries = 0;
@@ -124,6 +129,9 @@ public class EvalCommand implements Callable<Integer> {
                   bar::stepBy);
             }
           }
+          if (firstStage != null && scorer.equals("teacher")) {
+            yield rerankedByTeacher(s, set);
+          }
           try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
             yield Evaluation.retrieval(s, maxQueries > 0 ? set.firstQueries(maxQueries) : set, bar::stepBy);
           }
@@ -136,6 +144,22 @@ public class EvalCommand implements Callable<Integer> {
       VectorCacheOption.closeIfCache(studentVectors);
     }
     return 0;
+  }
+
+  /** The teacher over the first stage's cosine candidates: {@code --first-stage} is a student or a plain model. */
+  private EvaluationResult rerankedByTeacher(PairScorer teacher, dev.d2llm.data.RetrievalSet set) {
+    if (candidates < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--first-stage needs --candidates >= 1, found " + candidates);
+    }
+    Path stage = DefaultStudents.resolve(firstStage);
+    int queries = maxQueries > 0 ? Math.min(maxQueries, set.judgedQueries().size()) : set.judgedQueries().size();
+    try (dev.d2llm.embedding.TextEncoder encoder = StudentFiles.isStudent(stage)
+            ? StudentFiles.load(stage, device.device())
+            : SentenceEncoder.open(stage, device.device(), Precision.FP32);
+        ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
+      return dev.d2llm.eval.CandidateReranking.evaluate(encoder, teacher, set, candidates, maxQueries, bar::stepBy);
+    }
   }
 
   private static EvaluationResult withBar(PairSet set, java.util.function.Function<PairSet, EvaluationResult> f) {

@@ -60,6 +60,21 @@ public class TeacherScoreCommand implements Callable<Integer> {
     return new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList());
   }
 
+  /** How many pairs the plan needs that the cache lacks for the teacher of {@code identity}. */
+  static int missing(String identity, TeacherScoreCache cache, BatchPlan plan, Map<String, Branch> branches,
+      List<TrainingExample> all) {
+    List<TextPair> needed = List.copyOf(plan.teacherPairs(all));
+    int missing = 0;
+    for (Branch branch : Branch.values()) {
+      Set<String> queries = new HashSet<>();
+      all.stream().filter(e -> branches.get(e.dataset()) == branch).forEach(e -> queries.add(e.query()));
+      if (!queries.isEmpty()) {
+        missing += cache.missing(identity, branch, needed.stream().filter(tp -> queries.contains(tp.query())).toList());
+      }
+    }
+    return missing;
+  }
+
   /** Scores what the cache lacks for the plan, branch by branch; shared with distill. */
   static int fill(Teacher teacher, TeacherScoreCache cache, BatchPlan plan, Map<String, Branch> branches,
       List<TrainingExample> all) {

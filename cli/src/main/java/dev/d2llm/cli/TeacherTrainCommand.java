@@ -5,18 +5,23 @@ import dev.d2llm.data.NliLabel;
 import dev.d2llm.data.PairFiles;
 import dev.d2llm.data.PairSet;
 import dev.d2llm.data.PairTask;
+import dev.d2llm.data.TrainingExample;
+import dev.d2llm.data.TrainingExampleFiles;
 import dev.d2llm.teacher.CrossEncoderTeacher;
 import dev.d2llm.teacher.CrossEncoderTraining;
 import dev.d2llm.teacher.ScoredPair;
 import dev.d2llm.teacher.TextPair;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code d2llm teacher train}: fine-tune a BERT-family cross-encoder teacher on labelled pairs. */
 @Command(
@@ -25,17 +30,23 @@ import picocli.CommandLine.Option;
     description = "Fine-tunes a BERT-family model as cross-encoder ([CLS] a [SEP] b [SEP] -> pooler -> one logit)"
         + " on a labelled pair file: STS scores become targets in [0, 1] (regression through soft-target"
         + " cross-entropy), binary labels and NLI (entailment 1, neutral and contradiction 0) classification."
+        + " Mined retrieval examples (JSONL, d2llm mine) train it too: each query with its positive (1) and its"
+        + " first --negatives hard negatives (0)."
         + " Saves the best epoch by dev Spearman as a Hugging Face BertForSequenceClassification directory.")
 public class TeacherTrainCommand implements Callable<Integer> {
 
   @Option(names = "--base", required = true, description = "BERT-family model directory to start from")
   Path base;
 
-  @Option(names = "--train", required = true, description = "labelled pair file (TSV)")
+  @Option(names = "--train", required = true, description = "labelled pair file (TSV) or mined examples (JSONL)")
   Path train;
 
-  @Option(names = "--dev", required = true, description = "labelled pair file for model selection")
+  @Option(names = "--dev", required = true, description = "labelled pair file or mined examples for model selection")
   Path dev;
+
+  @Option(names = "--negatives", description = "mined examples: hard negatives per query kept as label-0 pairs"
+      + " (default: ${DEFAULT-VALUE})")
+  int negatives = 3;
 
   @Option(names = "--out", required = true, description = "teacher directory to write")
   Path out;
@@ -60,9 +71,12 @@ public class TeacherTrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     device.apply();
-    List<ScoredPair> trainPairs = targets(PairFiles.read(train));
+    if (negatives < 0) {
+      throw new ParameterException(new CommandLine(this), "--negatives must be >= 0, got " + negatives);
+    }
+    List<ScoredPair> trainPairs = read(train);
     trainPairs = trainPairs.subList(0, Math.min(maxTrain, trainPairs.size()));
-    List<ScoredPair> devPairs = targets(PairFiles.read(dev));
+    List<ScoredPair> devPairs = read(dev);
     var defaults = CrossEncoderTraining.Options.defaults();
     var options = new CrossEncoderTraining.Options(epochs, batchSize, lr, defaults.warmupFraction(),
         defaults.weightDecay(), defaults.clipNorm(), seed);
@@ -84,6 +98,24 @@ public class TeacherTrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "teacher=%s best_dev_spearman=%.4f%n", out, best);
     }
     return 0;
+  }
+
+  private List<ScoredPair> read(Path file) {
+    return file.getFileName().toString().endsWith(".jsonl")
+        ? examplePairs(TrainingExampleFiles.read(file), negatives)
+        : targets(PairFiles.read(file));
+  }
+
+  /** Each mined example as its (query, positive) pair, target 1, then its first {@code negatives} hard negatives, 0. */
+  static List<ScoredPair> examplePairs(List<TrainingExample> examples, int negatives) {
+    List<ScoredPair> pairs = new ArrayList<>();
+    for (TrainingExample e : examples) {
+      pairs.add(new ScoredPair(new TextPair(e.query(), e.positive()), 1f));
+      for (String n : e.negatives().subList(0, Math.min(negatives, e.negatives().size()))) {
+        pairs.add(new ScoredPair(new TextPair(e.query(), n), 0f));
+      }
+    }
+    return pairs;
   }
 
   /** Targets in [0, 1]: STS scores divided by the set's maximum, labels as they are, NLI entailment 1. */

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The en/medquad teacher experiment on the GPU machine (docs/results.md, "Retrieval"), resumable across calls while
+# the machine stays warm: each step leaves a marker in $WORK/done and is skipped next time; teacher scoring resumes
+# from its cache. Inputs: .gpu-bundle (the CLI) and /tmp/d2llm-stage (bge-small-en-v1.5, en/medquad, en/msmarco-5k
+# and the residual start, staged by gpu/stage-inputs.sh and gpu/stage-in.sh). Steps:
+#   inputs    unpack the staged inputs (checksum checked)
+#   mine      en/medquad train examples (BM25, 30 negatives, as scripts/lib/residual-start.sh mines them here; their
+#             sha256 is printed to compare) and dev examples (3 negatives) for the teacher's selection
+#   teacher   bge-small-en-v1.5 fine-tuned as a cross-encoder on each training question's answer (1) and its first 3
+#             BM25 negatives (0), 1 epoch
+#   teacher-eval   the teacher re-ranking bge-small's cosine top 100 on en/medquad dev (first $DEV_QUERIES questions)
+#             and en/msmarco-5k
+#   scores    the teacher's scores of every pair the distillation plan needs (batch 16, 8 negatives, 1 epoch)
+#   residual  D2LLM (the paper's CI, RI and FI losses) into the residual IEM on frozen bge-small vectors
+#   plus      the same with the gold hard negatives in the in-batch softmax and pointwise imitation
+#   evals     both students on en/medquad dev and en/msmarco-5k, two-stage and exact
+# Back through $OUT: summary.txt (every figure), logs.tar.gz, students.tar.gz (the two best students and their
+# metrics), teacher-scores.bin (the scores without features, for ablations elsewhere) and the teacher's config.
+#   bash gpu/medquad-teacher.sh      (run from the repository root; BUDGET_S, default 540, bounds one call; WORK,
+#                                     D2LLM, DEVICE, DEV_QUERIES and CANDIDATES for a small dry run on a CPU)
+set -uo pipefail
+root="$(pwd)"
+self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+d2llm="${D2LLM:-$root/.gpu-bundle/d2llm}"
+w="${WORK:-/tmp/d2llm-mq}"
+out="${OUT:-/tmp/d2llm-mq-out}"
+stage=/tmp/d2llm-stage
+dev_queries="${DEV_QUERIES:-500}"
+deadline=$((SECONDS + ${BUDGET_S:-540}))
+mkdir -p "$w/done" "$w/logs" "$out"
+summary="$w/summary.txt"
+touch "$summary"
+export D2LLM_MODELS="$w/in/models"
+model="$w/in/models/bge-small-en-v1.5"
+medquad="$w/in/data/en/medquad"
+msmarco="$w/in/data/en/msmarco-5k"
+gpu=(--device "${DEVICE:-gpu}")
+candidates="${CANDIDATES:-100}"
+
+note() { echo "$*" | tee -a "$summary"; }
+pack() {
+  cp "$summary" "$out/summary.txt"
+  tar -C "$w" -czf "$out/logs.tar.gz" logs
+}
+# STEP NAME PATTERN CMD...: skipped when done; else runs CMD within the call's remaining time, its output in
+# logs/NAME.log, GPU memory sampled; the lines matching PATTERN, the status, time and peak GPU memory go to the summary.
+step() {
+  local name="$1" pattern="$2"; shift 2
+  [ ! -f "$w/done/$name" ] || return 0
+  local left=$((deadline - SECONDS))
+  if [ "$left" -lt 20 ]; then note "== $name: not started, the call's budget is spent (run again)"; pack; exit 0; fi
+  local start=$SECONDS rc peak
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 500 >"$w/logs/$name.mem" 2>/dev/null &
+  local sampler=$!
+  # Through a fresh bash running this script's --fn, so that timeout can run the shell functions below too.
+  timeout "$left" bash "$self" --fn "$@" >"$w/logs/$name.log" 2>&1
+  rc=$?
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  peak="$(sort -n "$w/logs/$name.mem" 2>/dev/null | tail -1)"
+  note "== $name: rc=$rc $((SECONDS - start))s gpu_mem_used_peak=${peak:-?}MiB $(date -u +%T)"
+  grep -a -E "$pattern" "$w/logs/$name.log" | grep -a -v '\[=*' | tee -a "$summary"
+  if [ "$rc" = 0 ]; then touch "$w/done/$name"; else tail -c 1500 "$w/logs/$name.log" | sed 's/^/    /' | tee -a "$summary"; fi
+  pack
+  [ "$rc" = 0 ] || { note "stopped at $name (rc=$rc): run again to resume"; exit 0; }
+}
+
+unpack_inputs() {
+  local want got
+  want="$(cat "$stage/inputs.sha256")"
+  got="$(cat "$stage"/inputs.tar.xz.part* | sha256sum | cut -d' ' -f1)"
+  [ "$want" = "$got" ] || { echo "staged inputs incomplete: sha256 $got, want $want"; ls -l "$stage"; return 1; }
+  rm -rf "$w/in" && mkdir -p "$w/in"
+  cat "$stage"/inputs.tar.xz.part* | xz -dc -T0 | tar -C "$w/in" -xf -
+  echo "inputs ok: $(ls "$w/in/models") $(cd "$w/in/data" && echo */*) $(ls "$w/in/students")"
+}
+
+mine() {
+  "$d2llm" mine --retrieval "$medquad" --split train --out "$w/examples.jsonl" --k 30 &&
+    "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3 &&
+    echo "examples_sha256=$(sha256sum "$w/examples.jsonl" | cut -d' ' -f1) lines=$(wc -l <"$w/examples.jsonl")"
+}
+
+plan=(--examples "$w/examples.jsonl" --task medquad=asym --batch-size 16 --negatives 8 --epochs 1)
+distill() { # NAME, extra options
+  local name="$1"; shift
+  "$d2llm" distill --student "$w/in/students/student-residual" "${plan[@]}" --teacher "$w/teacher" \
+    --cache "$w/teacher.bin" --freeze-pooling --lr 1e-3 --warmup 100 --validate-every 100 --patience 6 \
+    --dev "$medquad" --dev-queries 5000 --vector-cache "$w/vectors" --out "$w/$name" "${gpu[@]}" "$@" &&
+    echo "selection $name $(tr -d ' \n' <"$w/$name/selection.json")"
+}
+evals() {
+  for run in residual plus; do
+    for q in 0 "$dev_queries"; do
+      echo "eval $run en/medquad dev max_queries=$q: $("$d2llm" eval --model "$w/$run/best" --data "$medquad" --split dev \
+        --task ir --with-exact --max-queries "$q" --vector-cache "$w/vectors" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+    done
+    echo "eval $run en/msmarco-5k: $("$d2llm" eval --model "$w/$run/best" --data "$msmarco" --task ir --with-exact \
+      --vector-cache "$w/vectors" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+  done
+}
+teacher_eval() {
+  echo "teacher en/medquad dev max_queries=$dev_queries: $("$d2llm" eval --model "$w/teacher" --scorer teacher \
+    --first-stage "$model" --candidates "$candidates" --data "$medquad" --split dev --task ir --max-queries "$dev_queries" \
+    "${gpu[@]}" | grep -a '=' | tr '\n' ' ')" &&
+    echo "teacher en/msmarco-5k: $("$d2llm" eval --model "$w/teacher" --scorer teacher --first-stage "$model" \
+      --candidates "$candidates" --data "$msmarco" --task ir "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+}
+
+if [ "${1:-}" = --fn ]; then shift; "$@"; exit $?; fi
+
+note "== medquad-teacher on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo "no GPU"), bundle $(cat .gpu-bundle/commit 2>/dev/null), $(date -u +%FT%TZ)"
+step inputs 'inputs ok|incomplete' unpack_inputs
+step mine 'examples_sha256' mine
+step teacher 'epoch=|teacher=' "$d2llm" teacher train --base "$model" --train "$w/examples.jsonl" \
+  --dev "$w/dev-examples.jsonl" --negatives 3 --epochs 1 --batch-size 32 --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
+step teacher-eval '^teacher ' teacher_eval
+step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher" --cache "$w/teacher.bin" "${gpu[@]}"
+step residual '^selection' distill residual
+step plus '^selection' distill plus --hard-in-batch --pointwise 1
+step evals '^eval ' evals
+tar -C "$w" -czf "$out/students.tar.gz" residual/best residual/metrics.csv residual/selection.json plus/best \
+  plus/metrics.csv plus/selection.json teacher/config.json 2>/dev/null
+python3 "$root/gpu/strip_features.py" "$w/teacher.bin" "$out/teacher-scores.bin" | tee -a "$summary"
+pack
+note "== medquad-teacher: all steps done"
+cp "$summary" "$out/summary.txt"
