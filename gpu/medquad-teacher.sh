@@ -58,7 +58,8 @@ step() {
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
   peak="$(sort -n "$w/logs/$name.mem" 2>/dev/null | tail -1)"
   note "== $name: rc=$rc $((SECONDS - start))s gpu_mem_used_peak=${peak:-?}MiB $(date -u +%T)"
-  grep -a -E "$pattern" "$w/logs/$name.log" | grep -a -v '\[=*' | tee -a "$summary"
+  # From each match to the end of its line: a progress bar may share the line ahead of it.
+  grep -a -o -E "($pattern).*" "$w/logs/$name.log" | tee -a "$summary"
   if [ "$rc" = 0 ]; then touch "$w/done/$name"; else tail -c 1500 "$w/logs/$name.log" | sed 's/^/    /' | tee -a "$summary"; fi
   pack
   [ "$rc" = 0 ] || { note "stopped at $name (rc=$rc): run again to resume"; exit 0; }
