@@ -199,7 +199,9 @@ public final class Distiller {
     }
     step.negatives().forEach(ns -> ns.forEach(n -> texts.add(student.inputText(n, passageRole))));
     NDArray[] hm = states.of(scope, texts, training);
-    NDArray vectors = student.pool(null, hm[0], hm[1], training); // [B + B + B*K, d]
+    NDArray vectors = states.pooled() // [B + B + B*K, d]
+        ? hm[0].squeeze(1)
+        : student.pool(null, hm[0], hm[1], training);
     long d = vectors.getShape().get(1);
     NDArray q = vectors.get("0:{}", b);
     NDArray p = vectors.get("{}:{}", b, 2 * b);

@@ -16,9 +16,9 @@ import java.util.function.IntConsumer;
 
 /**
  * A residual student's vectors, computed once per distinct text, for training its IEM alone: with
- * the backbone and the pooling frozen (the PMA gate held at zero), a text's vector never changes,
- * so each step costs the IEM only. The vectors stand in for token states as one-token sequences,
- * which the residual pooling returns unchanged (the native pooling of one unit vector is itself).
+ * the backbone and the pooling frozen, a text's vector never changes, so each step costs the IEM
+ * only. The vectors are the student's own, PMA gate included (shut at the start, open after a
+ * fine-tuned bi-encoder), and training reads them as pooled ({@link #pooled()}).
  */
 public final class PooledVectors implements TokenStates, TextEncoder {
 
@@ -31,13 +31,6 @@ public final class PooledVectors implements TokenStates, TextEncoder {
     if (student.config().iem() != IemKind.RESIDUAL) {
       throw new IllegalArgumentException("only a residual student can train its IEM on pooled vectors: the paper's"
           + " student pools with PMA, which needs token states");
-    }
-    float[] gate = student.gate().orElseThrow().namedParameters().get("gate").getArray().toFloatArray();
-    for (float g : gate) {
-      if (g != 0f) {
-        throw new IllegalArgumentException("this student's PMA gate is open (trained): its vectors are not its native"
-            + " pooling's, so its IEM cannot train on pooled vectors; train it on token states instead");
-      }
     }
     this.student = student;
     this.source = source;
@@ -65,6 +58,11 @@ public final class PooledVectors implements TokenStates, TextEncoder {
     for (int i = 0; i < missing.size(); i++) {
       vectors.put(missing.get(i), v[i]);
     }
+  }
+
+  @Override
+  public boolean pooled() {
+    return true;
   }
 
   @Override

@@ -9,4 +9,12 @@ public interface TokenStates {
 
   /** Token states [N,T,d] and mask [N,T] of {@code texts}, owned by {@code scope}. */
   NDArray[] of(NDManager scope, List<String> texts, boolean training);
+
+  /**
+   * Whether {@link #of} gives the student's pooled vectors already ([N,1,d], one "token" per text)
+   * rather than token states to pool: then training reads them as they are.
+   */
+  default boolean pooled() {
+    return false;
+  }
 }

@@ -47,12 +47,26 @@ class PooledVectorsTest {
   }
 
   @Test
-  void aStudentWithAnOpenGateOrThePapersPoolingIsRefused() {
+  void withAnOpenGateTrainingReadsTheStudentsServedVectorsAsTheyAre() {
     try (Student student = residual()) {
+      // A fine-tuned bi-encoder's gate is open: its vectors mix PMA into the native pooling.
       student.gate().orElseThrow().namedParameters().get("gate").getArray().addi(0.5f);
-      assertThatThrownBy(() -> PooledVectors.build(student, new LinkedHashSet<>(TEXTS), n -> {}))
-          .hasMessageContaining("gate is open");
+      List<String> inputs = TEXTS.stream().map(t -> student.inputText(t, TextRole.PASSAGE)).toList();
+      PooledVectors cache = PooledVectors.build(student, new LinkedHashSet<>(inputs), n -> {});
+      float[][] served = student.embed(TEXTS, TextRole.PASSAGE);
+      assertThat(cache.pooled()).isTrue();
+      try (NDManager scope = student.manager().newSubManager()) {
+        float[] read = cache.of(scope, inputs, true)[0].squeeze(1).toFloatArray();
+        int d = student.dimension();
+        for (int i = 0; i < TEXTS.size(); i++) {
+          assertThat(maxAbsDiff(java.util.Arrays.copyOfRange(read, i * d, (i + 1) * d), served[i])).isEqualTo(0.0);
+        }
+      }
     }
+  }
+
+  @Test
+  void thePapersPoolingIsRefused() {
     try (Student paper = Student.create(BERT, new StudentConfig(BERT.toString(), null, 4, 16), Device.cpu(), 4)) {
       assertThatThrownBy(() -> PooledVectors.build(paper, new LinkedHashSet<>(TEXTS), n -> {}))
           .hasMessageContaining("only a residual student");

@@ -114,8 +114,8 @@ public class DistillCommand implements Callable<Integer> {
   boolean hardInBatch;
 
   @Option(names = "--freeze-pooling", description = "train the IEM alone (implies --freeze-backbone): a residual"
-      + " student's vectors, its backbone's native pooling with the PMA gate shut, are computed once per text, so"
-      + " each step costs the IEM only (CPU-practical at any corpus size)")
+      + " student's vectors (its backbone's native pooling, or its trained PMA after a --bi-encoder run) are computed"
+      + " once per text, so each step costs the IEM only (CPU-practical at any corpus size)")
   boolean freezePooling;
 
   @picocli.CommandLine.Mixin VectorCacheOption vectorCache;
