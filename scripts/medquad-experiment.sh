@@ -8,6 +8,12 @@
 #   iem-gold    the asymmetric branch's IEM alone on frozen bge-small vectors
 #   iem-gated   the same with a domain gate (--domain-gate 5,20): the correction fades out for queries
 #               less like the training questions than their 5th-20th percentile
+#   iem-on-bi   the residual IEM trained on top of the fine-tuned bi-encoder's vectors (its best student,
+#               PMA gate open): the untrained student ranks exactly as the bi-encoder (2 epochs, patience 4;
+#               needs the biencoder run first)
+# The bi-encoder runs 2 epochs (it peaks early) with an 8 GB heap and MALLOC_ARENA_MAX=2: its token states
+# (bfloat16, on the heap) and PyTorch's native memory must fit a 24 GB machine together.
+# The teacher side (a bge-small cross-encoder, D2LLM distilled from it) runs on the GPU: gpu/medquad-teacher.sh.
 # Each is evaluated on en/medquad dev and en/msmarco-5k (evaluation only), two-stage (100 cosine
 # candidates) and exact, bge-small's cosine beside (the cosine_ lines), and the gated student's
 # symmetric branch on en/sick-r dev. Rows go to docs/results/en-medquad.txt.
@@ -15,7 +21,7 @@
 # minutes on 2 cores, then a few minutes per run; the bi-encoder reads token states (about 40 minutes).
 #
 #   scripts/medquad-experiment.sh        (D2LLM_DATA, D2LLM_WORK, D2LLM_CLI as for experiment.sh;
-#                                          RUNS to pick, default "iem-gold iem-gated biencoder")
+#                                          RUNS to pick, default "iem-gold iem-gated biencoder iem-on-bi")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -26,7 +32,7 @@ export D2LLM_VECTOR_CACHE="${D2LLM_VECTOR_CACHE:-$work/vectors}"
 # shellcheck source=scripts/lib/residual-start.sh
 . "$root/scripts/lib/residual-start.sh"
 plan=(--examples "$medquad/examples.jsonl" --task medquad=asym --gold --hard-in-batch --negatives 8 --batch-size 32
-  --epochs 3 --lr 1e-3 --warmup 100 --validate-every 100 --patience 6 --dev "$data/en/medquad" --dev-queries 5000)
+  --lr 1e-3 --warmup 100 --validate-every 100 --dev "$data/en/medquad" --dev-queries 5000)
 report=docs/results/en-medquad.txt
 touch "$report"
 row() { # run, set, extra eval options
@@ -37,23 +43,24 @@ selection() {
   printf '%s\t%s\t%s\t%s\n' en/medquad "$1 (distill selection.json)" "$(tr -d ' \n' <"$medquad/$1/selection.json")" \
     "$(date -u +%FT%TZ)" >>"$report"
 }
-for run in ${RUNS:-iem-gold iem-gated biencoder}; do
+for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
   case "$run" in
-    iem-gold) extra=(--freeze-pooling); scorer=iem ;;
-    iem-gated) extra=(--freeze-pooling --domain-gate "5,20"); scorer=iem ;;
-    # The bi-encoder's vectors move (PMA), so it reads token states; its MLP stays at zero, so it ranks by its cosine.
-    biencoder) extra=(--bi-encoder --freeze-backbone); scorer=cosine ;;
+    iem-gold) extra=(--freeze-pooling --epochs 3 --patience 6) ;;
+    iem-gated) extra=(--freeze-pooling --domain-gate "5,20" --epochs 3 --patience 6) ;;
+    # The bi-encoder's vectors move (PMA), so it reads token states.
+    biencoder) extra=(--bi-encoder --freeze-backbone --epochs 2 --patience 6) ;;
+    iem-on-bi) extra=(--freeze-pooling --epochs 2 --patience 4) ;;
     *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
   esac
-  [ -f "$medquad/$run/selection.json" ] || $cli distill --student "$sickr/student-residual" "${plan[@]}" "${extra[@]}" \
+  start="$sickr/student-residual"
+  [ "$run" != iem-on-bi ] || start="$medquad/biencoder/best"
+  if [ "$run" = biencoder ]; then heap=(env D2LLM_JAVA_OPTS="${D2LLM_JAVA_OPTS:--Xmx8g}" MALLOC_ARENA_MAX=2); else heap=(env); fi
+  [ -f "$medquad/$run/selection.json" ] || "${heap[@]}" $cli distill --student "$start" "${plan[@]}" "${extra[@]}" \
     --out "$medquad/$run"
   selection "$run"
-  if [ "$scorer" = iem ]; then
-    row "$run" en/medquad --scorer iem --task ir --split dev --with-exact
-    row "$run" en/msmarco-5k --scorer iem --task ir --with-exact
-    row "$run" en/sick-r/dev.tsv --scorer iem --task sts
-  else
-    row "$run" en/msmarco-5k --scorer cosine --task ir
-  fi
+  # The bi-encoder's MLP is still zero: its IEM ranks exactly by its cosine, so the same rows serve every run.
+  row "$run" en/medquad --scorer iem --task ir --split dev --with-exact
+  row "$run" en/msmarco-5k --scorer iem --task ir --with-exact
+  row "$run" en/sick-r/dev.tsv --scorer iem --task sts
 done
 cat "$report"
