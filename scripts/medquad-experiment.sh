@@ -55,7 +55,7 @@ for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
   start="$sickr/student-residual"
   [ "$run" != iem-on-bi ] || start="$medquad/biencoder/best"
   if [ "$run" = biencoder ]; then heap=(env D2LLM_JAVA_OPTS="${D2LLM_JAVA_OPTS:--Xmx8g}" MALLOC_ARENA_MAX=2); else heap=(env); fi
-  [ -f "$medquad/$run/selection.json" ] || "${heap[@]}" $cli distill --student "$start" "${plan[@]}" "${extra[@]}" \
+  [ -f "$medquad/$run/selection.json" ] || "${heap[@]}" "$cli" distill --student "$start" "${plan[@]}" "${extra[@]}" \
     --out "$medquad/$run"
   selection "$run"
   # The bi-encoder's MLP is still zero: its IEM ranks exactly by its cosine, so the same rows serve every run.
