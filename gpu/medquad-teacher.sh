@@ -14,8 +14,9 @@
 #   residual  D2LLM (the paper's CI, RI and FI losses) into the residual IEM on frozen bge-small vectors
 #   plus      the same with the gold hard negatives in the in-batch softmax and pointwise imitation
 #   evals     both students on en/medquad dev and en/msmarco-5k, two-stage and exact
-# Back through $OUT: summary.txt (every figure), logs.tar.gz, students.tar.gz (the two best students and their
-# metrics), teacher-scores.bin (the scores without features, for ablations elsewhere) and the teacher's config.
+# Back through $OUT after every call, finished or not: summary.txt (every figure), logs.tar.gz, students.tar.gz (the
+# students so far, their metrics and the teacher's config) and teacher-scores.bin (the scores without features,
+# for runs without FI elsewhere).
 #   bash gpu/medquad-teacher.sh      (run from the repository root; BUDGET_S, default 540, bounds one call; WORK,
 #                                     D2LLM, DEVICE, DEV_QUERIES and CANDIDATES for a small dry run on a CPU)
 set -uo pipefail
@@ -42,13 +43,22 @@ pack() {
   cp "$summary" "$out/summary.txt"
   tar -C "$w" -czf "$out/logs.tar.gz" logs
 }
+# What a call brings back besides the summary, also when it stops early: the students trained so far (their best,
+# metrics and selection, no checkpoints), the teacher's config and its scores without features.
+pack_results() {
+  local have=()
+  for f in residual plus teacher/config.json; do [ ! -e "$w/$f" ] || have+=("$f"); done
+  [ ${#have[@]} -eq 0 ] || tar -C "$w" --exclude=checkpoint -czf "$out/students.tar.gz" "${have[@]}"
+  [ ! -f "$w/teacher.bin" ] || python3 "$root/gpu/strip_features.py" "$w/teacher.bin" "$out/teacher-scores.bin" | tee -a "$summary"
+  pack
+}
 # STEP NAME PATTERN CMD...: skipped when done; else runs CMD within the call's remaining time, its output in
 # logs/NAME.log, GPU memory sampled; the lines matching PATTERN, the status, time and peak GPU memory go to the summary.
 step() {
   local name="$1" pattern="$2"; shift 2
   [ ! -f "$w/done/$name" ] || return 0
   local left=$((deadline - SECONDS))
-  if [ "$left" -lt 20 ]; then note "== $name: not started, the call's budget is spent (run again)"; pack; exit 0; fi
+  if [ "$left" -lt 20 ]; then note "== $name: not started, the call's budget is spent (run again)"; pack_results; exit 0; fi
   local start=$SECONDS rc peak
   nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 500 >"$w/logs/$name.mem" 2>/dev/null &
   local sampler=$!
@@ -62,7 +72,7 @@ step() {
   grep -a -o -E "($pattern).*" "$w/logs/$name.log" | tee -a "$summary"
   if [ "$rc" = 0 ]; then touch "$w/done/$name"; else tail -c 1500 "$w/logs/$name.log" | sed 's/^/    /' | tee -a "$summary"; fi
   pack
-  [ "$rc" = 0 ] || { note "stopped at $name (rc=$rc): run again to resume"; exit 0; }
+  [ "$rc" = 0 ] || { note "stopped at $name (rc=$rc): run again to resume"; pack_results; exit 0; }
 }
 
 unpack_inputs() {
@@ -119,9 +129,6 @@ step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher"
 step residual '^selection' distill residual
 step plus '^selection' distill plus --hard-in-batch --pointwise 1
 step evals '^eval ' evals
-tar -C "$w" -czf "$out/students.tar.gz" residual/best residual/metrics.csv residual/selection.json plus/best \
-  plus/metrics.csv plus/selection.json teacher/config.json 2>/dev/null
-python3 "$root/gpu/strip_features.py" "$w/teacher.bin" "$out/teacher-scores.bin" | tee -a "$summary"
-pack
+pack_results
 note "== medquad-teacher: all steps done"
 cp "$summary" "$out/summary.txt"
