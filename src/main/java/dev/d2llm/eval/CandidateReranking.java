@@ -3,7 +3,6 @@ package dev.d2llm.eval;
 import dev.d2llm.data.CorpusFiles;
 import dev.d2llm.data.RetrievalQuery;
 import dev.d2llm.data.RetrievalSet;
-import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.embedding.TextEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.student.Branch;
@@ -37,26 +36,12 @@ public final class CandidateReranking {
     }
     List<String> ids = new ArrayList<>(set.corpus().keySet());
     List<String> texts = ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
-    float[][] unit = firstStage.embed(texts, TextRole.PASSAGE, progress);
-    for (int i = 0; i < unit.length; i++) {
-      unit[i] = SentenceEncoder.unit(unit[i]);
-    }
-    int c = Math.min(candidates, ids.size());
+    CosineCandidates cosine = new CosineCandidates(firstStage.embed(texts, TextRole.PASSAGE, progress), ids);
     RetrievalTotals reranked = new RetrievalTotals();
     RetrievalTotals firstStageOnly = new RetrievalTotals();
     for (RetrievalQuery q : (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries()) {
-      float[] query = SentenceEncoder.unit(firstStage.embed(List.of(q.text()), TextRole.QUERY)[0]);
-      double[] cos = new double[unit.length];
-      for (int i = 0; i < unit.length; i++) {
-        double dot = 0;
-        for (int j = 0; j < query.length; j++) {
-          dot += query[j] * unit[i][j];
-        }
-        cos[i] = dot;
-      }
-      List<String> top = IntStream.range(0, cos.length).boxed()
-          .sorted(Comparator.comparingDouble((Integer i) -> -cos[i]).thenComparing(ids::get))
-          .limit(c).map(ids::get).toList();
+      List<String> top = IntStream.of(cosine.top(firstStage.embed(List.of(q.text()), TextRole.QUERY)[0], candidates))
+          .mapToObj(ids::get).toList();
       Map<String, Integer> judged = set.qrels().forQuery(q.id());
       firstStageOnly.add(top.subList(0, Math.min(100, top.size())), judged);
       double[] s = reranker.scoreQuery(q.text(),

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.d2llm.data.CorpusFiles;
 import dev.d2llm.data.RetrievalQuery;
 import dev.d2llm.data.RetrievalSet;
-import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.embedding.TextEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.student.Branch;
@@ -60,10 +59,7 @@ public final class StudentRetrieval {
     List<String> ids = new ArrayList<>(set.corpus().keySet());
     List<String> texts = ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
     float[][] passages = vectors.embed(texts, TextRole.PASSAGE, progress);
-    float[][] unit = new float[passages.length][];
-    for (int i = 0; i < passages.length; i++) {
-      unit[i] = SentenceEncoder.unit(passages[i]);
-    }
+    CosineCandidates cosineStage = new CosineCandidates(passages, ids);
     List<RetrievalQuery> queries = (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries();
     int d = student.dimension();
     int c = Math.min(candidates, ids.size());
@@ -73,18 +69,7 @@ public final class StudentRetrieval {
     int[] everyPassage = withExact ? IntStream.range(0, ids.size()).toArray() : null;
     for (RetrievalQuery q : queries) {
       float[] query = vectors.embed(List.of(q.text()), TextRole.QUERY)[0];
-      float[] unitQuery = SentenceEncoder.unit(query);
-      double[] cos = new double[unit.length];
-      for (int i = 0; i < unit.length; i++) {
-        double dot = 0;
-        for (int j = 0; j < d; j++) {
-          dot += unitQuery[j] * unit[i][j];
-        }
-        cos[i] = dot;
-      }
-      int[] top = IntStream.range(0, cos.length).boxed()
-          .sorted(Comparator.comparingDouble((Integer i) -> -cos[i]).thenComparing(ids::get))
-          .limit(c).mapToInt(Integer::intValue).toArray();
+      int[] top = cosineStage.top(query, c);
       Map<String, Integer> judged = set.qrels().forQuery(q.id());
       List<String> firstStage = IntStream.of(top).limit(100).mapToObj(ids::get).toList();
       firstStageOnly.add(firstStage, judged);

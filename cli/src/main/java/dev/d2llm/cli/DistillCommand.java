@@ -30,6 +30,7 @@ import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
 import dev.d2llm.teacher.Teacher;
 import dev.d2llm.teacher.TeacherScoreCache;
+import dev.d2llm.teacher.TextPair;
 import dev.d2llm.teacher.Teachers;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -168,9 +169,10 @@ public class DistillCommand implements Callable<Integer> {
     try (TeacherScoreCache scores = TeacherScoreCache.open(teaching.cache)) {
       // The teacher is needed only for what the cache lacks (a complete cache needs only its config):
       // loaded for that alone, and closed before the student loads.
-      if (TeacherScoreCommand.missing(teacherIdentity, scores, batchPlan, branches, all) > 0) {
+      Map<Branch, List<TextPair>> needed = TeacherScoreCommand.pairsByBranch(batchPlan, branches, all);
+      if (TeacherScoreCommand.missing(teacherIdentity, scores, needed) > 0) {
         try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device())) {
-          TeacherScoreCommand.fill(t, scores, batchPlan, branches, all);
+          TeacherScoreCommand.fill(t, scores, needed);
         }
       }
       train(all, batchPlan, branches, teacherIdentity, scores, options);

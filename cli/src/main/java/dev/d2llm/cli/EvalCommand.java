@@ -76,6 +76,10 @@ public class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (firstStage != null && !(scorer.equals("teacher") && task.equals("ir"))) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--first-stage applies to --scorer teacher --task ir only, found --scorer " + scorer + " --task " + task);
+    }
     device.apply();
     model = DefaultStudents.resolve(modelReference);
     AutoCloseable resource;

@@ -9,6 +9,7 @@ import dev.d2llm.teacher.TeacherScoreCache;
 import dev.d2llm.teacher.Teachers;
 import dev.d2llm.teacher.TextPair;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +51,7 @@ public class TeacherScoreCommand implements Callable<Integer> {
     int scored;
     try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device());
         TeacherScoreCache c = TeacherScoreCache.open(teaching.cache)) {
-      scored = fill(t, c, p, plan.branches(datasets(all)), all);
+      scored = fill(t, c, pairsByBranch(p, plan.branches(datasets(all)), all));
     }
     System.out.printf("scored=%d cache=%s%n", scored, teaching.cache);
     return 0;
@@ -60,35 +61,33 @@ public class TeacherScoreCommand implements Callable<Integer> {
     return new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList());
   }
 
-  /** How many pairs the plan needs that the cache lacks for the teacher of {@code identity}. */
-  static int missing(String identity, TeacherScoreCache cache, BatchPlan plan, Map<String, Branch> branches,
+  /** The pairs the plan needs the teacher's judgement of, by the branch their query's data set trains. */
+  static Map<Branch, List<TextPair>> pairsByBranch(BatchPlan plan, Map<String, Branch> branches,
       List<TrainingExample> all) {
     List<TextPair> needed = List.copyOf(plan.teacherPairs(all));
-    int missing = 0;
+    Map<Branch, List<TextPair>> out = new EnumMap<>(Branch.class);
     for (Branch branch : Branch.values()) {
       Set<String> queries = new HashSet<>();
       all.stream().filter(e -> branches.get(e.dataset()) == branch).forEach(e -> queries.add(e.query()));
       if (!queries.isEmpty()) {
-        missing += cache.missing(identity, branch, needed.stream().filter(tp -> queries.contains(tp.query())).toList());
+        out.put(branch, needed.stream().filter(tp -> queries.contains(tp.query())).toList());
       }
     }
-    return missing;
+    return out;
   }
 
-  /** Scores what the cache lacks for the plan, branch by branch; shared with distill. */
-  static int fill(Teacher teacher, TeacherScoreCache cache, BatchPlan plan, Map<String, Branch> branches,
-      List<TrainingExample> all) {
-    List<TextPair> needed = List.copyOf(plan.teacherPairs(all));
+  /** How many of {@code pairs} the cache lacks for the teacher of {@code identity}. */
+  static int missing(String identity, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
+    return pairs.entrySet().stream().mapToInt(e -> cache.missing(identity, e.getKey(), e.getValue())).sum();
+  }
+
+  /** Scores what the cache lacks of {@code pairs}, branch by branch; shared with distill. */
+  static int fill(Teacher teacher, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
     int scored = 0;
-    for (Branch branch : Branch.values()) {
-      Set<String> queries = new HashSet<>();
-      all.stream().filter(e -> branches.get(e.dataset()) == branch).forEach(e -> queries.add(e.query()));
-      if (queries.isEmpty()) {
-        continue;
-      }
-      List<TextPair> pairs = needed.stream().filter(tp -> queries.contains(tp.query())).toList();
-      try (ProgressBar bar = Bars.of("teacher " + branch.name().toLowerCase(Locale.ROOT), pairs.size(), " pairs")) {
-        scored += cache.fill(teacher, branch, pairs, 256, bar::stepBy);
+    for (Map.Entry<Branch, List<TextPair>> e : pairs.entrySet()) {
+      String name = "teacher " + e.getKey().name().toLowerCase(Locale.ROOT);
+      try (ProgressBar bar = Bars.of(name, e.getValue().size(), " pairs")) {
+        scored += cache.fill(teacher, e.getKey(), e.getValue(), 256, bar::stepBy);
       }
     }
     return scored;

@@ -1,0 +1,29 @@
+package dev.d2llm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code d2llm eval}: options that do not fit the scorer are refused before any model loads. */
+@QuarkusMainTest
+class EvalCommandTest {
+
+  private static final Path BERT = Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
+
+  @Test
+  void aFirstStageIsRefusedForAnyScorerButTheTeachersOnRetrieval(QuarkusMainLauncher launcher) {
+    LaunchResult cosine = launcher.launch("eval", "--model", BERT.toString(), "--scorer", "cosine", "--task", "ir",
+        "--data", "missing-folder", "--first-stage", BERT.toString());
+    assertThat(cosine.exitCode()).isEqualTo(2);
+    assertThat(cosine.getErrorOutput()).contains("--first-stage applies to --scorer teacher --task ir only");
+
+    LaunchResult sts = launcher.launch("eval", "--model", BERT.toString(), "--scorer", "teacher", "--task", "sts",
+        "--data", "missing.tsv", "--first-stage", BERT.toString());
+    assertThat(sts.exitCode()).isEqualTo(2);
+    assertThat(sts.getErrorOutput()).contains("found --scorer teacher --task sts");
+  }
+}
