@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU bundle's launcher (copied to .gpu-bundle/d2llm): runs the d2llm CLI on the machine's GPU through the
 # PyTorch its python3 holds. Once per machine it unpacks the runtime and the CLI, and puts DJL's JNI library
-# beside that PyTorch's libtorch: the one in the bundle's jni/ when it was built for the same PyTorch, CUDA and
+# beside that PyTorch's libtorch: the one in the bundle's jni/ (xz) when it was built for the same PyTorch, CUDA and
 # patch, else one built here (gpu/build-jni.sh, about 30 s on 16 cores), which is also written to $OUT/jni/ when
 # $OUT is set, so that it comes back and can be carried next time (docs/gpu.md).
 # Usage: .gpu-bundle/d2llm ARGS...   (e.g. model verify DIR --device gpu)
@@ -35,9 +35,9 @@ unpack "$bundle/app.tar.xz" app
 
 jni_key="djl=0.36.0 patch=$(cksum <"$bundle/gpu/djl-0.36.0-bfloat16.patch" | cut -d' ' -f1) torch=$torch_full cuda=$cuda"
 if [ "$(cat "$torch_lib/libdjl_torch.key" 2>/dev/null)" != "$jni_key" ]; then
-  if [ -f "$bundle/jni/libdjl_torch.so" ] && [ "$(cat "$bundle/jni/libdjl_torch.key" 2>/dev/null)" = "$jni_key" ]; then
+  if [ -f "$bundle/jni/libdjl_torch.so.xz" ] && [ "$(cat "$bundle/jni/libdjl_torch.key" 2>/dev/null)" = "$jni_key" ]; then
     say "JNI library from the bundle ($jni_key)"
-    cp "$bundle/jni/libdjl_torch.so" "$torch_lib/libdjl_torch.so"
+    xz -dc "$bundle/jni/libdjl_torch.so.xz" >"$torch_lib/libdjl_torch.so"
   else
     say "building the JNI library against $torch_dir ($jni_key)"
     start=$SECONDS
@@ -45,7 +45,9 @@ if [ "$(cat "$torch_lib/libdjl_torch.key" 2>/dev/null)" != "$jni_key" ]; then
     cp "$cache/libdjl_torch.so" "$torch_lib/libdjl_torch.so"
     say "built in $((SECONDS - start)) s"
     if [ -n "${OUT:-}" ]; then
-      mkdir -p "$OUT/jni" && cp "$cache/libdjl_torch.so" "$OUT/jni/" && echo "$jni_key" >"$OUT/jni/libdjl_torch.key"
+      # xz: 2.6 MB -> under 1 MB, so that it fits the next call beside the bundle.
+      mkdir -p "$OUT/jni" && xz -T0 -c "$cache/libdjl_torch.so" >"$OUT/jni/libdjl_torch.so.xz" \
+        && echo "$jni_key" >"$OUT/jni/libdjl_torch.key"
     fi
   fi
   echo "$jni_key" >"$torch_lib/libdjl_torch.key"

@@ -1,5 +1,6 @@
 """Makes a model directory with random weights from a template of a real one's non-weight files (config,
-tokenizer, sentence-transformers files): the device machine cannot receive real weights of this size in one
+tokenizer, sentence-transformers files); a config whose architecture is a causal LM gets the causal LM's weight
+names (model.*), as Hub LLM checkpoints have them: the device machine cannot receive real weights of this size in one
 call, and throughput does not depend on the weights' values. Usage: make_random_model.py TEMPLATE OUT [SEED]"""
 import json
 import os
@@ -17,6 +18,7 @@ if not os.path.exists(os.path.join(out, "tokenizer_config.json")):
         json.dump({"model_max_length": 512}, f)
 torch.manual_seed(seed)
 config = transformers.AutoConfig.from_pretrained(out)
-model = transformers.AutoModel.from_config(config)
+causal = any(a.endswith("ForCausalLM") for a in (config.architectures or []))
+model = (transformers.AutoModelForCausalLM if causal else transformers.AutoModel).from_config(config)
 model.save_pretrained(out, safe_serialization=True)
 print(f"random {config.model_type} model in {out}: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters")

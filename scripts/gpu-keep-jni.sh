@@ -5,9 +5,9 @@
 set -euo pipefail
 from="$1"
 bundle="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.gpu-bundle}"
-for f in libdjl_torch.so libdjl_torch.key; do
+for f in libdjl_torch.so.xz libdjl_torch.key; do
   [ -f "$from/jni/$f" ] || { echo "gpu-keep-jni: no jni/$f under $from" >&2; exit 1; }
 done
 mkdir -p "$bundle/jni"
-cp "$from/jni/libdjl_torch.so" "$from/jni/libdjl_torch.key" "$bundle/jni/"
+cp "$from/jni/libdjl_torch.so.xz" "$from/jni/libdjl_torch.key" "$bundle/jni/"
 echo "gpu-keep-jni: $(cat "$bundle/jni/libdjl_torch.key") -> $bundle/jni/"

@@ -53,7 +53,7 @@ public final class LlmTeacher implements Teacher {
       throw new IllegalArgumentException("answers '" + template.yes() + "' and '" + template.no()
           + "' start with the same token " + yes + "; choose answer words that differ in their first token");
     }
-    List<long[]> prompts = pairs.stream().map(p -> prompt(template, p)).toList();
+    List<long[]> prompts = promptIds(pairs, branch);
     Judgement[] out = new Judgement[pairs.size()];
     int[] lengths = prompts.stream().mapToInt(a -> a.length).toArray();
     for (int[] batch : batcher.batches(lengths)) {
@@ -75,6 +75,12 @@ public final class LlmTeacher implements Teacher {
       progress.accept(batch.length);
     }
     return List.of(out);
+  }
+
+  /** The token ids of each pair's prompt for {@code branch}: what {@link #judge} runs the model on. */
+  public List<long[]> promptIds(List<TextPair> pairs, Branch branch) {
+    PromptTemplate template = templates.forBranch(branch);
+    return pairs.stream().map(p -> prompt(template, p)).toList();
   }
 
   /** The prompt's ids; an over-long pair loses the end of its passage, never the question after it. */

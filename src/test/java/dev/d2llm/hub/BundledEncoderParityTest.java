@@ -36,6 +36,26 @@ class BundledEncoderParityTest {
     assertThat(SentenceTransformersFiles.read(model)).isEqualTo(encoder.settings());
   }
 
+  @org.junit.jupiter.api.Test
+  void aSavedOnnxRuntimeReferenceGivesTheLiveComparison(@TempDir Path tmp) throws IOException {
+    BundledEncoder encoder = BundledEncoder.BGE_SMALL_EN_V15;
+    Path model = tmp.resolve(encoder.id());
+    BundledEncoderPull.importOnnx(extract(encoder.onnxEntry(), tmp.resolve("src.onnx")),
+        extract(encoder.tokenizerEntry(), tmp.resolve("src-tokenizer.json")), model, encoder.settings());
+    Path reference = tmp.resolve("ort.bin");
+
+    int batches = OnnxRuntimeParity.saveReference(model, 2, reference);
+    ParityReport saved = OnnxRuntimeParity.verifyAgainst(model, reference, ai.djl.Device.cpu());
+    ParityReport live = OnnxRuntimeParity.verify(model, 2);
+
+    assertThat(batches).isPositive();
+    assertThat(saved.maxAbsDiff()).isEqualTo(live.maxAbsDiff());
+    assertThat(saved.passes()).isTrue();
+    Files.write(reference, new byte[] {1, 2, 3, 4, 0, 0, 0, 0});
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxRuntimeParity.verifyAgainst(model, reference, ai.djl.Device.cpu()))
+        .hasMessageContaining("is not an ONNX Runtime reference");
+  }
+
   private static Path extract(String resource, Path target) throws IOException {
     try (InputStream in = BundledEncoderParityTest.class.getClassLoader().getResourceAsStream(resource)) {
       assertThat(in).as("test classpath resource " + resource).isNotNull();

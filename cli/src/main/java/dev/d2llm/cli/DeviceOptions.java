@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
  */
 public class DeviceOptions {
 
-  @Option(names = "--device", description = "cpu, gpu (the first GPU), gpuN, or gpus: every GPU of the host"
-      + " (distill spreads each batch over them; other commands use the first) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--device", description = "cpu, gpu (the first GPU), gpuN, gpus: every GPU of the host, or a comma"
+      + " list such as gpu0,gpu1 or cpu,cpu (distill spreads each batch over them, one replica each, a device named"
+      + " twice holding two; other commands use the first) (default: ${DEFAULT-VALUE})")
   String device = "cpu";
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
@@ -32,6 +33,9 @@ public class DeviceOptions {
 
   /** Every device asked for: one, or with {@code gpus} every GPU PyTorch sees. */
   List<Device> devices() {
+    if (device.contains(",")) {
+      return java.util.Arrays.stream(device.split(",")).map(String::trim).map(DeviceOptions::parse).toList();
+    }
     if (!device.equals("gpus")) {
       return List.of(device());
     }
@@ -43,6 +47,9 @@ public class DeviceOptions {
   }
 
   static Device parse(String name) {
+    if (name.contains(",")) {
+      return parse(name.substring(0, name.indexOf(',')).trim());
+    }
     if (name.equals("cpu")) {
       return Device.cpu();
     }

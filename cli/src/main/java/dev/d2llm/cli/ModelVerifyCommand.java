@@ -30,14 +30,29 @@ public class ModelVerifyCommand implements Callable<Integer> {
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(names = "--device", description = "cpu, gpu or gpuN: where the model runs for the transformers"
-      + " references (ONNX Runtime comparisons run on the CPU) (default: ${DEFAULT-VALUE})")
+      + " references and --onnx-reference (live ONNX Runtime comparisons run on the CPU) (default: ${DEFAULT-VALUE})")
   String device = "cpu";
+
+  @Option(names = "--save-onnx-reference", paramLabel = "FILE", description = "write ONNX Runtime's final-layer states of"
+      + " the built-in sentences to FILE and stop (for a machine without ONNX Runtime, such as the GPU machine)")
+  Path saveOnnxReference;
+
+  @Option(names = "--onnx-reference", paramLabel = "FILE", description = "compare with ONNX Runtime's states saved by"
+      + " --save-onnx-reference instead of running ONNX Runtime; our side runs on --device")
+  Path onnxReference;
 
   @Override
   public Integer call() {
     Engines.configure(threads);
+    if (saveOnnxReference != null) {
+      int batches = OnnxRuntimeParity.saveReference(dir, threads, saveOnnxReference);
+      System.out.println("onnx_reference=" + saveOnnxReference + " batches=" + batches);
+      return 0;
+    }
     ParityReport report;
-    if (ReferenceParity.applies(dir)) {
+    if (onnxReference != null) {
+      report = OnnxRuntimeParity.verifyAgainst(dir, onnxReference, DeviceOptions.parse(device));
+    } else if (ReferenceParity.applies(dir)) {
       report = ReferenceParity.verify(dir, DeviceOptions.parse(device));
     } else if (OnnxRuntimeParity.applies(dir)) {
       report = OnnxRuntimeParity.verify(dir, threads);

@@ -16,6 +16,16 @@ class DeviceOptionsTest {
   }
 
   @Test
+  void aCommaListNamesOneReplicaPerEntryAndItsFirstIsTheDevice() {
+    DeviceOptions twice = new DeviceOptions();
+    twice.device = "cpu, cpu";
+    assertThat(twice.devices()).containsExactly(Device.cpu(), Device.cpu());
+    assertThat(twice.device()).isEqualTo(Device.cpu());
+    twice.device = "cpu,cuda";
+    assertThatThrownBy(twice::devices).hasMessageContaining("'cuda' is not cpu, gpu or gpuN");
+  }
+
+  @Test
   void aMisspelledDeviceIsRefused() {
     assertThatThrownBy(() -> DeviceOptions.parse("cuda")).hasMessageContaining("'cuda' is not cpu, gpu or gpuN");
   }
