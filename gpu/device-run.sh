@@ -39,13 +39,14 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(info verify arith parity job encode index teacher llm train bge replicas)
 
 note() { echo "$*" | tee -a "$summary"; }
-# RATIO WHAT KEY OURS_LOG THEIRS_LOG: the ratio of KEY= values in two step logs, into the summary.
+# RATIO WHAT LINE KEY OURS_LOG THEIRS_LOG: the ratio of the KEY= values on the lines starting LINE_d2llm and LINE_py
+# in two step logs, into the summary.
 ratio() {
   local ours theirs
-  ours="$(grep -o "$2=[0-9.]*" "$logs/$3.log" | tail -1 | cut -d= -f2)"
-  theirs="$(grep -o "$2=[0-9.]*" "$logs/$4.log" | tail -1 | cut -d= -f2)"
+  ours="$(grep "^d2llm_$2" "$logs/$4.log" | grep -o " $3=[0-9.]*" | tail -1 | cut -d= -f2)"
+  theirs="$(grep "^py_$2" "$logs/$5.log" | grep -o " $3=[0-9.]*" | tail -1 | cut -d= -f2)"
   if [ -n "$ours" ] && [ -n "$theirs" ]; then
-    note "ratio $1: d2llm/python = $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", a / b }') ($ours / $theirs $2)"
+    note "ratio $1: d2llm/python = $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", a / b }') ($ours / $theirs $3)"
   fi
 }
 # STEP NAME PATTERN CMD...: runs CMD with its output in logs/NAME.log, sampling GPU memory meanwhile; copies the
@@ -150,15 +151,15 @@ for stage in "${stages[@]}"; do
         --count 2000 --train-steps 60 --batch 32 --dump-ids "$ids" --device gpu
       step teacher-py 'py_teacher' python3 "$bundle/gpu/bench_teacher.py" --teacher "$model" --ids "$ids" --kind cross \
         --budget 4096 --rows 128 --train-steps 60 --batch 32
-      ratio "teacher score (bge-small-shaped cross-encoder)" pairs_per_s teacher-d2llm teacher-py
-      ratio "teacher train (bge-small-shaped cross-encoder, batch 32)" steps_per_s teacher-d2llm teacher-py
+      ratio "teacher score (bge-small-shaped cross-encoder)" teacher_score pairs_per_s teacher-d2llm teacher-py
+      ratio "teacher train (bge-small-shaped cross-encoder, batch 32)" teacher_train steps_per_s teacher-d2llm teacher-py
       ;;
     llm)
       bench_inputs || continue
       qwen="$bench_dir/qwen-random"
       if [ ! -f "$qwen/model.safetensors" ]; then
         rm -rf "$bench_dir/qwen-template" && mkdir -p "$bench_dir/qwen-template"
-        cp "$bundle/gpu/qwen2.5-0.5b-shape/config.json" "$bench_dir/qwen-template/"
+        cp gpu/qwen2.5-0.5b-shape/config.json "$bench_dir/qwen-template/"
         for f in tokenizer.json tokenizer_config.json special_tokens_map.json vocab.txt; do
           cp "$bench_dir/bench/models/bge-small-en-v1.5/$f" "$bench_dir/qwen-template/" 2>/dev/null
         done
@@ -170,7 +171,7 @@ for stage in "${stages[@]}"; do
         --count 1000 --dump-ids "$ids" --device gpu
       step llm-py 'py_teacher' python3 "$bundle/gpu/bench_teacher.py" --teacher "$qwen" --ids "$ids" --kind llm \
         --budget 4096 --rows 64
-      ratio "LLM teacher score (Qwen2.5-0.5B-shaped)" pairs_per_s llm-d2llm llm-py
+      ratio "LLM teacher score (Qwen2.5-0.5B-shaped)" teacher_score pairs_per_s llm-d2llm llm-py
       ;;
     train)
       bench_inputs || continue
@@ -178,14 +179,14 @@ for stage in "${stages[@]}"; do
         --passage-length 224 --steps 30 --warmup 5 --device gpu
       step train-bge-py 'py_train' python3 "$bundle/gpu/bench_train.py" --model "$model" --batch 32 --query-length 32 \
         --passage-length 224 --steps 30 --warmup 5
-      ratio "LoRA student step (bge-small-shaped, batch 32, 32+224 tokens)" tokens_per_s train-bge-d2llm train-bge-py
+      ratio "LoRA student step (bge-small-shaped, batch 32, 32+224 tokens)" train tokens_per_s train-bge-d2llm train-bge-py
       qwen="$bench_dir/qwen-random"
       if [ -f "$qwen/model.safetensors" ]; then
         step train-qwen-d2llm 'd2llm_train' "$d2llm" bench train --model "$qwen" --batch 16 --query-length 32 \
           --passage-length 224 --steps 30 --warmup 5 --device gpu
         step train-qwen-py 'py_train' python3 "$bundle/gpu/bench_train.py" --model "$qwen" --batch 16 --query-length 32 \
           --passage-length 224 --steps 30 --warmup 5
-        ratio "LoRA student step (Qwen2.5-0.5B-shaped, batch 16, 32+224 tokens)" tokens_per_s train-qwen-d2llm train-qwen-py
+        ratio "LoRA student step (Qwen2.5-0.5B-shaped, batch 16, 32+224 tokens)" train tokens_per_s train-qwen-d2llm train-qwen-py
       else
         note "== train: no Qwen2.5-0.5B-shaped model (run the llm stage first)"
       fi
@@ -229,7 +230,10 @@ for stage in "${stages[@]}"; do
         rm -rf "$store" && mkdir -p "$store/data" "$store/models"
         cp cli/src/test/resources/pipeline/toy/pairs.tsv cli/src/test/resources/pipeline/toy/corpus.txt "$store/data/"
         cp -r src/test/resources/models/tiny-bert "$store/models/"
-        sed -e "s#store: s3://d2llm-demo#store: $store#" -e 's#epochs: 2#epochs: 40#' docs/jobs/tiny.yaml >"$store/tiny.yaml"
+        # A distill step long enough to be stopped in: 400 epochs (1,600 steps), no early stop, a checkpoint every 2 steps.
+        sed -e "s#store: s3://d2llm-demo#store: $store#" \
+          -e '/run: distill/,/checkpoint-every/{s#epochs: 2#epochs: 400#;s#validate-every: 2#validate-every: 400#}' \
+          docs/jobs/tiny.yaml >"$store/tiny.yaml"
         "$d2llm" job run --device gpu "$store/tiny.yaml" >"$logs/job-part.log" 2>&1 &
         pid=$!
         # The state records a step once it finished; distill runs right after "scores".
