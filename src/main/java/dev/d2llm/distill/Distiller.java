@@ -2,6 +2,8 @@ package dev.d2llm.distill;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -66,11 +68,12 @@ public final class Distiller {
 
   /**
    * Spreads every later step over the main student and {@code copies} (data parallelism): the batch is
-   * cut into one shard per worker (each of at least two examples, for in-batch negatives), each worker
-   * computes its shard's loss on its own device, and the mean of the shard losses is what is
-   * minimised; the copies' gradients are summed into the main student's, which alone is clipped and
-   * updated, and the copies take its weights before each step. A copy that is the main student itself
-   * turns this into gradient accumulation over shards on one device.
+   * cut into one shard per worker (each of at least two examples), each worker encodes its shard's texts
+   * on its own device, and the vectors are gathered on the main student's device, where the IEM and the
+   * loss see the whole batch (every in-batch negative, as on one device): the same objective as without
+   * copies. Backward flows through the gather to each copy; the copies' gradients are summed into the
+   * main student's, which alone is clipped and updated, and the copies take its weights before each
+   * step. A copy that is the main student itself encodes the batch in several passes on one device.
    *
    * @param copies students built like the main one (same files and seed), usually on other devices,
    *     each with the token states it reads
@@ -101,19 +104,17 @@ public final class Distiller {
     workers.addAll(replicas);
     List<BatchPlan.Step> shards = shards(step, workers.size());
     syncCopies(workers.subList(1, shards.size()));
-    Map<String, Float> values = new LinkedHashMap<>();
+    Map<String, Float> values;
     List<NDManager> scopes = new ArrayList<>();
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      for (int i = 0; i < shards.size(); i++) {
-        Replica worker = workers.get(i);
-        NDManager scope = worker.student().manager().newSubManager();
-        scopes.add(scope);
-        LossParts parts = options.loss().compute(batch(scope, worker, shards.get(i), branch, true));
-        collector.backward(shards.size() == 1 ? parts.total() : Scalars.div(parts.total(), shards.size()));
-        for (Map.Entry<String, Float> e : parts.values().entrySet()) {
-          values.merge(e.getKey(), e.getValue() / shards.size(), Float::sum);
-        }
-      }
+      NDManager main = student.manager().newSubManager();
+      scopes.add(main);
+      NDArray vectors = shards.size() == 1
+          ? vectors(main, workers.get(0), step, branch, true)
+          : gatheredVectors(main, workers, shards, branch, scopes);
+      LossParts parts = options.loss().compute(score(main, vectors, step, branch, true));
+      collector.backward(parts.total());
+      values = new LinkedHashMap<>(parts.values());
     } finally {
       scopes.forEach(NDManager::close);
     }
@@ -121,6 +122,39 @@ public final class Distiller {
     GradientClipping.clipGlobalNorm(trainable.values(), options.clipNorm());
     adam.step(schedule.at(adam.stepCount() + 1));
     return values;
+  }
+
+  /**
+   * Each worker's vectors of its shard, brought to the main student's device (a differentiable copy, so
+   * that backward reaches every worker's weights) and laid out as one batch's: every query, then every
+   * positive, then every negative, in the step's order.
+   */
+  private NDArray gatheredVectors(NDManager main, List<Replica> workers, List<BatchPlan.Step> shards, Branch branch,
+      List<NDManager> scopes) {
+    NDList queries = new NDList();
+    NDList positives = new NDList();
+    NDList negatives = new NDList();
+    for (int i = 0; i < shards.size(); i++) {
+      Replica worker = workers.get(i);
+      NDManager scope = main;
+      if (worker.student() != student) {
+        scope = worker.student().manager().newSubManager();
+        scopes.add(scope);
+      }
+      NDArray v = vectors(scope, worker, shards.get(i), branch, true);
+      if (!v.getDevice().equals(main.getDevice())) {
+        v = v.toDevice(main.getDevice(), false);
+      }
+      long b = shards.get(i).examples().length;
+      queries.add(v.get("0:{}", b));
+      positives.add(v.get("{}:{}", b, 2 * b));
+      negatives.add(v.get("{}:", 2 * b));
+    }
+    NDList all = new NDList();
+    all.addAll(queries);
+    all.addAll(positives);
+    all.addAll(negatives);
+    return NDArrays.concat(all, 0);
   }
 
   /** {@code step} cut into {@code parts} contiguous shards of near-equal size, fewer if a shard would get under two examples. */
@@ -180,14 +214,13 @@ public final class Distiller {
   }
 
   DistillationBatch batch(NDManager scope, BatchPlan.Step step, Branch branch, boolean training) {
-    return batch(scope, new Replica(student, states), step, branch, training);
+    return score(scope, vectors(scope, new Replica(student, states), step, branch, training), step, branch, training);
   }
 
-  private DistillationBatch batch(NDManager scope, Replica worker, BatchPlan.Step step, Branch branch, boolean training) {
+  /** The worker's student vectors of a step's texts [B + B + B*K, d]: its queries, positives, then hard negatives. */
+  private NDArray vectors(NDManager scope, Replica worker, BatchPlan.Step step, Branch branch, boolean training) {
     Student student = worker.student();
     TokenStates states = worker.states();
-    int b = step.examples().length;
-    int k = options.negatives();
     TextRole queryRole = queryRole(branch);
     TextRole passageRole = passageRole(branch);
     List<String> texts = new ArrayList<>();
@@ -199,9 +232,16 @@ public final class Distiller {
     }
     step.negatives().forEach(ns -> ns.forEach(n -> texts.add(student.inputText(n, passageRole))));
     NDArray[] hm = states.of(scope, texts, training);
-    NDArray vectors = states.pooled() // [B + B + B*K, d]
+    return states.pooled() // [B + B + B*K, d]
         ? hm[0].squeeze(1)
         : student.pool(null, hm[0], hm[1], training);
+  }
+
+  /** IEM logits of a step's pairs from its vectors (laid out as {@link #vectors}), with the teacher's judgements. */
+  private DistillationBatch score(NDManager scope, NDArray vectors, BatchPlan.Step step, Branch branch,
+      boolean training) {
+    int b = step.examples().length;
+    int k = options.negatives();
     long d = vectors.getShape().get(1);
     NDArray q = vectors.get("0:{}", b);
     NDArray p = vectors.get("{}:{}", b, 2 * b);
