@@ -17,7 +17,9 @@
 # Back through $OUT after every call, finished or not: summary.txt (every figure), logs.tar.gz, students.tar.gz (the
 # students so far, their metrics and the teacher's config) and teacher-scores.bin (the scores without features,
 # for runs without FI elsewhere).
-#   bash gpu/medquad-teacher.sh      (run from the repository root; BUDGET_S, default 540, bounds one call; WORK,
+#   bash gpu/medquad-teacher.sh      (run from the repository root; BUDGET_S, default 540, bounds one call;
+#                                     TEACHER_NEGATIVES (3) and TEACHER_EPOCHS (1) shape the teacher; LAST_STEP=teacher-eval
+#                                     stops after the teacher's evaluation; WORK,
 #                                     D2LLM, DEVICE, DEV_QUERIES and CANDIDATES for a small dry run on a CPU)
 set -uo pipefail
 root="$(pwd)"
@@ -123,8 +125,10 @@ note "== medquad-teacher on $(nvidia-smi --query-gpu=name --format=csv,noheader 
 step inputs 'inputs ok|incomplete' unpack_inputs
 step mine 'examples_sha256' mine
 step teacher 'epoch=|teacher=' "$d2llm" teacher train --base "$model" --train "$w/examples.jsonl" \
-  --dev "$w/dev-examples.jsonl" --negatives 3 --epochs 1 --batch-size 32 --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
+  --dev "$w/dev-examples.jsonl" --negatives "${TEACHER_NEGATIVES:-3}" --epochs "${TEACHER_EPOCHS:-1}" --batch-size 32 \
+  --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
 step teacher-eval '^teacher ' teacher_eval
+if [ "${LAST_STEP:-}" = teacher-eval ]; then pack_results; note "== medquad-teacher: stopped after teacher-eval"; cp "$summary" "$out/summary.txt"; exit 0; fi
 step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher" --cache "$w/teacher.bin" "${gpu[@]}"
 step residual '^selection' distill residual
 step plus '^selection' distill plus --hard-in-batch --pointwise 1
