@@ -19,10 +19,11 @@ def judgements(path):
 
 cpu, gpu = judgements(sys.argv[1]), judgements(sys.argv[2])
 common = cpu.keys() & gpu.keys()
-score_diff = max(abs(cpu[k][0] - gpu[k][0]) for k in common)
-feature_diff = max((abs(a - b) for k in common for a, b in zip(cpu[k][1], gpu[k][1])), default=0.0)
-print(f"teacher judgements: cpu={len(cpu)} gpu={len(gpu)} common={len(common)}"
-      f" score_max_abs_diff={score_diff:.3e} feature_max_abs_diff={feature_diff:.3e}")
+if common:  # /dev/null for both caches compares the losses alone
+    score_diff = max(abs(cpu[k][0] - gpu[k][0]) for k in common)
+    feature_diff = max((abs(a - b) for k in common for a, b in zip(cpu[k][1], gpu[k][1])), default=0.0)
+    print(f"teacher judgements: cpu={len(cpu)} gpu={len(gpu)} common={len(common)}"
+          f" score_max_abs_diff={score_diff:.3e} feature_max_abs_diff={feature_diff:.3e}")
 
 # Rows that hold a step's losses; the step-0 row and others may hold only a validation score.
 rows = [[r for r in csv.DictReader(open(p)) if r["total"] != ""] for p in sys.argv[3:5]]

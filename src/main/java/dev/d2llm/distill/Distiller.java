@@ -48,6 +48,20 @@ public final class Distiller {
   private final AdamW adam;
   private final LearningRateSchedule schedule;
   private final List<Replica> replicas = new ArrayList<>();
+  private long steps;
+  private long stepNanos;
+  private long syncNanos;
+
+  /**
+   * Where a run's training time went in this process: steps taken, their seconds, and of those the
+   * seconds spent copying weights to the data-parallel copies and gathering their gradients.
+   */
+  public record Timing(long steps, double stepSeconds, double syncSeconds, int workers) {
+
+    public double stepsPerSecond() {
+      return steps / stepSeconds;
+    }
+  }
 
   public Distiller(Student student, List<TrainingExample> examples, TokenStates states, TeacherScoreCache teacherCache,
       String teacher, Map<String, Branch> branches, DistillOptions options, Map<String, Parameter> trainable,
@@ -103,7 +117,9 @@ public final class Distiller {
     workers.add(new Replica(student, states));
     workers.addAll(replicas);
     List<BatchPlan.Step> shards = shards(step, workers.size());
+    long start = System.nanoTime();
     syncCopies(workers.subList(1, shards.size()));
+    long synced = System.nanoTime();
     Map<String, Float> values;
     List<NDManager> scopes = new ArrayList<>();
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -118,10 +134,20 @@ public final class Distiller {
     } finally {
       scopes.forEach(NDManager::close);
     }
+    long computed = System.nanoTime();
     gatherGradients(workers.subList(1, shards.size()));
+    long gathered = System.nanoTime();
     GradientClipping.clipGlobalNorm(trainable.values(), options.clipNorm());
     adam.step(schedule.at(adam.stepCount() + 1));
+    steps++;
+    stepNanos += System.nanoTime() - start;
+    syncNanos += (synced - start) + (gathered - computed);
     return values;
+  }
+
+  /** The training time of this process's steps so far. */
+  public Timing timing() {
+    return new Timing(steps, stepNanos / 1e9, syncNanos / 1e9, 1 + replicas.size());
   }
 
   /**

@@ -97,25 +97,68 @@ public final class TeacherScoreCache implements AutoCloseable {
    * appended and forced to disk before the next; returns how many were scored.
    */
   public int fill(Teacher teacher, Branch branch, List<TextPair> pairs, int batchSize, IntConsumer progress) {
+    return fill(List.of(teacher), branch, pairs, batchSize, progress);
+  }
+
+  /**
+   * Scores what the cache lacks of {@code pairs} with several copies of one teacher (one a device): the
+   * missing pairs go out in chunks of {@code batchSize} to whichever copy is free, each copy in its own
+   * thread, and every chunk is appended and forced as it finishes. The copies must share an identity.
+   */
+  public int fill(List<? extends Teacher> teachers, Branch branch, List<TextPair> pairs, int batchSize,
+      IntConsumer progress) {
+    String identity = teachers.get(0).identity();
+    for (Teacher t : teachers) {
+      if (!t.identity().equals(identity)) {
+        throw new IllegalArgumentException("teacher copies differ: " + identity + " and " + t.identity());
+      }
+    }
     List<TextPair> missing = new ArrayList<>();
     java.util.Set<String> queued = new java.util.HashSet<>();
     for (TextPair p : pairs) {
-      String k = key(teacher.identity(), branch, p);
+      String k = key(identity, branch, p);
       if (!entries.containsKey(k) && queued.add(k)) {
         missing.add(p);
       }
     }
     progress.accept(pairs.size() - missing.size());
-    for (int start = 0; start < missing.size(); start += batchSize) {
-      List<TextPair> batch = missing.subList(start, Math.min(missing.size(), start + batchSize));
-      List<Judgement> judged = teacher.judge(batch, branch, n -> {});
-      for (int i = 0; i < batch.size(); i++) {
-        append(key(teacher.identity(), branch, batch.get(i)), judged.get(i));
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Consumer<Teacher> worker = teacher -> {
+      for (int start = next.getAndAdd(batchSize); start < missing.size(); start = next.getAndAdd(batchSize)) {
+        List<TextPair> batch = missing.subList(start, Math.min(missing.size(), start + batchSize));
+        List<Judgement> judged = teacher.judge(batch, branch, n -> {});
+        synchronized (this) {
+          for (int i = 0; i < batch.size(); i++) {
+            append(key(identity, branch, batch.get(i)), judged.get(i));
+          }
+          force();
+          progress.accept(batch.size());
+        }
       }
-      force();
-      progress.accept(batch.size());
+    };
+    if (teachers.size() == 1) {
+      worker.accept(teachers.get(0));
+    } else {
+      runInParallel(teachers, worker);
     }
     return missing.size();
+  }
+
+  private static void runInParallel(List<? extends Teacher> teachers, java.util.function.Consumer<Teacher> worker) {
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(teachers.size())) {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (Teacher t : teachers) {
+        running.add(pool.submit(() -> worker.accept(t)));
+      }
+      for (var f : running) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("teacher scoring interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
   }
 
   private void append(String key, Judgement j) {

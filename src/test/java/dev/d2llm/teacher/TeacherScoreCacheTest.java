@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TeacherScoreCacheTest {
 
   /** A teacher whose score is a function of the texts, counting what it is asked. */
-  static final class CountingTeacher implements Teacher {
+  static class CountingTeacher implements Teacher {
     final List<TextPair> asked = new ArrayList<>();
 
     @Override
@@ -51,6 +51,57 @@ class TeacherScoreCacheTest {
       assertThat(cache.get("counting", Branch.ASYMMETRIC, new TextPair("ccc", "d"))).isNull();
     }
     assertThat(teacher.asked).hasSize(3);
+  }
+
+  @Test
+  void copiesOfATeacherShareThePairsOutAndScoreEachOnce(@TempDir Path dir) {
+    List<TextPair> pairs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pairs.add(new TextPair("q".repeat(i + 1), "p" + i));
+    }
+    CountingTeacher slow1 = new SlowTeacher();
+    CountingTeacher slow2 = new SlowTeacher();
+    try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
+      assertThat(cache.fill(List.of(slow1, slow2), Branch.ASYMMETRIC, pairs, 3, n -> {})).isEqualTo(40);
+    }
+    assertThat(slow1.asked).as("both copies worked").isNotEmpty();
+    assertThat(slow2.asked).isNotEmpty();
+    List<TextPair> all = new ArrayList<>(slow1.asked);
+    all.addAll(slow2.asked);
+    assertThat(all).containsExactlyInAnyOrderElementsOf(pairs);
+    try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
+      for (TextPair p : pairs) {
+        assertThat(cache.get("counting", Branch.ASYMMETRIC, p).score()).isEqualTo((p.query().length() % 7) / 7f);
+      }
+    }
+  }
+
+  @Test
+  void copiesMustShareTheTeachersIdentity(@TempDir Path dir) {
+    Teacher other = new CountingTeacher() {
+      @Override
+      public String identity() {
+        return "another";
+      }
+    };
+    try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> cache.fill(List.of(new CountingTeacher(), other), Branch.ASYMMETRIC, PAIRS, 2, n -> {}))
+          .hasMessageContaining("teacher copies differ");
+    }
+  }
+
+  /** A counting teacher that takes a while per batch, so that two copies both get work. */
+  static class SlowTeacher extends CountingTeacher {
+    @Override
+    public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.judge(pairs, branch, progress);
+    }
   }
 
   @Test

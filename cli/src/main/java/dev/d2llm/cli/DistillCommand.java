@@ -292,6 +292,11 @@ public class DistillCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "no trained checkpoint beat the starting point on validation (%.4f):"
           + " %s holds the starting student%n", selection.start(), out.resolve("best"));
     }
+    Distiller.Timing t = distiller.timing();
+    if (t.steps() > 0) {
+      System.out.printf(Locale.ROOT, "training steps=%d step_seconds=%.1f steps_per_s=%.2f workers=%d"
+          + " data_parallel_sync_s=%.2f%n", t.steps(), t.stepSeconds(), t.stepsPerSecond(), t.workers(), t.syncSeconds());
+    }
     System.out.printf(Locale.ROOT, "student=%s start_validation=%.4f best_validation=%.4f best_step=%d%n",
         out.resolve("best"), selection.start(), best, selection.bestStep());
   }

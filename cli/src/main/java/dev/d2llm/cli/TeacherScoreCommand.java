@@ -49,11 +49,20 @@ public class TeacherScoreCommand implements Callable<Integer> {
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     BatchPlan p = BatchPlan.of(all, plan.batchSize, plan.negatives, plan.epochs, plan.seed);
     int scored;
-    try (Teacher t = Teachers.open(teaching.teacher, teaching.prompts, device.device());
-        TeacherScoreCache c = TeacherScoreCache.open(teaching.cache)) {
-      scored = fill(t, c, pairsByBranch(p, plan.branches(datasets(all)), all));
+    long start = System.nanoTime();
+    List<Teacher> teachers = new java.util.ArrayList<>();
+    try (TeacherScoreCache c = TeacherScoreCache.open(teaching.cache)) {
+      // --device gpus (or a list): one copy of the teacher a device, the pairs shared out between them.
+      for (ai.djl.Device d : device.devices()) {
+        teachers.add(Teachers.open(teaching.teacher, teaching.prompts, d));
+      }
+      scored = fill(teachers, c, pairsByBranch(p, plan.branches(datasets(all)), all));
+    } finally {
+      teachers.forEach(Teacher::close);
     }
-    System.out.printf("scored=%d cache=%s%n", scored, teaching.cache);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(java.util.Locale.ROOT, "scored=%d cache=%s devices=%d seconds=%.1f pairs_per_s=%.1f%n", scored,
+        teaching.cache, teachers.size(), seconds, scored / seconds);
     return 0;
   }
 
@@ -83,11 +92,16 @@ public class TeacherScoreCommand implements Callable<Integer> {
 
   /** Scores what the cache lacks of {@code pairs}, branch by branch; shared with distill. */
   static int fill(Teacher teacher, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
+    return fill(List.of(teacher), cache, pairs);
+  }
+
+  /** The same with copies of the teacher on several devices, sharing the pairs out. */
+  static int fill(List<Teacher> teachers, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
     int scored = 0;
     for (Map.Entry<Branch, List<TextPair>> e : pairs.entrySet()) {
       String name = "teacher " + e.getKey().name().toLowerCase(Locale.ROOT);
       try (ProgressBar bar = Bars.of(name, e.getValue().size(), " pairs")) {
-        scored += cache.fill(teacher, e.getKey(), e.getValue(), 256, bar::stepBy);
+        scored += cache.fill(teachers, e.getKey(), e.getValue(), 256, bar::stepBy);
       }
     }
     return scored;
