@@ -47,8 +47,11 @@ public final class SearchBenchmark {
       Objects.requireNonNull(mode, "mode");
       if (warmup < 0 || topK <= 0 || threads <= 0 || scanQueries <= 0 || scanPasses <= 0 || bandwidthPasses <= 0
           || concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c <= 0)) {
+        // The fields are not assigned yet inside a compact constructor: name the parameters themselves.
         throw new IllegalArgumentException("warm-up must be >= 0; topK, threads, scan queries and passes,"
-            + " bandwidth passes and every concurrency must be > 0; found " + this);
+            + " bandwidth passes and every concurrency must be > 0; found warmup=" + warmup + " topK=" + topK
+            + " threads=" + threads + " scanQueries=" + scanQueries + " scanPasses=" + scanPasses
+            + " bandwidthPasses=" + bandwidthPasses + " concurrency=" + concurrency);
       }
     }
   }

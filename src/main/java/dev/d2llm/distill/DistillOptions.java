@@ -15,9 +15,22 @@ public record DistillOptions(int batchSize, int negatives, int epochs, float lea
   }
 
   public DistillOptions {
-    if (batchSize < 2 || negatives < 1 || epochs < 1 || !(learningRate > 0) || warmupSteps < 0 || !(clipNorm > 0)
-        || validateEvery < 1 || patience < 1 || checkpointEvery < 1 || loss == null) {
-      throw new IllegalArgumentException("invalid distillation options: " + this);
+    require(batchSize >= 2, "batch size must be >= 2 (in-batch negatives)", batchSize);
+    require(negatives >= 1, "negatives must be >= 1", negatives);
+    require(epochs >= 1, "epochs must be >= 1", epochs);
+    require(learningRate > 0, "learning rate must be > 0", learningRate);
+    require(warmupSteps >= 0, "warm-up steps must be >= 0", warmupSteps);
+    require(clipNorm > 0, "clip norm must be > 0", clipNorm);
+    require(validateEvery >= 1, "validate-every must be >= 1", validateEvery);
+    require(patience >= 1, "patience must be >= 1", patience);
+    require(checkpointEvery >= 1, "checkpoint-every must be >= 1", checkpointEvery);
+    require(loss != null, "a loss is needed", loss);
+  }
+
+  /** Fails with the rule and the value given, so the message names what is wrong. */
+  private static void require(boolean holds, String rule, Object value) {
+    if (!holds) {
+      throw new IllegalArgumentException("distillation options: " + rule + ", found " + value);
     }
   }
 }
