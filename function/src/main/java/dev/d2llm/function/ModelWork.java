@@ -3,6 +3,7 @@ package dev.d2llm.function;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,17 +30,22 @@ public class ModelWork {
   private final ThreadPoolExecutor pool;
   private final Duration timeout;
 
+  @Inject
   ModelWork(FunctionConfig config) {
-    FunctionConfig.Work work = config.work();
-    int threads = work.threads() > 0 ? work.threads() : Runtime.getRuntime().availableProcessors();
-    BlockingQueue<Runnable> queue = work.queue() > 0 ? new ArrayBlockingQueue<>(work.queue()) : new SynchronousQueue<>();
+    this(config.work().threads() > 0 ? config.work().threads() : Runtime.getRuntime().availableProcessors(),
+        config.work().queue(), config.work().timeout());
+  }
+
+  /** {@code threads} model threads, {@code queued} requests waiting at most, each given {@code timeout}. */
+  ModelWork(int threads, int queued, Duration timeout) {
+    BlockingQueue<Runnable> queue = queued > 0 ? new ArrayBlockingQueue<>(queued) : new SynchronousQueue<>();
     AtomicInteger n = new AtomicInteger();
     pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, queue, r -> {
       Thread t = new Thread(r, "model-work-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     }, new ThreadPoolExecutor.AbortPolicy());
-    timeout = work.timeout();
+    this.timeout = timeout;
   }
 
   /**
@@ -74,6 +80,10 @@ public class ModelWork {
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    close();
+  }
+
+  void close() {
     pool.shutdownNow();
   }
 }

@@ -69,12 +69,6 @@ class GetRequestTest {
   }
 
   @Test
-  void aQueryStringThatIsNotUrlEncodingIsA400() throws Exception {
-    String answer = RawHttp.exchange("GET /search?query=%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    org.assertj.core.api.Assertions.assertThat(answer).startsWith("HTTP/1.1 400").contains("\"malformed_json\"");
-  }
-
-  @Test
   void aGetWithoutParametersNamesTheMissingField() {
     given().get("/search").then().statusCode(400).body("message", containsString("query must not be empty"));
   }
