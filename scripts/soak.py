@@ -205,6 +205,7 @@ def main():
     p.add_argument("--warmup", type=int, default=-1, help="seconds left out of the RSS slope (default: min(120, a third))")
     p.add_argument("--max-rss-slope", type=float, default=1.0, help="MB per minute after the warm-up")
     p.add_argument("--max-rss", type=float, default=1536.0, help="MB")
+    p.add_argument("--only", default="", help="comma-separated request kinds to send (default: all), to find what grows memory")
     p.add_argument("--burst", type=int, default=0, help="maximal /embed requests sent at once before the soak")
     p.add_argument("--max-burst-rss", type=float, default=300.0, help="MB over the RSS before the burst")
     a = p.parse_args()
@@ -224,6 +225,11 @@ def main():
         if growth is not None and growth > a.max_burst_rss:
             failures.append("burst raised the RSS by %.0f MB (bound %.0f)" % (growth, a.max_burst_rss))
     table = kinds(a.key)
+    if a.only:
+        wanted = set(a.only.split(","))
+        table = [k for k in table if k[1] in wanted]
+        if not table:
+            p.error("--only names no request kind; kinds: " + ", ".join(k[1] for k in kinds(a.key)))
     stats = Stats()
     stop = threading.Event()
     threads = [threading.Thread(target=worker, args=(u.hostname, u.port or 80, a.key, table, stats, stop), daemon=True)

@@ -13,7 +13,8 @@
 # (default 300); SOAK_BURST=0 skips it.
 # SOAK_MAX_RSS_SLOPE (default 1), SOAK_MAX_RSS (default 1536), SOAK_WARMUP (seconds left out of the
 # slope; default min(120, a third of the run)); D2LLM_INDEX_URI serves another index; FUNCTION_JAVA_OPTS
-# adds JVM options; SOAK_LOG=FILE keeps the function's log.
+# adds JVM options; SOAK_LOG=FILE keeps the function's log; SOAK_ONLY=search,info sends only those kinds
+# (scripts/soak.py --help lists them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-10}"
@@ -32,8 +33,14 @@ work="$(mktemp -d)"
 log="${SOAK_LOG:-$work/function.log}"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 key="soak-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+cleanup() {
+  local rc=$?
+  if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 export D2LLM_AUTH_API_KEY="$key" D2LLM_INDEX_CACHE_DIR="${D2LLM_INDEX_CACHE_DIR:-$work/cache}"
 # shellcheck disable=SC2086 # FUNCTION_JAVA_OPTS holds several options: split on purpose
@@ -49,13 +56,14 @@ done
   || { echo "soak: the function did not get ready:" >&2; tail -20 "$log" >&2; exit 1; }
 echo "soak: function pid $pid ready on port $port, RSS $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$pid/status")"
 
-warmup=()
-[ -n "${SOAK_WARMUP:-}" ] && warmup=(--warmup "$SOAK_WARMUP")
+extra=()
+[ -n "${SOAK_WARMUP:-}" ] && extra=(--warmup "$SOAK_WARMUP")
+[ -n "${SOAK_ONLY:-}" ] && extra+=(--only "$SOAK_ONLY")
 status=0
 python3 "$root/scripts/soak.py" --url "http://127.0.0.1:$port" --key "$key" --seconds "$seconds" \
   --connections "$connections" --pid "$pid" --max-rss-slope "${SOAK_MAX_RSS_SLOPE:-1}" \
   --max-rss "${SOAK_MAX_RSS:-1536}" --burst "${SOAK_BURST:-8}" --max-burst-rss "${SOAK_MAX_BURST_RSS:-300}" \
-  "${warmup[@]}" || status=$?
+  "${extra[@]}" || status=$?
 errors="$(grep -c ' ERROR ' "$log" || true)"
 echo "soak: the function logged $(wc -l < "$log") lines, $errors at ERROR"
 if [ "$errors" != 0 ]; then

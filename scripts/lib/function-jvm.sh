@@ -8,11 +8,15 @@
 #
 # Memory is bounded explicitly (issue 18, figures in docs/search.md, "Memory under load"): left to its
 # defaults on a 24 GB machine the parallel collector grew the young generation to about 2 GB under load
-# and never gave it back, and glibc gave each of PyTorch's threads an arena of its own. D2LLM_HEAP
-# (default 1g: the 100k bench index's arrays and the student's host weights fit) caps the heap,
-# D2LLM_YOUNG (default 96m) the young generation, and MALLOC_ARENA_MAX (default 2) glibc's arenas.
+# and never gave it back, and glibc kept what PyTorch freed. D2LLM_HEAP (default 1g: the 100k bench
+# index's arrays and the student's host weights fit) caps the heap and D2LLM_YOUNG (default 96m) the
+# young generation; fixed survivor spaces (no adaptive sizing, a sixth of the young generation each)
+# keep requests' objects from being promoted, which otherwise grew the old generation by about 1 MB/s;
+# the JVM hands glibc's free memory back every 5 s (TrimNativeHeapInterval: after a burst of large
+# /embed calls the RSS returns to its idle value); MALLOC_ARENA_MAX (default 2) bounds glibc's arenas.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 FUNCTION_JVM_OPTS=(-Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   -XX:+UseParallelGC -XX:+UseTransparentHugePages
-  -Xms256m "-Xmx${D2LLM_HEAP:-1g}" "-Xmn${D2LLM_YOUNG:-96m}")
+  -Xms256m "-Xmx${D2LLM_HEAP:-1g}" "-Xmn${D2LLM_YOUNG:-96m}" -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=4
+  -XX:TrimNativeHeapInterval=5000)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
