@@ -31,7 +31,8 @@ public final class RejectedRequest extends RuntimeException {
   /** 405: a method other than GET or POST. */
   static RejectedRequest methodNotAllowed(String method) {
     return new RejectedRequest(405, "method_not_allowed",
-        "functions take GET (query parameters) or POST (JSON body), not " + method, false);
+        "functions take GET (query parameters) or POST (JSON body), not "
+            + (method.length() <= 20 ? method : method.substring(0, 20) + "..."), false);
   }
 
   /** 415: a POST body that is not declared as JSON. */

@@ -28,6 +28,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
@@ -44,6 +47,8 @@ public class SearchEngine {
 
   private static final Logger LOG = Logger.getLogger(SearchEngine.class);
   static final String DEMO_CORPUS = "dev/d2llm/function/demo-corpus.jsonl";
+  /** How long a demo index version that is not current must have been left alone before it is removed. */
+  static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
   private final FunctionConfig config;
   private volatile Student student;
@@ -113,7 +118,7 @@ public class SearchEngine {
 
   /**
    * The index, tried until one loads, verifies and matches the student: the first attempt is
-   * {@code firstFetch} when there is one. The bundled demo index is rebuilt when it does not load.
+   * {@code firstFetch} when there is one.
    */
   private SearchIndex loadIndex(Path cache, CompletableFuture<SearchIndex> firstFetch, StartupPreload.Kernels k) {
     long delay = config.index().retryInitialDelay().toMillis();
@@ -123,11 +128,16 @@ public class SearchEngine {
         if (config.index().uri().isPresent()) {
           index = attempt == 1 && firstFetch != null ? StartupPreload.join(firstFetch) : fetch(indexUri, cache);
         } else {
-          index = demoIndex(cache, attempt > 1);
+          index = demoIndex(cache);
         }
         int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
         Searcher s = new Searcher(student, studentFingerprint, index, k.scan(), threads);
-        warmUp(s);
+        try {
+          warmUp(s);
+        } catch (RuntimeException e) {
+          s.close();
+          throw e;
+        }
         searcher = s;
         return index;
       } catch (RuntimeException e) {
@@ -190,16 +200,23 @@ public class SearchEngine {
 
   /**
    * The demo index, built from the bundled corpus into {@code file://<cache>/demo-index/} on first
-   * start, rebuilt when the model changed since or when {@code rebuild} (the last one did not load),
-   * then loaded. Version folders other than the current one, left by interrupted builds, are removed:
-   * nothing but this function writes there.
+   * start, rebuilt when the model changed since or when it does not load (a damaged shard, an
+   * unreadable manifest), then loaded. Version folders other than the current one, left by
+   * interrupted builds, are removed: nothing but this function writes there.
    */
-  private SearchIndex demoIndex(Path cache, boolean rebuild) {
+  private SearchIndex demoIndex(Path cache) {
     Path root = cache.resolve("demo-index");
-    if (rebuild && Files.exists(root)) {
-      LOG.warnf("rebuilding the demo index under %s", root);
+    try {
+      return demoIndex(root, cache);
+    } catch (RuntimeException e) {
+      LOG.warnf("the demo index under %s does not load (%s: %s); rebuilding it", root, e.getClass().getSimpleName(),
+          e.getMessage());
       LocalFiles.deleteTree(root);
+      return demoIndex(root, cache);
     }
+  }
+
+  private SearchIndex demoIndex(Path root, Path cache) {
     try (ObjectStore store = ObjectStores.open(root.toString())) {
       indexUri = store.uri().toString();
       IndexStore index = new IndexStore(store);
@@ -237,16 +254,23 @@ public class SearchEngine {
     }
   }
 
+  /**
+   * Removes version folders other than {@code current} that nothing has written to for
+   * {@link #ORPHAN_AGE}: a build still under way (another function process sharing the cache) is younger.
+   */
   private static void removeOrphanVersions(Path versions, String current) {
     if (!Files.isDirectory(versions)) {
       return;
     }
+    FileTime cutoff = FileTime.from(Instant.now().minus(ORPHAN_AGE));
     try (var dirs = Files.list(versions)) {
       for (Path dir : dirs.filter(d -> !d.getFileName().toString().equals(current)).toList()) {
-        LOG.infof("removing %s, a demo index version that is not current (an interrupted build)", dir);
-        LocalFiles.deleteTree(dir);
+        if (Files.getLastModifiedTime(dir).compareTo(cutoff) < 0) {
+          LOG.infof("removing %s, a demo index version that is not current (an interrupted build)", dir);
+          LocalFiles.deleteTree(dir);
+        }
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       LOG.warnf("cannot clean old demo index versions under %s: %s", versions, e.getMessage());
     }
   }

@@ -9,11 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * A function cache whose demo index (no {@code d2llm.index.uri}) has one flipped byte in its vector
- * shard, beside an orphan version folder such as an interrupted build leaves.
+ * shard, beside an orphan version folder such as an interrupted build leaves, untouched for longer
+ * than {@link SearchEngine#ORPHAN_AGE}.
  */
 public class DamagedDemoIndexResource implements QuarkusTestResourceLifecycleManager {
 
@@ -36,6 +39,7 @@ public class DamagedDemoIndexResource implements QuarkusTestResourceLifecycleMan
       Files.write(shard, bytes);
       orphan = Files.createDirectories(demoIndex.resolve("versions").resolve("00000000T000000Z-orphan"));
       Files.writeString(orphan.resolve("vectors-00000.bin"), "half a shard");
+      Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(SearchEngine.ORPHAN_AGE).minusSeconds(60)));
       return Map.of("d2llm.index.cache-dir", cache.toString(), "d2llm.index.retry-initial-delay", "0.1S");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
