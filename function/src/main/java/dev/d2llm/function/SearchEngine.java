@@ -58,6 +58,7 @@ public class SearchEngine {
   private volatile String failure = "starting";
   private volatile double loadMs;
   private volatile boolean stopping;
+  private double warmUpMs;
 
   SearchEngine(FunctionConfig config) {
     this.config = config;
@@ -105,9 +106,9 @@ public class SearchEngine {
       loadMs = (t3 - t0) / 1e6;
       failure = null;
       LOG.infof("serving index %s version %s: %d passages, model %s, scan kernel %s, ready in %.0f ms"
-          + " (native libraries %.0f, student load %.0f, then index and warm-up %.0f)", indexUri,
+          + " (native libraries %.0f, student load %.0f, then waiting for the index %.0f, warm-up %.0f)", indexUri,
           index.manifest().version(), index.count(), config.model().reference(), searcher.kernel().name(), loadMs,
-          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2) - warmUpMs, warmUpMs);
     } catch (RuntimeException e) {
       if (!stopping) {
         failure = "cannot start serving (" + e.getClass().getSimpleName() + "): " + e.getMessage();
@@ -133,7 +134,9 @@ public class SearchEngine {
         int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
         Searcher s = new Searcher(student, studentFingerprint, index, k.scan(), threads);
         try {
+          long w0 = System.nanoTime();
           warmUp(s);
+          warmUpMs = ms(System.nanoTime() - w0);
         } catch (RuntimeException e) {
           s.close();
           throw e;
