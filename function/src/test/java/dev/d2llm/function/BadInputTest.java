@@ -10,6 +10,7 @@ import io.restassured.http.ContentType;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -133,6 +134,7 @@ class BadInputTest {
   }
 
   @Test
+  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server answers it")
   void aRequestWithoutAHostHeaderIsA400() throws Exception {
     String answer = RawHttp.exchange("POST /search HTTP/1.1\r\nContent-Type: application/json\r\n"
         + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
@@ -147,6 +149,7 @@ class BadInputTest {
   }
 
   @Test
+  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server sets Allow")
   void aWrongMethodNamesTheAllowedOnes() {
     given().request("M1", "/search").then().statusCode(405).header("Allow", "GET, POST")
         .contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
