@@ -33,6 +33,7 @@ work="$(mktemp -d)"
 log="${SOAK_LOG:-$work/function.log}"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 key="soak-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
   local rc=$?
   if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
