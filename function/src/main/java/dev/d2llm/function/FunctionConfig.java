@@ -81,6 +81,13 @@ public interface FunctionConfig {
     @WithDefault("30s")
     Duration timeout();
 
+    /**
+     * Characters of text (embed's texts, score's passages) encoded at once, across threads; a request
+     * over the rest waits for it. The default is one request at the limits (64 texts of 2,000).
+     */
+    @WithDefault("128000")
+    int maxCharsInFlight();
+
     /** The Retry-After a 503 carries, in seconds. */
     @WithDefault("2")
     int retryAfterSeconds();

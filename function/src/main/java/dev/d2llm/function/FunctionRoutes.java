@@ -13,7 +13,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.validation.Validator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * The HTTP front of the functions that {@link SearchFunctions} declares: GET with query parameters or
@@ -42,21 +44,27 @@ public class FunctionRoutes {
   }
 
   void install(@Observes Router router) {
-    route(router, "search", SearchRequest.class, functions::search);
-    route(router, "embed", EmbedRequest.class, functions::embed);
-    route(router, "score", ScoreRequest.class, functions::score);
+    route(router, "search", SearchRequest.class, functions::search, r -> 0);
+    route(router, "embed", EmbedRequest.class, functions::embed, r -> chars(r.texts()));
+    route(router, "score", ScoreRequest.class, functions::score, r -> chars(r.passages()) + r.query().length());
     router.route("/info").order(ORDER).handler(ctx -> {
       checkMethod(ctx);
       respond(ctx, CompletableFuture.completedFuture(functions.info()));
     });
   }
 
-  private <T extends Record> void route(Router router, String name, Class<T> type, Function<T, ?> function) {
+  /** A function whose request costs {@code textChars} of the model's text budget ({@link ModelWork}). */
+  private <T extends Record> void route(Router router, String name, Class<T> type, Function<T, ?> function,
+      ToIntFunction<T> textChars) {
     router.route("/" + name).order(ORDER).handler(ctx -> {
       checkMethod(ctx);
       T request = Requests.valid(validator, read(ctx, type), name);
-      respond(ctx, work.submit(() -> function.apply(request)));
+      respond(ctx, work.submit(() -> function.apply(request), textChars.applyAsInt(request)));
     });
+  }
+
+  private static int chars(List<String> texts) {
+    return texts.stream().mapToInt(String::length).sum();
   }
 
   private static void checkMethod(RoutingContext ctx) {

@@ -34,7 +34,7 @@ class ModelWorkTest {
 
   @Test
   void aFullQueueRefusesAtOnceAsOverloaded() {
-    work = new ModelWork(1, 1, Duration.ofSeconds(30));
+    work = new ModelWork(1, 1, Duration.ofSeconds(30), 100);
     CompletableFuture<String> running = work.submit(this::blocked);
     CompletableFuture<String> queued = work.submit(this::blocked);
 
@@ -53,7 +53,7 @@ class ModelWorkTest {
 
   @Test
   void aRequestPastItsTimeoutIsRefusedAndNeverRunsIfItWasStillQueued() throws Exception {
-    work = new ModelWork(1, 4, Duration.ofMillis(200));
+    work = new ModelWork(1, 4, Duration.ofMillis(200), 100);
     work.submit(this::blocked);
     AtomicBoolean ran = new AtomicBoolean();
     CompletableFuture<String> late = work.submit(() -> {
@@ -70,7 +70,7 @@ class ModelWorkTest {
 
   @Test
   void aTaskFailureReachesTheCallerUnchanged() {
-    work = new ModelWork(1, 1, Duration.ofSeconds(5));
+    work = new ModelWork(1, 1, Duration.ofSeconds(5), 100);
     CompletableFuture<String> failing = work.submit(() -> {
       throw new IllegalStateException("model failed");
     });
@@ -80,5 +80,23 @@ class ModelWorkTest {
   private static Throwable cause(CompletableFuture<?> f) {
     Throwable t = catchThrowable(f::join);
     return t instanceof CompletionException c ? c.getCause() : t;
+  }
+
+  @Test
+  void twoRequestsOverTheTextBudgetRunOneAfterTheOtherWhileAQueryPasses() throws Exception {
+    work = new ModelWork(3, 4, Duration.ofSeconds(30), 100);
+    CompletableFuture<String> first = work.submit(this::blocked, 80);
+    AtomicBoolean secondRan = new AtomicBoolean();
+    CompletableFuture<String> second = work.submit(() -> {
+      secondRan.set(true);
+      return "second";
+    }, 80);
+
+    assertThat(work.submit(() -> "query").get(5, TimeUnit.SECONDS)).isEqualTo("query");
+    Thread.sleep(200);
+    assertThat(secondRan).isFalse();
+    release.countDown();
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+    assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
   }
 }
