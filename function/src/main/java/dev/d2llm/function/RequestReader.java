@@ -103,10 +103,17 @@ final class RequestReader {
     }
   }
 
-  /** Jackson's reason without the echo of the input it appends; the field path first when there is one. */
+  /**
+   * Jackson's reason without the echo of the input it appends, its advice on enabling coercion, or
+   * Java type names; the field path first when there is one.
+   */
   private static String reason(IOException e) {
     if (e instanceof JsonProcessingException j) {
-      String message = j.getOriginalMessage();
+      String message = j.getOriginalMessage() == null ? "" : j.getOriginalMessage()
+          .replaceAll(" \\(but might if coercion using `CoercionConfig` was enabled\\)", "")
+          .replace("`java.lang.Integer`", "an integer").replace("`java.lang.String`", "a string")
+          .replaceAll("`dev\\.d2llm\\.function\\.[A-Za-z]+`", "the request")
+          .replaceAll(" \\(bound as the request\\)", "");
       if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
         String field = m.getPath().stream()
             .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")

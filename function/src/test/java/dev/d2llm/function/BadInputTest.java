@@ -108,7 +108,7 @@ class BadInputTest {
         Arguments.of("search", "{\"query\":\"q\"}{\"query\":\"r\"}", "Trailing token"),
         Arguments.of("search", "{\"query\":\"q\",\"query\":\"r\"}", "Duplicate field 'query'"),
         Arguments.of("search", "{\"query\":\"q\",\"topk\":3}", "topk"),
-        Arguments.of("search", "[\"q\"]", "SearchRequest"));
+        Arguments.of("search", "[\"q\"]", "from Array value"));
   }
 
   @ParameterizedTest(name = "{1}")
