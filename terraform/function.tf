@@ -19,7 +19,11 @@ locals {
   # d2llm.index.uri, d2llm.index.cache-dir, d2llm.auth.enabled, d2llm.auth.api-key. Lambda's only
   # writable directory is /tmp, hence the caches there. Environment variables outrank the
   # application.properties' %prod.d2llm.auth.enabled=true, so AWS_IAM alone can serve without a key.
+  # MALLOC_ARENA_MAX keeps glibc from giving each of libtorch's threads an arena of its own (the
+  # image's JAVA_TOOL_OPTIONS caps the heap and the young generation); function_environment may
+  # override it.
   function_environment = merge(
+    { MALLOC_ARENA_MAX = "2" },
     var.function_environment,
     {
       D2LLM_INDEX_URI       = local.index_uri

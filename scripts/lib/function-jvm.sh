@@ -5,6 +5,18 @@
 # fresh arrays at start-up: the parallel collector with transparent huge pages maps that memory in 2 MiB
 # pages instead of G1's humongous regions faulted in 4 KiB at a time, which took opening the 100k index from
 # 1.6 s to 0.76 s in a fresh JVM (docs/search.md, "Cold start"). FUNCTION_JAVA_OPTS (D2LLM_JAVA_OPTS for make run) adds options of your own.
+#
+# Memory is bounded explicitly (issue 18, figures in docs/search.md, "Memory under load"): left to its
+# defaults on a 24 GB machine the parallel collector grew the young generation to about 2 GB under load
+# and never gave it back, and glibc kept what PyTorch freed. D2LLM_HEAP (default 1g: the 100k bench
+# index's arrays and the student's host weights fit) caps the heap and D2LLM_YOUNG (default 96m) the
+# young generation; fixed survivor spaces (no adaptive sizing, a sixth of the young generation each)
+# keep requests' objects from being promoted, which otherwise grew the old generation by about 1 MB/s;
+# the JVM hands glibc's free memory back every 5 s (TrimNativeHeapInterval: after a burst of large
+# /embed calls the RSS returns to its idle value); MALLOC_ARENA_MAX (default 2) bounds glibc's arenas.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 FUNCTION_JVM_OPTS=(-Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -XX:+UseParallelGC -XX:+UseTransparentHugePages)
+  -XX:+UseParallelGC -XX:+UseTransparentHugePages
+  -Xms256m "-Xmx${D2LLM_HEAP:-1g}" "-Xmn${D2LLM_YOUNG:-96m}" -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=4
+  -XX:TrimNativeHeapInterval=5000)
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"

@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Optional API-key authentication: when {@code d2llm.auth.enabled}, every request outside
- * {@code /q/} must carry the configured key in {@code d2llm.auth.header}, or gets a 401. The
- * production profile turns it on; starting it enabled without a key fails at start-up.
+ * Optional API-key authentication: when {@code d2llm.auth.enabled}, every request but the health
+ * checks ({@code /q/health}, which say UP or DOWN and nothing more) must carry the configured key in
+ * {@code d2llm.auth.header}, or gets a 401; metrics ({@code /q/metrics}) included. The production
+ * profile turns it on; starting it enabled without a key fails at start-up.
  */
 @ApplicationScoped
 public class ApiKeyFilter {
@@ -33,7 +34,8 @@ public class ApiKeyFilter {
   }
 
   private static void check(RoutingContext ctx, String header, byte[] expected) {
-    if (ctx.request().path().startsWith("/q/")) {
+    String path = ctx.request().path();
+    if (path != null && (path.equals("/q/health") || path.startsWith("/q/health/"))) {
       ctx.next();
       return;
     }

@@ -1,33 +1,43 @@
 package dev.d2llm.function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import java.util.Comparator;
 import org.jboss.logging.Logger;
 
 /**
  * Turns every failure of a function into a JSON error with the right status: validation and
  * malformed input 400, missing key 401, unknown function 404, wrong method 405, oversized body 413,
- * not ready 503; only a real fault is a 500. Funqy alone answers validation failures with 500.
+ * a body that is not JSON 415, not ready or overloaded 503 (with Retry-After); only a real fault is a
+ * 500 and logged as an error. Refusals go to {@link RejectionLog}, never with a stack trace.
  */
 @ApplicationScoped
 public class ErrorResponses {
 
   private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RejectionLog rejections;
+  private final String retryAfter;
+
+  ErrorResponses(RejectionLog rejections, FunctionConfig config) {
+    this.rejections = rejections;
+    this.retryAfter = Integer.toString(config.work().retryAfterSeconds());
+  }
 
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE).failureHandler(this::handle);
     // A path no function claims never reaches Funqy; answer it here rather than with an HTML page.
     router.route().order(Integer.MAX_VALUE).handler(ctx -> {
-      if (ctx.request().path().startsWith("/q/")) {
+      if (ctx.request().path() != null && ctx.request().path().startsWith("/q/")) {
         ctx.next();
       } else {
         ctx.fail(404);
@@ -36,20 +46,31 @@ public class ErrorResponses {
   }
 
   void handle(RoutingContext ctx) {
-    if (ctx.request().path().startsWith("/q/") || ctx.response().ended()) {
+    String path = ctx.request().path();
+    if (path != null && path.startsWith("/q/") && ctx.statusCode() != 401 && !lacksHost(ctx) || ctx.response().ended()) {
       ctx.next();
       return;
     }
     Throwable t = unwrap(ctx.failure());
-    ObjectNode body = JSON.createObjectNode();
+    if (t != null && !(t instanceof RejectedRequest) && lacksHost(ctx)) {
+      // Vert.x refuses an HTTP/1.1 request without Host by throwing from the first handler that asks.
+      t = RejectedRequest.missingHost();
+    }
+    ObjectNode body = RequestReader.JSON.createObjectNode();
     int status;
-    if (t instanceof ConstraintViolationException cve) {
+    if (t instanceof RejectedRequest r) {
+      status = r.status();
+      body.put("error", r.error()).put("message", r.getMessage());
+      if (r.retryLater()) {
+        ctx.response().putHeader("Retry-After", retryAfter);
+      }
+    } else if (t instanceof ConstraintViolationException cve) {
       status = 400;
       body.put("error", "invalid_request");
       ArrayNode list = body.putArray("violations");
       StringBuilder message = new StringBuilder();
       cve.getConstraintViolations().stream()
-          .sorted(java.util.Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
+          .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
           .forEach(v -> {
             String field = v.getPropertyPath().toString();
             list.addObject().put("field", field).put("message", v.getMessage());
@@ -62,20 +83,21 @@ public class ErrorResponses {
     } else if (t instanceof NotReadyException) {
       status = 503;
       body.put("error", "not_ready").put("message", t.getMessage());
-    } else if (t == null && ctx.statusCode() > 0) {
+      ctx.response().putHeader("Retry-After", retryAfter);
+    } else if (t == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       body.put("error", switch (status) {
-        case 400 -> "malformed_json";
+        case 400 -> "bad_request";
         case 401 -> "unauthorized";
         case 404 -> "unknown_function";
         case 405 -> "method_not_allowed";
         case 413 -> "body_too_large";
         default -> "http_" + status;
       }).put("message", switch (status) {
-        case 400 -> "the body is not valid JSON for this function's request";
+        case 400 -> "the request cannot be read";
         case 401 -> "a valid API key is required";
-        case 404 -> "no function at " + ctx.request().path();
-        case 405 -> "functions take POST (JSON body) or GET";
+        case 404 -> "no function at this path";
+        case 405 -> "functions take GET (query parameters) or POST (JSON body)";
         case 413 -> "the request body is larger than the configured limit";
         default -> "request failed with HTTP " + status;
       });
@@ -84,22 +106,43 @@ public class ErrorResponses {
       body.put("error", "body_too_large").put("message", "the request body is larger than the configured limit");
     } else {
       status = 500;
-      LOG.error("search function failed on " + ctx.request().path(), t);
+      LOG.error("search function failed on " + path, t);
       body.put("error", "internal_error").put("message", "internal error; see the function's log");
     }
-    body.put("status", status);
-    try {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(JSON.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      ctx.response().setStatusCode(status).end();
+    if (status < 500 || t instanceof RejectedRequest || t instanceof NotReadyException) {
+      rejections.rejected(status, ctx.request().method().name(), path, body.get("message").asText());
     }
+    body.put("status", status);
+    send(ctx, status, body);
+  }
+
+  private static void send(RoutingContext ctx, int status, ObjectNode body) {
+    HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+    if (status == 413) {
+      // The rest of an oversized body is never read: close rather than parse it as the next request.
+      response.putHeader("Connection", "close");
+    }
+    String json;
+    try {
+      json = RequestReader.JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      json = "{\"status\":" + status + "}";
+    }
+    response.end(json).onComplete(done -> {
+      if (status == 413 && ctx.request().connection() != null) {
+        ctx.request().connection().close();
+      }
+    });
+  }
+
+  private static boolean lacksHost(RoutingContext ctx) {
+    return ctx.request().version() != HttpVersion.HTTP_2 && ctx.request().getHeader("Host") == null;
   }
 
   private static Throwable unwrap(Throwable t) {
     Throwable cur = t;
     for (int i = 0; i < 10 && cur != null; i++) {
-      if (cur instanceof ConstraintViolationException || cur instanceof NotReadyException
+      if (cur instanceof RejectedRequest || cur instanceof ConstraintViolationException || cur instanceof NotReadyException
           || cur instanceof Requests.MissingBodyException || cur instanceof IllegalArgumentException) {
         return cur;
       }

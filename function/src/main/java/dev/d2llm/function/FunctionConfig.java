@@ -2,6 +2,7 @@ package dev.d2llm.function;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -20,6 +21,9 @@ public interface FunctionConfig {
 
   /** Optional API-key authentication. */
   Auth auth();
+
+  /** How much model work runs at once, how much may wait, and for how long. */
+  Work work();
 
   /** Search defaults. */
   Search search();
@@ -45,6 +49,48 @@ public interface FunctionConfig {
     /** Where remote shards are cached (and memory-mapped from). */
     @WithDefault("${user.home}/.cache/d2llm/function")
     String cacheDir();
+
+    /** How long opening a connection to the store may take (S3). */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** How long one read from the store may stall (S3). */
+    @WithDefault("30s")
+    Duration readTimeout();
+
+    /** The wait before the second attempt to load the index; it doubles after each failure. */
+    @WithDefault("1s")
+    Duration retryInitialDelay();
+
+    /** The longest wait between two attempts: the function keeps trying until an index loads. */
+    @WithDefault("60s")
+    Duration retryMaxDelay();
+  }
+
+  /** Admission control for model work ({@link ModelWork}). */
+  interface Work {
+    /** Threads that run model work at once; 0 means one per core. */
+    @WithDefault("0")
+    int threads();
+
+    /** Requests that may wait for a model thread; beyond them, 503 with Retry-After. */
+    @WithDefault("64")
+    int queue();
+
+    /** How long a request may take, waiting included, before it is answered 503. */
+    @WithDefault("30s")
+    Duration timeout();
+
+    /**
+     * Characters of text (embed's texts, score's passages) encoded at once, across threads; a request
+     * over the rest waits for it. The default is one request at the limits (64 texts of 2,000).
+     */
+    @WithDefault("128000")
+    int maxCharsInFlight();
+
+    /** The Retry-After a 503 carries, in seconds. */
+    @WithDefault("2")
+    int retryAfterSeconds();
   }
 
   /** Request limits. */

@@ -9,10 +9,16 @@ import dev.d2llm.student.Branch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.funqy.Funq;
+import dev.d2llm.embedding.TextRole;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
 import java.util.List;
 
-/** The HTTP functions: each validates its request, calls the core through {@link SearchEngine} and shapes the answer. */
+/**
+ * The functions: each validates its request, calls the core through {@link SearchEngine} and shapes
+ * the answer. Over HTTP, {@link FunctionRoutes} reads the requests and runs them.
+ */
+@ApplicationScoped
 public class SearchFunctions {
 
   private final SearchEngine engine;
@@ -42,11 +48,11 @@ public class SearchFunctions {
     return SearchResponse.of(result, searcher.index().manifest().version());
   }
 
-  /** Student vectors of texts. */
+  /** Student vectors of texts; needs the student only, not the index. */
   @Funq("embed")
   public EmbedResponse embed(EmbedRequest request) {
     EmbedRequest r = Requests.valid(validator, request, "embed");
-    float[][] vectors = engine.searcher().embed(r.texts());
+    float[][] vectors = engine.student().embed(r.texts(), TextRole.PASSAGE);
     return new EmbedResponse(List.of(vectors), vectors.length == 0 ? 0 : vectors[0].length);
   }
 
@@ -54,7 +60,7 @@ public class SearchFunctions {
   @Funq("score")
   public ScoreResponse score(ScoreRequest request) {
     ScoreRequest r = Requests.valid(validator, request, "score");
-    float[] scores = engine.searcher().score(r.query(), r.passages(), branch(r.task()));
+    float[] scores = engine.student().relevance(r.query(), r.passages(), branch(r.task()));
     return new ScoreResponse(scores);
   }
 

@@ -8,7 +8,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,6 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 @QuarkusTestResource(value = S3IndexResource.class, restrictToAnnotatedClass = true)
 class BadInputTest {
+
+  @BeforeEach
+  void indexLoaded() {
+    Await.ready();
+  }
 
   static Stream<Arguments> invalidRequests() {
     String longQuery = "x".repeat(1001);
@@ -85,5 +92,75 @@ class BadInputTest {
   void aWrongMethodIsA405() {
     given().contentType(ContentType.JSON).body("{}").put("/search")
         .then().statusCode(405).contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
+  }
+
+  static Stream<Arguments> laxJson() {
+    return Stream.of(
+        Arguments.of("search", "{\"query\":\"q\",\"topK\":\"3\"}", "topK"),
+        Arguments.of("search", "{\"query\":\"q\",\"topK\":3.5}", "topK"),
+        Arguments.of("search", "{\"query\":\"q\",\"topK\":1e2}", "topK"),
+        Arguments.of("search", "{\"query\":\"q\",\"topK\":true}", "topK"),
+        Arguments.of("search", "{\"query\":123}", "query"),
+        Arguments.of("search", "{\"query\":[\"q\"]}", "query"),
+        Arguments.of("embed", "{\"texts\":[1,2]}", "texts"),
+        Arguments.of("embed", "{\"texts\":\"one\"}", "texts"),
+        Arguments.of("search", "{\"query\":\"q\"} trailing", "Unrecognized token"),
+        Arguments.of("search", "{\"query\":\"q\"}{\"query\":\"r\"}", "Trailing token"),
+        Arguments.of("search", "{\"query\":\"q\",\"query\":\"r\"}", "Duplicate field 'query'"),
+        Arguments.of("search", "{\"query\":\"q\",\"topk\":3}", "topk"),
+        Arguments.of("search", "[\"q\"]", "from Array value"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("laxJson")
+  void jsonThatIsOnlyAlmostTheRequestIsA400(String function, String body, String named) {
+    given().contentType(ContentType.JSON).body(body).post("/" + function)
+        .then().statusCode(400).contentType(ContentType.JSON)
+        .body("error", equalTo("malformed_json"))
+        .body("message", containsString(named));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"text/plain", "application/xml", "application/jsonx"})
+  void aBodyNotSentAsJsonIsA415(String contentType) {
+    given().contentType(contentType).body("{\"query\":\"bread\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/search")
+        .then().statusCode(415).contentType(ContentType.JSON).body("error", equalTo("unsupported_media_type"));
+  }
+
+  @Test
+  void aJsonContentTypeWithACharsetIsAccepted() {
+    given().contentType("application/json; charset=utf-8").body("{\"query\":\"bread\",\"topK\":1}").post("/search")
+        .then().statusCode(200);
+  }
+
+  @Test
+  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server answers it")
+  void aRequestWithoutAHostHeaderIsA400() throws Exception {
+    String answer = RawHttp.exchange("POST /search HTTP/1.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+    org.assertj.core.api.Assertions.assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json")
+        .contains("\"error\"");
+  }
+
+  @Test
+  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server answers it")
+  void anOversizedContentLengthIsA413AndTheConnectionIsClosed() throws Exception {
+    // RawHttp reads until the server closes the connection, and fails after 10 s if it never does.
+    String answer = RawHttp.exchange("POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 10000000\r\n\r\n{\"query\":");
+    org.assertj.core.api.Assertions.assertThat(answer).startsWith("HTTP/1.1 413").contains("\"body_too_large\"");
+  }
+
+  @Test
+  void postingABodyToInfoIsIgnored() {
+    given().contentType(ContentType.JSON).body("{\"x\":1}").post("/info").then().statusCode(200)
+        .body("service", equalTo("d2llm"));
+  }
+
+  @Test
+  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server sets Allow")
+  void aWrongMethodNamesTheAllowedOnes() {
+    given().request("M1", "/search").then().statusCode(405).header("Allow", "GET, POST")
+        .contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
   }
 }

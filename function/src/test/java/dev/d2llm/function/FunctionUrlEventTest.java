@@ -12,6 +12,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,11 @@ import org.junit.jupiter.api.Test;
 class FunctionUrlEventTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeEach
+  void indexLoaded() {
+    Await.ready();
+  }
 
   @Test
   void aSearchEventIsAnsweredWithTheHitsInTheResponseBody() {

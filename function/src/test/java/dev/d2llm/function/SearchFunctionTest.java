@@ -16,12 +16,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The endpoints answer real searches over an index served from S3. */
 @QuarkusTest
 @QuarkusTestResource(value = S3IndexResource.class, restrictToAnnotatedClass = true)
 class SearchFunctionTest {
+
+  @BeforeEach
+  void indexLoaded() {
+    Await.ready();
+  }
 
   @Test
   void searchRanksTheAnsweringPassageFirst() {

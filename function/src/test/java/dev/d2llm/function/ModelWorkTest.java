@@ -1,0 +1,102 @@
+package dev.d2llm.function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ModelWorkTest {
+
+  private final CountDownLatch release = new CountDownLatch(1);
+  private ModelWork work;
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    work.close();
+  }
+
+  private String blocked() {
+    try {
+      release.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return "done";
+  }
+
+  @Test
+  void aFullQueueRefusesAtOnceAsOverloaded() {
+    work = new ModelWork(1, 1, Duration.ofSeconds(30), 100);
+    CompletableFuture<String> running = work.submit(this::blocked);
+    CompletableFuture<String> queued = work.submit(this::blocked);
+
+    CompletableFuture<String> refused = work.submit(() -> "never");
+
+    assertThat(refused).isCompletedExceptionally();
+    assertThat(cause(refused)).isInstanceOfSatisfying(RejectedRequest.class, r -> {
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.error()).isEqualTo("overloaded");
+      assertThat(r.retryLater()).isTrue();
+    });
+    release.countDown();
+    assertThat(running.join()).isEqualTo("done");
+    assertThat(queued.join()).isEqualTo("done");
+  }
+
+  @Test
+  void aRequestPastItsTimeoutIsRefusedAndNeverRunsIfItWasStillQueued() throws Exception {
+    work = new ModelWork(1, 4, Duration.ofMillis(200), 100);
+    work.submit(this::blocked);
+    AtomicBoolean ran = new AtomicBoolean();
+    CompletableFuture<String> late = work.submit(() -> {
+      ran.set(true);
+      return "late";
+    });
+
+    assertThat(cause(late)).isInstanceOfSatisfying(RejectedRequest.class,
+        r -> assertThat(r.error()).isEqualTo("timeout"));
+    release.countDown();
+    work.submit(() -> "after").get(5, TimeUnit.SECONDS);
+    assertThat(ran).isFalse();
+  }
+
+  @Test
+  void aTaskFailureReachesTheCallerUnchanged() {
+    work = new ModelWork(1, 1, Duration.ofSeconds(5), 100);
+    CompletableFuture<String> failing = work.submit(() -> {
+      throw new IllegalStateException("model failed");
+    });
+    assertThat(cause(failing)).isInstanceOf(IllegalStateException.class).hasMessage("model failed");
+  }
+
+  private static Throwable cause(CompletableFuture<?> f) {
+    Throwable t = catchThrowable(f::join);
+    return t instanceof CompletionException c ? c.getCause() : t;
+  }
+
+  @Test
+  void twoRequestsOverTheTextBudgetRunOneAfterTheOtherWhileAQueryPasses() throws Exception {
+    work = new ModelWork(3, 4, Duration.ofSeconds(30), 100);
+    CompletableFuture<String> first = work.submit(this::blocked, 80);
+    AtomicBoolean secondRan = new AtomicBoolean();
+    CompletableFuture<String> second = work.submit(() -> {
+      secondRan.set(true);
+      return "second";
+    }, 80);
+
+    assertThat(work.submit(() -> "query").get(5, TimeUnit.SECONDS)).isEqualTo("query");
+    Thread.sleep(200);
+    assertThat(secondRan).isFalse();
+    release.countDown();
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+    assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
+  }
+}
