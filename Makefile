@@ -6,19 +6,25 @@ export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
 
-.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt-check experiment default-student \
+.PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt fmt-check experiment default-student \
   job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda gpu-bundle
 
 ## build: compile and package everything, no tests
 build:
 	$(MVN) -DskipTests install
 
-## test: the whole test suite (unit, parity, HTTP), the function's HTTP tests again through its AWS Lambda
-## binding, then the offline checks of terraform/ and the shell scripts
-test:
+## test: the Java formatting check, the whole test suite (unit, parity, HTTP), the function's HTTP tests again
+## through its AWS Lambda binding, then the offline checks of terraform/ and the shell scripts
+test: fmt-check
 	$(MVN) install
 	$(MVN) -pl function -Plambda test
 	scripts/test-terraform.sh
+
+## fmt: format every Java source with google-java-format (Spotless); fmt-check: fail on any unformatted file
+fmt:
+	$(MVN) spotless:apply
+fmt-check:
+	$(MVN) spotless:check
 
 ## run: the search function on port 8080 with the shipped student and a demo index; prints a curl to try
 run: build

@@ -8,8 +8,8 @@ import ai.djl.util.PairList;
 import dev.d2llm.nn.NamedBlock;
 
 /**
- * A transformer that turns token ids into final-layer token states. Inputs are int64
- * {@code input_ids} [B,T] and {@code attention_mask} [B,T] (1 token, 0 padding); the output is
+ * A transformer that turns token ids into final-layer token states. Inputs are int64 {@code
+ * input_ids} [B,T] and {@code attention_mask} [B,T] (1 token, 0 padding); the output is
  * [B,T,hidden] after the last layer (and, for decoders, after the final norm).
  */
 public abstract sealed class Backbone extends NamedBlock permits BertBackbone, DecoderBackbone {
@@ -18,7 +18,8 @@ public abstract sealed class Backbone extends NamedBlock permits BertBackbone, D
   public abstract BackboneConfig config();
 
   /** Final-layer token states [B,T,hidden] for ids and mask [B,T]. */
-  public abstract NDArray hiddenStates(ParameterStore ps, NDArray ids, NDArray mask, boolean training);
+  public abstract NDArray hiddenStates(
+      ParameterStore ps, NDArray ids, NDArray mask, boolean training);
 
   @Override
   protected NDList forwardInternal(

@@ -33,7 +33,13 @@ public sealed interface BackboneConfig permits BertConfig, DecoderConfig {
         return DecoderConfig.from(json, f);
       }
     }
-    throw new CheckpointException(json.source() + ": unsupported model_type '" + type
-        + "'; supported: " + BertConfig.MODEL_TYPES + " and " + DecoderFamily.supportedTypes());
+    throw new CheckpointException(
+        json.source()
+            + ": unsupported model_type '"
+            + type
+            + "'; supported: "
+            + BertConfig.MODEL_TYPES
+            + " and "
+            + DecoderFamily.supportedTypes());
   }
 }

@@ -27,10 +27,11 @@ public final class BackboneModel implements AutoCloseable {
   /** Loads {@code config.json} and the safetensors weights of {@code dir} onto {@code device}. */
   public static BackboneModel load(Path dir, Device device, Precision precision) {
     BackboneConfig config = BackboneConfig.read(dir);
-    Backbone backbone = switch (config) {
-      case BertConfig c -> new BertBackbone(c);
-      case DecoderConfig c -> new DecoderBackbone(c);
-    };
+    Backbone backbone =
+        switch (config) {
+          case BertConfig c -> new BertBackbone(c);
+          case DecoderConfig c -> new DecoderBackbone(c);
+        };
     NDManager manager = NDManager.newBaseManager(device);
     try (TensorSource weights = Checkpoints.open(dir)) {
       WeightLoader.load(backbone, weights, manager, dir.toString(), precision);

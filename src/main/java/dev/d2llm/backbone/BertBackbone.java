@@ -25,7 +25,8 @@ public final class BertBackbone extends Backbone {
     int d = config.hiddenSize();
     words = child("embeddings.word_embeddings", new Embedding(config.vocabSize(), d));
     positions = child("embeddings.position_embeddings", new Embedding(config.maxPositions(), d));
-    tokenTypes = child("embeddings.token_type_embeddings", new Embedding(config.typeVocabSize(), d));
+    tokenTypes =
+        child("embeddings.token_type_embeddings", new Embedding(config.typeVocabSize(), d));
     embeddingNorm = child("embeddings.LayerNorm", new LayerNorm(d, config.layerNormEps()));
     for (int i = 0; i < config.numLayers(); i++) {
       layers.add(child("encoder.layer." + i, new BertLayer(config)));
@@ -42,7 +43,10 @@ public final class BertBackbone extends Backbone {
     return hiddenStates(ps, ids, mask, null, training);
   }
 
-  /** As {@link #hiddenStates(ParameterStore, NDArray, NDArray, boolean)}, with token types [B,T] (null: all 0). */
+  /**
+   * As {@link #hiddenStates(ParameterStore, NDArray, NDArray, boolean)}, with token types [B,T]
+   * (null: all 0).
+   */
   public NDArray hiddenStates(
       ParameterStore ps, NDArray ids, NDArray mask, NDArray typeIds, boolean training) {
     long t = ids.getShape().get(1);
@@ -52,9 +56,11 @@ public final class BertBackbone extends Backbone {
     }
     NDArray types = typeIds != null ? typeIds : ids.zerosLike();
     NDArray positionIds = ids.getManager().arange(0L, t, 1L, DataType.INT64).expandDims(0);
-    NDArray x = words.apply(ps, ids, training)
-        .add(tokenTypes.apply(ps, types, training))
-        .add(positions.apply(ps, positionIds, training));
+    NDArray x =
+        words
+            .apply(ps, ids, training)
+            .add(tokenTypes.apply(ps, types, training))
+            .add(positions.apply(ps, positionIds, training));
     x = dropout(embeddingNorm.apply(ps, x, training), training);
     NDArray additive = Attention.paddingMask(mask, x.getDataType());
     boolean own = false;

@@ -3,7 +3,9 @@ package dev.d2llm.backbone;
 import dev.d2llm.checkpoint.CheckpointException;
 import java.util.Set;
 
-/** Configuration of a BERT-family encoder (BERT, BGE, E5, MiniLM): post-LN, learned positions, GELU. */
+/**
+ * Configuration of a BERT-family encoder (BERT, BGE, E5, MiniLM): post-LN, learned positions, GELU.
+ */
 public record BertConfig(
     int vocabSize,
     int hiddenSize,
@@ -39,12 +41,16 @@ public record BertConfig(
   static BertConfig from(ConfigJson j) {
     String act = j.textOr("hidden_act", "gelu");
     if (!act.equals("gelu")) {
-      throw new CheckpointException(j.source() + ": hidden_act '" + act + "' is not supported; expected 'gelu'");
+      throw new CheckpointException(
+          j.source() + ": hidden_act '" + act + "' is not supported; expected 'gelu'");
     }
     String pos = j.textOr("position_embedding_type", "absolute");
     if (!pos.equals("absolute")) {
       throw new CheckpointException(
-          j.source() + ": position_embedding_type '" + pos + "' is not supported; expected 'absolute'");
+          j.source()
+              + ": position_embedding_type '"
+              + pos
+              + "' is not supported; expected 'absolute'");
     }
     return new BertConfig(
         j.requiredInt("vocab_size"),

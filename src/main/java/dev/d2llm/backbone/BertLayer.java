@@ -44,11 +44,15 @@ final class BertLayer extends NamedBlock {
     NDArray q = split(query.apply(ps, x, training), b, t);
     NDArray k = split(key.apply(ps, x, training), b, t);
     NDArray v = split(value.apply(ps, x, training), b, t);
-    NDArray ctx = Attention.scaledDotProduct(q, k, v, additiveMask, (float) (1.0 / Math.sqrt(headDim)));
+    NDArray ctx =
+        Attention.scaledDotProduct(q, k, v, additiveMask, (float) (1.0 / Math.sqrt(headDim)));
     ctx = ctx.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
-    NDArray attended = attentionNorm.apply(ps, dropout(attentionOut.apply(ps, ctx, training), dropout, training).add(x), training);
+    NDArray attended =
+        attentionNorm.apply(
+            ps, dropout(attentionOut.apply(ps, ctx, training), dropout, training).add(x), training);
     NDArray ff = intermediate.apply(ps, attended, training).getNDArrayInternal().gelu();
-    return outputNorm.apply(ps, dropout(output.apply(ps, ff, training), dropout, training).add(attended), training);
+    return outputNorm.apply(
+        ps, dropout(output.apply(ps, ff, training), dropout, training).add(attended), training);
   }
 
   private NDArray split(NDArray x, long b, long t) {

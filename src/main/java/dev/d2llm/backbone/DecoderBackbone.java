@@ -34,9 +34,13 @@ public final class DecoderBackbone extends Backbone {
       layers.add(child("model.layers." + i, new DecoderLayer(config)));
     }
     finalNorm = child("model.norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
-    lmHead = config.tieWordEmbeddings()
-        ? tokens.weight()
-        : parameter("lm_head.weight", Parameter.Type.WEIGHT, new Shape(config.vocabSize(), config.hiddenSize()));
+    lmHead =
+        config.tieWordEmbeddings()
+            ? tokens.weight()
+            : parameter(
+                "lm_head.weight",
+                Parameter.Type.WEIGHT,
+                new Shape(config.vocabSize(), config.hiddenSize()));
     rotary = new RotaryEmbedding(config.rope().inverseFrequencies(config.headDim()));
   }
 
@@ -54,7 +58,9 @@ public final class DecoderBackbone extends Backbone {
     boolean own = false;
     for (DecoderLayer layer : layers) {
       NDArray in = x;
-      x = LayerScope.step(ps, training, in, own, () -> layer.apply(ps, in, additive, rope, training));
+      x =
+          LayerScope.step(
+              ps, training, in, own, () -> layer.apply(ps, in, additive, rope, training));
       own = true;
     }
     return finalNorm.apply(ps, x, training);
@@ -70,7 +76,9 @@ public final class DecoderBackbone extends Backbone {
   public static NDArray lastTokenStates(NDArray hidden, NDArray mask) {
     long t = mask.getShape().get(1);
     // The last real token is the highest position holding a 1, whichever side the padding is on.
-    NDArray weighted = mask.toType(DataType.INT64, false).mul(hidden.getManager().arange(1L, t + 1, 1L, DataType.INT64));
+    NDArray weighted =
+        mask.toType(DataType.INT64, false)
+            .mul(hidden.getManager().arange(1L, t + 1, 1L, DataType.INT64));
     NDArray last = weighted.argMax(1); // [B]
     NDArray oneHot = last.oneHot((int) t, hidden.getDataType()).expandDims(-1); // [B,T,1]
     return hidden.mul(oneHot).sum(new int[] {1});

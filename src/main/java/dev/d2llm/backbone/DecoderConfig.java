@@ -22,7 +22,10 @@ public record DecoderConfig(
   public DecoderConfig {
     if (numHeads % numKvHeads != 0) {
       throw new CheckpointException(
-          "num_attention_heads " + numHeads + " is not a multiple of num_key_value_heads " + numKvHeads);
+          "num_attention_heads "
+              + numHeads
+              + " is not a multiple of num_key_value_heads "
+              + numKvHeads);
     }
     if (headDim % 2 != 0) {
       throw new CheckpointException("head_dim must be even for rotary positions, found " + headDim);
@@ -42,7 +45,8 @@ public record DecoderConfig(
   static DecoderConfig from(ConfigJson j, DecoderFamily family) {
     String act = j.textOr("hidden_act", "silu");
     if (!act.equals("silu")) {
-      throw new CheckpointException(j.source() + ": hidden_act '" + act + "' is not supported; expected 'silu'");
+      throw new CheckpointException(
+          j.source() + ": hidden_act '" + act + "' is not supported; expected 'silu'");
     }
     if (j.boolOr("use_sliding_window", false)) {
       throw new CheckpointException(j.source() + ": use_sliding_window=true is not supported");

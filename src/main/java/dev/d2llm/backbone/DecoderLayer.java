@@ -36,9 +36,17 @@ final class DecoderLayer extends NamedBlock {
     q = child("self_attn.q_proj", new Linear(d, qWidth, qkvBias));
     k = child("self_attn.k_proj", new Linear(d, kvWidth, qkvBias));
     v = child("self_attn.v_proj", new Linear(d, kvWidth, qkvBias));
-    o = child("self_attn.o_proj", new Linear(qWidth, d, c.attentionBias() && !c.family().qkvBias()));
-    qNorm = c.family().qkNorm() ? child("self_attn.q_norm", new RmsNorm(c.headDim(), c.rmsNormEps())) : null;
-    kNorm = c.family().qkNorm() ? child("self_attn.k_norm", new RmsNorm(c.headDim(), c.rmsNormEps())) : null;
+    o =
+        child(
+            "self_attn.o_proj", new Linear(qWidth, d, c.attentionBias() && !c.family().qkvBias()));
+    qNorm =
+        c.family().qkNorm()
+            ? child("self_attn.q_norm", new RmsNorm(c.headDim(), c.rmsNormEps()))
+            : null;
+    kNorm =
+        c.family().qkNorm()
+            ? child("self_attn.k_norm", new RmsNorm(c.headDim(), c.rmsNormEps()))
+            : null;
     postAttentionNorm = child("post_attention_layernorm", new RmsNorm(d, c.rmsNormEps()));
     gate = child("mlp.gate_proj", new Linear(d, c.intermediateSize(), false));
     up = child("mlp.up_proj", new Linear(d, c.intermediateSize(), false));
@@ -59,7 +67,9 @@ final class DecoderLayer extends NamedBlock {
       ks = ks.repeat(1, c.groupSize());
       vs = vs.repeat(1, c.groupSize());
     }
-    NDArray ctx = Attention.scaledDotProduct(qs, ks, vs, additiveMask, (float) (1.0 / Math.sqrt(c.headDim())));
+    NDArray ctx =
+        Attention.scaledDotProduct(
+            qs, ks, vs, additiveMask, (float) (1.0 / Math.sqrt(c.headDim())));
     ctx = ctx.transpose(0, 2, 1, 3).reshape(b, t, (long) c.numHeads() * c.headDim());
     NDArray afterAttention = o.apply(ps, ctx, training).add(x);
     NDArray m = postAttentionNorm.apply(ps, afterAttention, training);

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.d2llm.checkpoint.CheckpointException;
 
 /**
- * Rotary position embedding parameters: base {@code theta} and an optional frequency scaling.
- * Reads both the transformers 4 keys ({@code rope_theta}, {@code rope_scaling}) and the
- * transformers 5 {@code rope_parameters} object.
+ * Rotary position embedding parameters: base {@code theta} and an optional frequency scaling. Reads
+ * both the transformers 4 keys ({@code rope_theta}, {@code rope_scaling}) and the transformers 5
+ * {@code rope_parameters} object.
  */
 public record RopeConfig(
     double theta,
@@ -53,7 +53,8 @@ public record RopeConfig(
     if (wavelen > lowFreqWavelen) {
       return (float) (invFreq / factor);
     }
-    double smooth = (originalMaxPositions / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+    double smooth =
+        (originalMaxPositions / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
     return (float) ((1 - smooth) * invFreq / factor + smooth * invFreq);
   }
 
@@ -71,18 +72,24 @@ public record RopeConfig(
     if (s == null) {
       return plain(theta);
     }
-    String type = s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
+    String type =
+        s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
     return switch (type) {
       case "default", "" -> plain(theta);
-      case "llama3" -> new RopeConfig(
-          theta,
-          Scaling.LLAMA3,
-          s.path("factor").asDouble(8.0),
-          s.path("low_freq_factor").asDouble(1.0),
-          s.path("high_freq_factor").asDouble(4.0),
-          s.path("original_max_position_embeddings").asInt(8192));
-      default -> throw new CheckpointException(
-          j.source() + ": rope type '" + type + "' is not supported; expected 'default' or 'llama3'");
+      case "llama3" ->
+          new RopeConfig(
+              theta,
+              Scaling.LLAMA3,
+              s.path("factor").asDouble(8.0),
+              s.path("low_freq_factor").asDouble(1.0),
+              s.path("high_freq_factor").asDouble(4.0),
+              s.path("original_max_position_embeddings").asInt(8192));
+      default ->
+          throw new CheckpointException(
+              j.source()
+                  + ": rope type '"
+                  + type
+                  + "' is not supported; expected 'default' or 'llama3'");
     };
   }
 }

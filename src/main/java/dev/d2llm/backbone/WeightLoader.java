@@ -23,17 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fills a {@link NamedBlock}'s parameters from a checkpoint by name, checking every
- * shape against the configuration and naming what was expected and what was found.
+ * Fills a {@link NamedBlock}'s parameters from a checkpoint by name, checking every shape against
+ * the configuration and naming what was expected and what was found.
  */
 public final class WeightLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(WeightLoader.class);
+
   /** Prefixes task-head checkpoints put before the base model's names. */
   private static final List<String> PREFIXES = List.of("", "bert.", "base_model.model.");
+
   /** Tensors a checkpoint may carry that the backbone does not use. */
   private static final Pattern IGNORABLE =
-      Pattern.compile("(bert\\.)?(pooler\\..*|embeddings\\.position_ids|cls\\..*|classifier\\..*)|lm_head\\.weight|.*rotary_emb\\.inv_freq");
+      Pattern.compile(
+          "(bert\\.)?(pooler\\..*|embeddings\\.position_ids|cls\\..*|classifier\\..*)|lm_head\\.weight|.*rotary_emb\\.inv_freq");
 
   private WeightLoader() {}
 
@@ -43,11 +46,15 @@ public final class WeightLoader {
   }
 
   /**
-   * Loads every parameter of {@code block} from {@code source} into arrays owned by {@code manager},
-   * in the number format {@code precision} asks for.
+   * Loads every parameter of {@code block} from {@code source} into arrays owned by {@code
+   * manager}, in the number format {@code precision} asks for.
    */
   public static void load(
-      NamedBlock block, TensorSource source, NDManager manager, String origin, Precision precision) {
+      NamedBlock block,
+      TensorSource source,
+      NDManager manager,
+      String origin,
+      Precision precision) {
     load(block, source, manager, origin, precision, false);
   }
 
@@ -55,12 +62,17 @@ public final class WeightLoader {
    * Loads only the parameters of {@code block} that have no value yet (adapters and heads added to
    * a loaded backbone), failing on any that {@code source} lacks.
    */
-  public static void loadMissing(NamedBlock block, TensorSource source, NDManager manager, String origin) {
+  public static void loadMissing(
+      NamedBlock block, TensorSource source, NDManager manager, String origin) {
     load(block, source, manager, origin, Precision.FP32, true);
   }
 
   private static void load(
-      NamedBlock block, TensorSource source, NDManager manager, String origin, Precision precision,
+      NamedBlock block,
+      TensorSource source,
+      NDManager manager,
+      String origin,
+      Precision precision,
       boolean onlyMissing) {
     Map<String, Parameter> params = new java.util.LinkedHashMap<>(block.namedParameters());
     if (onlyMissing) {
@@ -79,27 +91,44 @@ public final class WeightLoader {
       TensorInfo info = source.info(name);
       Shape expected = shapes.get(e.getKey());
       if (!Arrays.equals(expected.getShape(), info.shape())) {
-        throw new CheckpointException(origin + ": tensor '" + name + "' has shape "
-            + Arrays.toString(info.shape()) + " but config.json implies " + expected);
+        throw new CheckpointException(
+            origin
+                + ": tensor '"
+                + name
+                + "' has shape "
+                + Arrays.toString(info.shape())
+                + " but config.json implies "
+                + expected);
       }
-      NDArray array = wrapped(source, name, info, expected, manager, precision)
-          .orElseGet(() -> toDevice(source.floats(name), expected, manager, precision));
+      NDArray array =
+          wrapped(source, name, info, expected, manager, precision)
+              .orElseGet(() -> toDevice(source.floats(name), expected, manager, precision));
       array.setName(e.getKey());
       e.getValue().setArray(array);
     }
     if (!missing.isEmpty()) {
-      throw new CheckpointException(origin + ": " + missing.size() + " expected tensors are missing, e.g. "
-          + missing.subList(0, Math.min(5, missing.size())) + "; the checkpoint has e.g. "
-          + source.names().stream().limit(5).toList());
+      throw new CheckpointException(
+          origin
+              + ": "
+              + missing.size()
+              + " expected tensors are missing, e.g. "
+              + missing.subList(0, Math.min(5, missing.size()))
+              + "; the checkpoint has e.g. "
+              + source.names().stream().limit(5).toList());
     }
     if (onlyMissing) {
       return;
     }
-    List<String> unused = source.names().stream()
-        .filter(n -> !used.contains(n) && !IGNORABLE.matcher(n).matches())
-        .toList();
+    List<String> unused =
+        source.names().stream()
+            .filter(n -> !used.contains(n) && !IGNORABLE.matcher(n).matches())
+            .toList();
     if (!unused.isEmpty()) {
-      LOG.warn("{}: {} tensors were not used, e.g. {}", origin, unused.size(), unused.subList(0, Math.min(5, unused.size())));
+      LOG.warn(
+          "{}: {} tensors were not used, e.g. {}",
+          origin,
+          unused.size(),
+          unused.subList(0, Math.min(5, unused.size())));
     }
   }
 
@@ -107,16 +136,23 @@ public final class WeightLoader {
    * A float32 tensor the engine can use where the file maps it: no decoding and no copy of the
    * weights at load, pages read on first use (copy-on-write, so training still updates them).
    */
-  private static Optional<NDArray> wrapped(TensorSource source, String name, TensorInfo info, Shape shape,
-      NDManager manager, Precision precision) {
-    if (info.dtype() != TensorDType.F32 || precision.roundsWeightsToBf16()
+  private static Optional<NDArray> wrapped(
+      TensorSource source,
+      String name,
+      TensorInfo info,
+      Shape shape,
+      NDManager manager,
+      Precision precision) {
+    if (info.dtype() != TensorDType.F32
+        || precision.roundsWeightsToBf16()
         || precision.computeType() != DataType.FLOAT32) {
       return Optional.empty();
     }
     return source.privateMapping(name).map(bytes -> manager.create(bytes, shape, DataType.FLOAT32));
   }
 
-  private static NDArray toDevice(float[] values, Shape shape, NDManager manager, Precision precision) {
+  private static NDArray toDevice(
+      float[] values, Shape shape, NDManager manager, Precision precision) {
     if (precision.roundsWeightsToBf16()) {
       for (int i = 0; i < values.length; i++) {
         values[i] = DTypes.fromBf16(DTypes.toBf16(values[i]));

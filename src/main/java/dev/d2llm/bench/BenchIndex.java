@@ -18,7 +18,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A benchmark's index kept in a cache directory ({@code <dir>/index}): encoding a large corpus
- * takes minutes, so it is built once and reused while the same student made it for as many passages.
+ * takes minutes, so it is built once and reused while the same student made it for as many
+ * passages.
  */
 public final class BenchIndex {
 
@@ -27,11 +28,16 @@ public final class BenchIndex {
 
   private BenchIndex() {}
 
-  /** The index a path names: {@code path} itself when it holds a manifest, else {@code path/index} when that does. */
+  /**
+   * The index a path names: {@code path} itself when it holds a manifest, else {@code path/index}
+   * when that does.
+   */
   public static Path resolve(Path path) {
     Path inner = path.resolve(INDEX);
-    return !Files.isRegularFile(path.resolve(IndexManifest.FILE)) && Files.isRegularFile(inner.resolve(IndexManifest.FILE))
-        ? inner : path;
+    return !Files.isRegularFile(path.resolve(IndexManifest.FILE))
+            && Files.isRegularFile(inner.resolve(IndexManifest.FILE))
+        ? inner
+        : path;
   }
 
   /** {@code ~/.cache/d2llm/bench/<name>}. */
@@ -39,7 +45,10 @@ public final class BenchIndex {
     return Path.of(System.getProperty("user.home"), ".cache", "d2llm", "bench", name);
   }
 
-  /** The manifest of {@code dir/index} when it is complete, made by the model {@code sha256}, with {@code count} passages. */
+  /**
+   * The manifest of {@code dir/index} when it is complete, made by the model {@code sha256}, with
+   * {@code count} passages.
+   */
   public static Optional<IndexManifest> reusable(Path dir, String sha256, int count) {
     Path index = dir.resolve(INDEX);
     if (!Files.isRegularFile(index.resolve(IndexManifest.FILE))) {
@@ -47,19 +56,29 @@ public final class BenchIndex {
     }
     try {
       IndexManifest m = IndexReader.manifest(index);
-      return m.model().sha256().equals(sha256) && m.count() == count ? Optional.of(m) : Optional.empty();
+      return m.model().sha256().equals(sha256) && m.count() == count
+          ? Optional.of(m)
+          : Optional.empty();
     } catch (IndexFormatException e) {
       return Optional.empty();
     }
   }
 
-  /** Encodes {@code documents} into {@code dir/index}, replacing whatever was there; reports passages done. */
-  public static IndexManifest build(Student student, ModelIdentity model, List<CorpusDocument> documents, Path dir,
-      VectorEncoding vectors, IntConsumer progress) {
+  /**
+   * Encodes {@code documents} into {@code dir/index}, replacing whatever was there; reports
+   * passages done.
+   */
+  public static IndexManifest build(
+      Student student,
+      ModelIdentity model,
+      List<CorpusDocument> documents,
+      Path dir,
+      VectorEncoding vectors,
+      IntConsumer progress) {
     Path index = dir.resolve(INDEX);
     LocalFiles.deleteTree(index);
-    return new IndexBuilder(student, model, vectors, VectorEncoding.FP32, IndexWriter.DEFAULT_ROWS_PER_SHARD)
+    return new IndexBuilder(
+            student, model, vectors, VectorEncoding.FP32, IndexWriter.DEFAULT_ROWS_PER_SHARD)
         .build(documents, index, IndexBuilder.newVersion(), progress);
   }
-
 }

@@ -22,7 +22,8 @@ public final class BenchTexts {
 
   /**
    * Up to {@code limit} distinct texts of {@code file}: both columns of a pair file ({@code .tsv}),
-   * the {@code text} of each line of a {@code .jsonl} (BEIR queries or corpus), or every non-blank line.
+   * the {@code text} of each line of a {@code .jsonl} (BEIR queries or corpus), or every non-blank
+   * line.
    */
   public static List<String> fromFile(Path file, int limit) {
     String name = file.getFileName().toString();

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Which processor vendor a CPU benchmark ran on, and whether the launcher preloaded the MKL answer for
- * AMD processors (scripts/lib/mkl-amd.sh): without it, PyTorch's GEMM on AMD runs MKL's generic path at
- * about half speed, so a CPU figure means little without this line beside it.
+ * Which processor vendor a CPU benchmark ran on, and whether the launcher preloaded the MKL answer
+ * for AMD processors (scripts/lib/mkl-amd.sh): without it, PyTorch's GEMM on AMD runs MKL's generic
+ * path at about half speed, so a CPU figure means little without this line beside it.
  */
 public final class CpuVendor {
 
@@ -17,12 +17,18 @@ public final class CpuVendor {
   /** {@code cpu_vendor=<vendor_id> mkl_amd_preload=on|off}. */
   public static String describe() {
     String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
-    return "cpu_vendor=" + vendor().orElse("unknown") + " mkl_amd_preload=" + (preload.contains("mkl-amd") ? "on" : "off");
+    return "cpu_vendor="
+        + vendor().orElse("unknown")
+        + " mkl_amd_preload="
+        + (preload.contains("mkl-amd") ? "on" : "off");
   }
 
   static Optional<String> vendor() {
     try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("vendor_id")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip());
+      return lines
+          .filter(l -> l.startsWith("vendor_id"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip());
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

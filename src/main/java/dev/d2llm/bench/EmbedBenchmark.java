@@ -22,7 +22,8 @@ import java.util.List;
 public final class EmbedBenchmark {
 
   /** What one run measured. */
-  public record Result(int texts, long tokens, double oursSentencesPerSecond, double peerSentencesPerSecond) {
+  public record Result(
+      int texts, long tokens, double oursSentencesPerSecond, double peerSentencesPerSecond) {
     public double speedup() {
       return oursSentencesPerSecond / peerSentencesPerSecond;
     }
@@ -34,7 +35,8 @@ public final class EmbedBenchmark {
   private final List<Integer> tokenBudgets;
   private final PrintStream log;
 
-  public EmbedBenchmark(Path modelDir, int threads, int repeats, List<Integer> tokenBudgets, PrintStream log) {
+  public EmbedBenchmark(
+      Path modelDir, int threads, int repeats, List<Integer> tokenBudgets, PrintStream log) {
     this.modelDir = modelDir;
     this.threads = threads;
     this.repeats = repeats;
@@ -44,13 +46,17 @@ public final class EmbedBenchmark {
 
   public Result run(List<String> texts) {
     try (BackboneModel model = BackboneModel.load(modelDir);
-        TextTokenizer tokenizer = TextTokenizer.open(modelDir, Math.min(512, model.config().maxPositions()), true);
-        OnnxRuntimeEncoder peer = new OnnxRuntimeEncoder(modelDir.resolve("onnx/model.onnx"), threads)) {
+        TextTokenizer tokenizer =
+            TextTokenizer.open(modelDir, Math.min(512, model.config().maxPositions()), true);
+        OnnxRuntimeEncoder peer =
+            new OnnxRuntimeEncoder(modelDir.resolve("onnx/model.onnx"), threads)) {
       List<long[]> ids = tokenizer.encodeAll(texts);
       long tokens = ids.stream().mapToLong(a -> a.length).sum();
-      log.printf("texts=%d tokens=%d threads=%d repeats=%d %s%n", ids.size(), tokens, threads, repeats,
-          CpuVendor.describe());
-      List<List<TokenBatch>> batchings = tokenBudgets.stream().map(b -> batches(ids, tokenizer.padId(), b)).toList();
+      log.printf(
+          "texts=%d tokens=%d threads=%d repeats=%d %s%n",
+          ids.size(), tokens, threads, repeats, CpuVendor.describe());
+      List<List<TokenBatch>> batchings =
+          tokenBudgets.stream().map(b -> batches(ids, tokenizer.padId(), b)).toList();
       // Each engine runs all its passes in one phase: an idle engine's spinning worker threads
       // would otherwise steal cores from the other.
       double[] ours = new double[batchings.size()];
@@ -64,10 +70,15 @@ public final class EmbedBenchmark {
         theirs[i] = ids.size() / medianSeconds(() -> batches.forEach(peer::hiddenStates));
       }
       for (int i = 0; i < ours.length; i++) {
-        log.printf("token_budget=%d batches=%d d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s%n",
+        log.printf(
+            "token_budget=%d batches=%d d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s%n",
             tokenBudgets.get(i), batchings.get(i).size(), ours[i], theirs[i]);
       }
-      return new Result(ids.size(), tokens, Arrays.stream(ours).max().orElseThrow(), Arrays.stream(theirs).max().orElseThrow());
+      return new Result(
+          ids.size(),
+          tokens,
+          Arrays.stream(ours).max().orElseThrow(),
+          Arrays.stream(theirs).max().orElseThrow());
     }
   }
 

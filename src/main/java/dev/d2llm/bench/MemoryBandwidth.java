@@ -12,15 +12,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The machine's memory read bandwidth as this JVM sees it, measured the way STREAM does but for
- * reads only: SIMD sums over an array far larger than any cache, split evenly across threads,
- * best of several passes. It is the ceiling a scan of index vectors is compared with. Needs the
- * {@code jdk.incubator.vector} module, as the scan kernel it stands beside does.
+ * reads only: SIMD sums over an array far larger than any cache, split evenly across threads, best
+ * of several passes. It is the ceiling a scan of index vectors is compared with. Needs the {@code
+ * jdk.incubator.vector} module, as the scan kernel it stands beside does.
  */
 public final class MemoryBandwidth {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   private final float[] data;
+
   /** Where the sums go, so the JIT cannot drop the reads. */
   private volatile double sink;
 
@@ -28,7 +29,8 @@ public final class MemoryBandwidth {
   public MemoryBandwidth(long bytes) {
     long floats = bytes / 4 / F.length() * F.length();
     if (floats <= 0 || floats > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("bytes must be in [" + 4 * F.length() + ", 8 GiB), found " + bytes);
+      throw new IllegalArgumentException(
+          "bytes must be in [" + 4 * F.length() + ", 8 GiB), found " + bytes);
     }
     data = new float[(int) floats];
     for (int i = 0; i < data.length; i += 1024) {
@@ -41,10 +43,13 @@ public final class MemoryBandwidth {
     return 4L * data.length;
   }
 
-  /** The best read rate of {@code passes} passes on {@code threads} threads, in bytes per second. */
+  /**
+   * The best read rate of {@code passes} passes on {@code threads} threads, in bytes per second.
+   */
   public double bytesPerSecond(int threads, int passes) {
     if (threads <= 0 || passes <= 0) {
-      throw new IllegalArgumentException("threads and passes must be > 0, found " + threads + ", " + passes);
+      throw new IllegalArgumentException(
+          "threads and passes must be > 0, found " + threads + ", " + passes);
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {

@@ -15,12 +15,12 @@ import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
- * How much of the exact D2LLM ranking two-stage search keeps: for each number of cosine
- * candidates, recall@k of the IEM's re-ranked candidates against the IEM scoring every passage,
- * and what each costs per query. A query is encoded once and its encoding time is added to every
- * stage's, so the latencies are end to end without re-encoding noise between rows. With relevance
- * judgements it also reports nDCG@k of each ranking, of the exact scan and of the cosine scan
- * alone, which says whether getting closer to the exact ranking is worth its cost.
+ * How much of the exact D2LLM ranking two-stage search keeps: for each number of cosine candidates,
+ * recall@k of the IEM's re-ranked candidates against the IEM scoring every passage, and what each
+ * costs per query. A query is encoded once and its encoding time is added to every stage's, so the
+ * latencies are end to end without re-encoding noise between rows. With relevance judgements it
+ * also reports nDCG@k of each ranking, of the exact scan and of the cosine scan alone, which says
+ * whether getting closer to the exact ranking is worth its cost.
  */
 public final class RecallBenchmark {
 
@@ -35,8 +35,15 @@ public final class RecallBenchmark {
    * candidates setting, and the mean nDCG@k of the exact scan and of the cosine scan alone (NaN
    * without judgements).
    */
-  public record Report(int queries, int k, double exactP50Ms, double exactP99Ms, double encodeP50Ms, List<Row> rows,
-      double exactNdcg, double cosineNdcg) {
+  public record Report(
+      int queries,
+      int k,
+      double exactP50Ms,
+      double exactP99Ms,
+      double encodeP50Ms,
+      List<Row> rows,
+      double exactNdcg,
+      double cosineNdcg) {
     public Report {
       rows = List.copyOf(rows);
     }
@@ -55,8 +62,11 @@ public final class RecallBenchmark {
     this.log = Objects.requireNonNull(log, "log");
   }
 
-  /** Measures every setting in {@code candidates} (ascending) on every query; reports queries done. */
-  public Report run(List<String> queries, List<Integer> candidates, int k, Branch branch, IntConsumer progress) {
+  /**
+   * Measures every setting in {@code candidates} (ascending) on every query; reports queries done.
+   */
+  public Report run(
+      List<String> queries, List<Integer> candidates, int k, Branch branch, IntConsumer progress) {
     return run(queries, null, candidates, k, branch, progress);
   }
 
@@ -64,18 +74,30 @@ public final class RecallBenchmark {
    * The same, with {@code judgements.get(i)} the graded relevance of passage ids for query i (or
    * {@code judgements} null), for nDCG@k.
    */
-  public Report run(List<String> queries, List<Map<String, Integer>> judgements, List<Integer> candidates, int k,
-      Branch branch, IntConsumer progress) {
+  public Report run(
+      List<String> queries,
+      List<Map<String, Integer>> judgements,
+      List<Integer> candidates,
+      int k,
+      Branch branch,
+      IntConsumer progress) {
     if (queries.isEmpty() || candidates.isEmpty() || k <= 0) {
-      throw new IllegalArgumentException("need queries, candidates settings and k > 0, found " + queries.size()
-          + " queries, " + candidates + ", k=" + k);
+      throw new IllegalArgumentException(
+          "need queries, candidates settings and k > 0, found "
+              + queries.size()
+              + " queries, "
+              + candidates
+              + ", k="
+              + k);
     }
     if (judgements != null && judgements.size() != queries.size()) {
-      throw new IllegalArgumentException(judgements.size() + " judgement sets for " + queries.size() + " queries");
+      throw new IllegalArgumentException(
+          judgements.size() + " judgement sets for " + queries.size() + " queries");
     }
     int count = searcher.index().count();
     int topK = Math.min(k, count);
-    float[] first = searcher.queryVector(queries.get(0)); // warm-up: JIT, allocator, the engine's threads
+    float[] first =
+        searcher.queryVector(queries.get(0)); // warm-up: JIT, allocator, the engine's threads
     searcher.iemTop(first, topK, branch);
     candidates.forEach(c -> twoStage(first, Math.min(Math.max(c, topK), count), topK, branch));
     double[] encode = new double[queries.size()];
@@ -95,11 +117,13 @@ public final class RecallBenchmark {
       Map<String, Integer> judged = judgements == null ? null : judgements.get(q);
       if (judged != null) {
         exactNdcg += ndcg(truth, judged, topK);
-        cosineNdcg += ndcg(searcher.cosineTop(SentenceEncoder.unit(vector), topK).rows(), judged, topK);
+        cosineNdcg +=
+            ndcg(searcher.cosineTop(SentenceEncoder.unit(vector), topK).rows(), judged, topK);
       }
       for (int c = 0; c < candidates.size(); c++) {
         t0 = System.nanoTime();
-        int[] rows = twoStage(vector, Math.min(Math.max(candidates.get(c), topK), count), topK, branch);
+        int[] rows =
+            twoStage(vector, Math.min(Math.max(candidates.get(c), topK), count), topK, branch);
         ms[c][q] = encode[q] + millis(t0);
         recall[c] += SearchBenchmark.overlap(truth, rows);
         if (judged != null) {
@@ -111,24 +135,68 @@ public final class RecallBenchmark {
     double judgedQueries = judgements == null ? Double.NaN : queries.size();
     List<Row> rows = new ArrayList<>();
     for (int c = 0; c < candidates.size(); c++) {
-      rows.add(new Row(candidates.get(c), recall[c] / queries.size(), SearchBenchmark.percentile(ms[c], 50),
-          SearchBenchmark.percentile(ms[c], 99), ndcg[c] / judgedQueries));
+      rows.add(
+          new Row(
+              candidates.get(c),
+              recall[c] / queries.size(),
+              SearchBenchmark.percentile(ms[c], 50),
+              SearchBenchmark.percentile(ms[c], 99),
+              ndcg[c] / judgedQueries));
     }
-    Report r = new Report(queries.size(), topK, SearchBenchmark.percentile(exact, 50),
-        SearchBenchmark.percentile(exact, 99), SearchBenchmark.percentile(encode, 50), rows,
-        exactNdcg / judgedQueries, cosineNdcg / judgedQueries);
-    log.printf(Locale.ROOT, "%d queries over %d passages, %s branch; encoding p50 %.2f ms%n", r.queries(), count,
-        branch.name().toLowerCase(Locale.ROOT), r.encodeP50Ms());
-    String ndcgHeader = judgements == null ? "" : String.format(Locale.ROOT, " %10s", "ndcg@" + topK);
-    log.printf(Locale.ROOT, "%-12s %10s %10s %10s%s%n", "candidates", "recall@" + topK, "p50_ms", "p99_ms", ndcgHeader);
+    Report r =
+        new Report(
+            queries.size(),
+            topK,
+            SearchBenchmark.percentile(exact, 50),
+            SearchBenchmark.percentile(exact, 99),
+            SearchBenchmark.percentile(encode, 50),
+            rows,
+            exactNdcg / judgedQueries,
+            cosineNdcg / judgedQueries);
+    log.printf(
+        Locale.ROOT,
+        "%d queries over %d passages, %s branch; encoding p50 %.2f ms%n",
+        r.queries(),
+        count,
+        branch.name().toLowerCase(Locale.ROOT),
+        r.encodeP50Ms());
+    String ndcgHeader =
+        judgements == null ? "" : String.format(Locale.ROOT, " %10s", "ndcg@" + topK);
+    log.printf(
+        Locale.ROOT,
+        "%-12s %10s %10s %10s%s%n",
+        "candidates",
+        "recall@" + topK,
+        "p50_ms",
+        "p99_ms",
+        ndcgHeader);
     for (Row row : rows) {
-      log.printf(Locale.ROOT, "%-12d %10.4f %10.2f %10.2f%s%n", row.candidates(), row.recall(), row.p50Ms(),
-          row.p99Ms(), ndcgColumn(judgements, row.ndcg()));
+      log.printf(
+          Locale.ROOT,
+          "%-12d %10.4f %10.2f %10.2f%s%n",
+          row.candidates(),
+          row.recall(),
+          row.p50Ms(),
+          row.p99Ms(),
+          ndcgColumn(judgements, row.ndcg()));
     }
-    log.printf(Locale.ROOT, "%-12s %10.4f %10.2f %10.2f%s%n", "exact (IEM)", 1.0, r.exactP50Ms(), r.exactP99Ms(),
+    log.printf(
+        Locale.ROOT,
+        "%-12s %10.4f %10.2f %10.2f%s%n",
+        "exact (IEM)",
+        1.0,
+        r.exactP50Ms(),
+        r.exactP99Ms(),
         ndcgColumn(judgements, r.exactNdcg()));
     if (judgements != null) {
-      log.printf(Locale.ROOT, "%-12s %10s %10s %10s%s%n", "cosine only", "", "", "", ndcgColumn(judgements, r.cosineNdcg()));
+      log.printf(
+          Locale.ROOT,
+          "%-12s %10s %10s %10s%s%n",
+          "cosine only",
+          "",
+          "",
+          "",
+          ndcgColumn(judgements, r.cosineNdcg()));
     }
     return r;
   }

@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
 public final class SyntheticCorpus {
 
   /** Pair files whose sentences feed the default pool, relative to the shared data directory. */
-  static final List<String> PAIR_FILES = List.of("en/stsb/train.tsv", "en/sick-r/train.tsv", "en/sick-r/dev.tsv");
+  static final List<String> PAIR_FILES =
+      List.of("en/stsb/train.tsv", "en/sick-r/train.tsv", "en/sick-r/dev.tsv");
+
   /** A BEIR corpus whose passages are split into sentences for the default pool. */
   static final String PASSAGES = "en/msmarco-5k/corpus.jsonl";
 
@@ -47,8 +49,8 @@ public final class SyntheticCorpus {
       }
     }
     if (distinct.size() < 2) {
-      throw new IllegalArgumentException("a synthetic corpus needs at least 2 distinct sentences, found "
-          + distinct.size());
+      throw new IllegalArgumentException(
+          "a synthetic corpus needs at least 2 distinct sentences, found " + distinct.size());
     }
     this.sentences = List.copyOf(distinct);
   }
@@ -83,8 +85,13 @@ public final class SyntheticCorpus {
   public List<CorpusDocument> passages(int count, long seed) {
     long n = sentences.size();
     if (count < 0 || count > n * (n - 1) / 2) {
-      throw new IllegalArgumentException("count must be in [0, " + n * (n - 1) / 2 + "] for a pool of " + n
-          + " sentences, found " + count);
+      throw new IllegalArgumentException(
+          "count must be in [0, "
+              + n * (n - 1) / 2
+              + "] for a pool of "
+              + n
+              + " sentences, found "
+              + count);
     }
     SplittableRandom random = new SplittableRandom(seed);
     Set<String> seen = new HashSet<>(count * 2);
@@ -97,7 +104,8 @@ public final class SyntheticCorpus {
       }
       String text = sentences.get(a) + " " + sentences.get(b);
       if (seen.add(text)) {
-        out.add(new CorpusDocument(String.format(Locale.ROOT, "syn-%07d", out.size() + 1), "", text));
+        out.add(
+            new CorpusDocument(String.format(Locale.ROOT, "syn-%07d", out.size() + 1), "", text));
       }
     }
     return out;
@@ -129,7 +137,9 @@ public final class SyntheticCorpus {
     BreakIterator it = BreakIterator.getSentenceInstance(Locale.ENGLISH);
     it.setText(passage);
     List<String> out = new ArrayList<>();
-    for (int start = it.first(), end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+    for (int start = it.first(), end = it.next();
+        end != BreakIterator.DONE;
+        start = end, end = it.next()) {
       String s = passage.substring(start, end).strip();
       int words = s.isEmpty() ? 0 : s.split("\\s+").length;
       if (words >= MIN_WORDS && words <= MAX_WORDS) {

@@ -17,9 +17,9 @@ import java.util.Random;
 
 /**
  * Speed of a student's training step without the data pipeline around it: the backbone with its
- * LoRA adapters and PMA pooling over a batch of queries and a batch of passages (random token ids of
- * fixed lengths, no padding), an in-batch softmax over the cosine similarities, backward and AdamW
- * on LoRA and PMA. gpu/bench_train.py runs the same step with transformers and PEFT.
+ * LoRA adapters and PMA pooling over a batch of queries and a batch of passages (random token ids
+ * of fixed lengths, no padding), an in-batch softmax over the cosine similarities, backward and
+ * AdamW on LoRA and PMA. gpu/bench_train.py runs the same step with transformers and PEFT.
  */
 public final class TrainStepBenchmark {
 
@@ -31,8 +31,13 @@ public final class TrainStepBenchmark {
 
     public StepShape {
       if (batch < 2 || queryLength < 1 || passageLength < 1) {
-        throw new IllegalArgumentException("need batch >= 2 and lengths >= 1, found " + batch + ", " + queryLength
-            + ", " + passageLength);
+        throw new IllegalArgumentException(
+            "need batch >= 2 and lengths >= 1, found "
+                + batch
+                + ", "
+                + queryLength
+                + ", "
+                + passageLength);
       }
     }
 
@@ -59,7 +64,8 @@ public final class TrainStepBenchmark {
   /** Runs {@code warmup} untimed steps, then {@code steps} timed ones; the median counts. */
   public static Result run(Student student, StepShape shape, int steps, int warmup, long seed) {
     if (steps < 1 || warmup < 0) {
-      throw new IllegalArgumentException("need steps >= 1 and warmup >= 0, found " + steps + ", " + warmup);
+      throw new IllegalArgumentException(
+          "need steps >= 1 and warmup >= 0, found " + steps + ", " + warmup);
     }
     Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
     trainable.keySet().removeIf(n -> n.startsWith("iem.") || n.startsWith("pooling."));
@@ -92,7 +98,8 @@ public final class TrainStepBenchmark {
     return new Result(shape, steps, seconds[steps / 2], loss);
   }
 
-  private static NDArray inBatchLoss(Student student, NDManager scope, long[] q, long[] p, StepShape shape) {
+  private static NDArray inBatchLoss(
+      Student student, NDManager scope, long[] q, long[] p, StepShape shape) {
     NDArray qv = encode(student, scope, q, shape.batch(), shape.queryLength());
     NDArray pv = encode(student, scope, p, shape.batch(), shape.passageLength());
     NDArray logits = Scalars.div(unit(qv).matMul(unit(pv).transpose()), TEMPERATURE); // [B,B]
@@ -100,8 +107,10 @@ public final class TrainStepBenchmark {
     return logits.logSoftmax(1).mul(eye).sum().neg().div(shape.batch());
   }
 
-  private static NDArray encode(Student student, NDManager scope, long[] ids, int rows, int length) {
-    NDArray idArray = scope.create(ids, new Shape(rows, length)); // The scope lives on the student's device.
+  private static NDArray encode(
+      Student student, NDManager scope, long[] ids, int rows, int length) {
+    NDArray idArray =
+        scope.create(ids, new Shape(rows, length)); // The scope lives on the student's device.
     NDArray mask = scope.ones(new Shape(rows, length), DataType.INT64);
     return student.encode(null, idArray, mask, true);
   }

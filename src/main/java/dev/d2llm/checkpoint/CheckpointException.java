@@ -1,6 +1,9 @@
 package dev.d2llm.checkpoint;
 
-/** A checkpoint that cannot be read or does not hold what its reader expects; the message says which. */
+/**
+ * A checkpoint that cannot be read or does not hold what its reader expects; the message says
+ * which.
+ */
 public class CheckpointException extends RuntimeException {
 
   public CheckpointException(String message) {

@@ -3,7 +3,9 @@ package dev.d2llm.checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Opens a checkpoint the way the Hub lays one out, whether given its directory or one of its files. */
+/**
+ * Opens a checkpoint the way the Hub lays one out, whether given its directory or one of its files.
+ */
 public final class Checkpoints {
 
   /** File name of a checkpoint stored in one safetensors file. */
@@ -12,8 +14,8 @@ public final class Checkpoints {
   private Checkpoints() {}
 
   /**
-   * Opens {@code path}: a directory holding {@code model.safetensors} (preferred) or
-   * {@code model.safetensors.index.json}, or one such file directly.
+   * Opens {@code path}: a directory holding {@code model.safetensors} (preferred) or {@code
+   * model.safetensors.index.json}, or one such file directly.
    */
   public static TensorSource open(Path path) {
     if (Files.isDirectory(path)) {
@@ -25,8 +27,13 @@ public final class Checkpoints {
       if (Files.isRegularFile(index)) {
         return ShardedSafetensors.open(index);
       }
-      throw new CheckpointException("no checkpoint in " + path + ": looked for " + SINGLE_FILE + " and "
-          + ShardedSafetensors.INDEX_FILE);
+      throw new CheckpointException(
+          "no checkpoint in "
+              + path
+              + ": looked for "
+              + SINGLE_FILE
+              + " and "
+              + ShardedSafetensors.INDEX_FILE);
     }
     if (!Files.isRegularFile(path)) {
       throw new CheckpointException("no checkpoint at " + path + ": no such file or directory");
@@ -39,6 +46,8 @@ public final class Checkpoints {
       return ShardedSafetensors.open(path);
     }
     throw new CheckpointException(
-        "cannot open " + path + " as a checkpoint: expected a directory, a .safetensors file or a safetensors index .json");
+        "cannot open "
+            + path
+            + " as a checkpoint: expected a directory, a .safetensors file or a safetensors index .json");
   }
 }

@@ -3,7 +3,10 @@ package dev.d2llm.checkpoint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Conversions between float32 and the element types checkpoints store, shared by readers and writers. */
+/**
+ * Conversions between float32 and the element types checkpoints store, shared by readers and
+ * writers.
+ */
 public final class DTypes {
 
   private DTypes() {}
@@ -12,7 +15,8 @@ public final class DTypes {
   public static short toBf16(float f) {
     int bits = Float.floatToRawIntBits(f);
     if (Float.isNaN(f)) {
-      // Truncating could clear every mantissa bit and turn a NaN into infinity; keep it a quiet NaN.
+      // Truncating could clear every mantissa bit and turn a NaN into infinity; keep it a quiet
+      // NaN.
       return (short) ((bits >>> 16) | 0x0040);
     }
     int roundingBias = 0x7FFF + ((bits >>> 16) & 1);
@@ -36,7 +40,9 @@ public final class DTypes {
 
   /** Little-endian bytes of {@code values} in a floating {@code dtype} (F64, F32, F16 or BF16). */
   static ByteBuffer encode(float[] values, TensorDType dtype) {
-    ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(Math.multiplyExact(values.length, dtype.byteSize()))
+            .order(ByteOrder.LITTLE_ENDIAN);
     switch (dtype) {
       case F64 -> {
         for (float v : values) {
@@ -54,7 +60,9 @@ public final class DTypes {
           b.putShort(toBf16(v));
         }
       }
-      default -> throw new CheckpointException("cannot store floats as " + dtype + "; expected F64, F32, F16 or BF16");
+      default ->
+          throw new CheckpointException(
+              "cannot store floats as " + dtype + "; expected F64, F32, F16 or BF16");
     }
     return b.rewind();
   }
@@ -63,7 +71,11 @@ public final class DTypes {
   static float[] toFloats(TensorInfo info, ByteBuffer data) {
     if (!info.dtype().isFloating()) {
       throw new CheckpointException(
-          "tensor '" + info.name() + "' has dtype " + info.dtype() + "; floats() reads F64, F32, F16 or BF16");
+          "tensor '"
+              + info.name()
+              + "' has dtype "
+              + info.dtype()
+              + "; floats() reads F64, F32, F16 or BF16");
     }
     ByteBuffer le = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     float[] out = new float[elementCount(info)];
@@ -115,8 +127,13 @@ public final class DTypes {
           out[i] = le.get(i) & 0xFF;
         }
       }
-      default -> throw new CheckpointException(
-          "tensor '" + info.name() + "' has dtype " + info.dtype() + "; longs() reads I64, I32, I16, I8, U8 or BOOL");
+      default ->
+          throw new CheckpointException(
+              "tensor '"
+                  + info.name()
+                  + "' has dtype "
+                  + info.dtype()
+                  + "; longs() reads I64, I32, I16, I8, U8 or BOOL");
     }
     return out;
   }
@@ -125,7 +142,11 @@ public final class DTypes {
     long n = info.numel();
     if (n > Integer.MAX_VALUE - 8) {
       throw new CheckpointException(
-          "tensor '" + info.name() + "' has " + n + " elements, too many for one Java array; read bytes() instead");
+          "tensor '"
+              + info.name()
+              + "' has "
+              + n
+              + " elements, too many for one Java array; read bytes() instead");
     }
     return (int) n;
   }

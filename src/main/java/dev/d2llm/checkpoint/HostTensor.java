@@ -5,7 +5,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** A tensor held in Java memory, ready to be written to a checkpoint: dtype, shape and little-endian bytes. */
+/**
+ * A tensor held in Java memory, ready to be written to a checkpoint: dtype, shape and little-endian
+ * bytes.
+ */
 public record HostTensor(TensorDType dtype, long[] shape, ByteBuffer data) {
 
   public HostTensor {
@@ -18,7 +21,13 @@ public record HostTensor(TensorDType dtype, long[] shape, ByteBuffer data) {
     long expected = n * dtype.byteSize();
     if (data.remaining() != expected) {
       throw new CheckpointException(
-          "tensor of " + dtype + Arrays.toString(shape) + " needs " + expected + " bytes, found " + data.remaining());
+          "tensor of "
+              + dtype
+              + Arrays.toString(shape)
+              + " needs "
+              + expected
+              + " bytes, found "
+              + data.remaining());
     }
     data = data.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -30,7 +39,10 @@ public record HostTensor(TensorDType dtype, long[] shape, ByteBuffer data) {
     return new HostTensor(TensorDType.F32, shape, b);
   }
 
-  /** A tensor of a floating {@code dtype} (F64, F32, F16 or BF16) holding {@code values} rounded to nearest, ties to even. */
+  /**
+   * A tensor of a floating {@code dtype} (F64, F32, F16 or BF16) holding {@code values} rounded to
+   * nearest, ties to even.
+   */
   public static HostTensor ofFloats(float[] values, TensorDType dtype, long... shape) {
     return new HostTensor(dtype, shape, DTypes.encode(values, dtype));
   }

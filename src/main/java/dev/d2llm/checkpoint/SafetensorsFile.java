@@ -28,14 +28,18 @@ public final class SafetensorsFile implements TensorSource {
   private final Map<String, ByteBuffer> mapped = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private SafetensorsFile(Path path, FileChannel channel, long dataStart, SafetensorsHeader header) {
+  private SafetensorsFile(
+      Path path, FileChannel channel, long dataStart, SafetensorsHeader header) {
     this.path = path;
     this.channel = channel;
     this.dataStart = dataStart;
     this.header = header;
   }
 
-  /** Opens and validates {@code file}; fails with a {@link CheckpointException} naming the file and what is wrong. */
+  /**
+   * Opens and validates {@code file}; fails with a {@link CheckpointException} naming the file and
+   * what is wrong.
+   */
   public static SafetensorsFile open(Path file) {
     FileChannel channel;
     try {
@@ -46,16 +50,27 @@ public final class SafetensorsFile implements TensorSource {
     try {
       long size = channel.size();
       if (size < 8) {
-        throw new CheckpointException(file + ": file is " + size + " bytes, too short for the 8-byte header length");
+        throw new CheckpointException(
+            file + ": file is " + size + " bytes, too short for the 8-byte header length");
       }
       long headerLength = readFully(channel, 0, 8).getLong();
       if (headerLength < 0 || headerLength > size - 8) {
-        throw new CheckpointException(file + ": header length " + Long.toUnsignedString(headerLength)
-            + " runs past the end of the file (" + size + " bytes); the file is truncated or not safetensors");
+        throw new CheckpointException(
+            file
+                + ": header length "
+                + Long.toUnsignedString(headerLength)
+                + " runs past the end of the file ("
+                + size
+                + " bytes); the file is truncated or not safetensors");
       }
       if (headerLength > MAX_HEADER_BYTES) {
         throw new CheckpointException(
-            file + ": header length " + headerLength + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+            file
+                + ": header length "
+                + headerLength
+                + " exceeds the limit of "
+                + MAX_HEADER_BYTES
+                + " bytes");
       }
       byte[] json = new byte[(int) headerLength];
       readFully(channel, 8, (int) headerLength).get(json);
@@ -104,15 +119,21 @@ public final class SafetensorsFile implements TensorSource {
     SafetensorsHeader.Entry entry = entry(name);
     long length = entry.end() - entry.begin();
     int elementBytes = entry.info().dtype().byteSize();
-    if (closed || length == 0 || length > Integer.MAX_VALUE || (dataStart + entry.begin()) % elementBytes != 0
+    if (closed
+        || length == 0
+        || length > Integer.MAX_VALUE
+        || (dataStart + entry.begin()) % elementBytes != 0
         || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
       return Optional.empty();
     }
     // The JDK maps copy-on-write only through a channel open for writing, though nothing is written
     // back; a file this process may not write is read the usual way instead.
-    try (FileChannel writable = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      return Optional.of(writable.map(FileChannel.MapMode.PRIVATE, dataStart + entry.begin(), length)
-          .order(ByteOrder.LITTLE_ENDIAN));
+    try (FileChannel writable =
+        FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      return Optional.of(
+          writable
+              .map(FileChannel.MapMode.PRIVATE, dataStart + entry.begin(), length)
+              .order(ByteOrder.LITTLE_ENDIAN));
     } catch (IOException | UnsupportedOperationException e) {
       return Optional.empty();
     }
@@ -145,20 +166,27 @@ public final class SafetensorsFile implements TensorSource {
     long length = entry.end() - entry.begin();
     if (length > Integer.MAX_VALUE) {
       throw new CheckpointException(
-          path + ": tensor '" + name + "' is " + length + " bytes, more than one Java buffer can address (2 GiB)");
+          path
+              + ": tensor '"
+              + name
+              + "' is "
+              + length
+              + " bytes, more than one Java buffer can address (2 GiB)");
     }
     if (length == 0) {
       return ByteBuffer.allocate(0);
     }
     try {
-      MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), length);
+      MappedByteBuffer buffer =
+          channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), length);
       return buffer.order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
       throw new CheckpointException(path + ": cannot map tensor '" + name + "': " + e, e);
     }
   }
 
-  private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+  private static ByteBuffer readFully(FileChannel channel, long position, int length)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {

@@ -24,7 +24,10 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
   /** Header key that holds free-form string metadata instead of a tensor. */
   static final String METADATA_KEY = "__metadata__";
 
-  /** A tensor's declared type and shape, and where its bytes lie relative to the data section's start. */
+  /**
+   * A tensor's declared type and shape, and where its bytes lie relative to the data section's
+   * start.
+   */
   record Entry(TensorInfo info, long begin, long end) {}
 
   // Duplicate keys would silently let the last entry win; the Rust reader rejects them, so do we.
@@ -40,12 +43,14 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
     try {
       root = JSON.readTree(json);
     } catch (JacksonException e) {
-      throw new CheckpointException(where + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new CheckpointException(
+          where + ": header is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (java.io.IOException e) {
       throw new CheckpointException(where + ": cannot read header: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new CheckpointException(where + ": header must be a JSON object, found " + describe(root));
+      throw new CheckpointException(
+          where + ": header must be a JSON object, found " + describe(root));
     }
     Map<String, String> metadata = Map.of();
     SortedMap<String, Entry> tensors = new TreeMap<>();
@@ -54,7 +59,8 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
       if (field.getKey().equals(METADATA_KEY)) {
         metadata = parseMetadata(field.getValue(), where);
       } else {
-        tensors.put(field.getKey(), parseEntry(field.getKey(), field.getValue(), dataLength, where));
+        tensors.put(
+            field.getKey(), parseEntry(field.getKey(), field.getValue(), dataLength, where));
       }
     }
     checkNoOverlap(tensors, where);
@@ -63,14 +69,21 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
 
   private static Map<String, String> parseMetadata(JsonNode node, String where) {
     if (!node.isObject()) {
-      throw new CheckpointException(where + ": " + METADATA_KEY + " must be an object of strings, found " + describe(node));
+      throw new CheckpointException(
+          where + ": " + METADATA_KEY + " must be an object of strings, found " + describe(node));
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
         throw new CheckpointException(
-            where + ": " + METADATA_KEY + " value for '" + e.getKey() + "' must be a string, found " + describe(e.getValue()));
+            where
+                + ": "
+                + METADATA_KEY
+                + " value for '"
+                + e.getKey()
+                + "' must be a string, found "
+                + describe(e.getValue()));
       }
       out.put(e.getKey(), e.getValue().textValue());
     }
@@ -80,7 +93,8 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
   private static Entry parseEntry(String name, JsonNode node, long dataLength, String where) {
     String at = where + ": tensor '" + name + "'";
     if (!node.isObject()) {
-      throw new CheckpointException(at + " must be an object with dtype, shape and data_offsets, found " + describe(node));
+      throw new CheckpointException(
+          at + " must be an object with dtype, shape and data_offsets, found " + describe(node));
     }
     JsonNode dtypeNode = node.get("dtype");
     if (dtypeNode == null || !dtypeNode.isTextual()) {
@@ -97,11 +111,19 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
     long begin = offsets[0];
     long end = offsets[1];
     if (begin > end) {
-      throw new CheckpointException(at + " has data_offsets [" + begin + ", " + end + "] with begin after end");
+      throw new CheckpointException(
+          at + " has data_offsets [" + begin + ", " + end + "] with begin after end");
     }
     if (end > dataLength) {
       throw new CheckpointException(
-          at + " has data_offsets [" + begin + ", " + end + "] beyond the data section of " + dataLength + " bytes");
+          at
+              + " has data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] beyond the data section of "
+              + dataLength
+              + " bytes");
     }
     TensorInfo info;
     long expected;
@@ -109,19 +131,35 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
       info = new TensorInfo(name, dtype, shape);
       expected = info.byteSize();
     } catch (ArithmeticException e) {
-      throw new CheckpointException(at + " has shape " + Arrays.toString(shape) + " whose size overflows", e);
+      throw new CheckpointException(
+          at + " has shape " + Arrays.toString(shape) + " whose size overflows", e);
     }
     if (end - begin != expected) {
-      throw new CheckpointException(at + " is " + dtype + Arrays.toString(shape) + ", which needs " + expected
-          + " bytes, but data_offsets [" + begin + ", " + end + "] span " + (end - begin));
+      throw new CheckpointException(
+          at
+              + " is "
+              + dtype
+              + Arrays.toString(shape)
+              + ", which needs "
+              + expected
+              + " bytes, but data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] span "
+              + (end - begin));
     }
     return new Entry(info, begin, end);
   }
 
   private static long[] longs(JsonNode node, int requiredLength, String at, String key) {
-    String wanted = requiredLength < 0 ? "an array of non-negative integers" : "an array of " + requiredLength + " non-negative integers";
+    String wanted =
+        requiredLength < 0
+            ? "an array of non-negative integers"
+            : "an array of " + requiredLength + " non-negative integers";
     if (node == null || !node.isArray() || (requiredLength >= 0 && node.size() != requiredLength)) {
-      throw new CheckpointException(at + " needs '" + key + "' as " + wanted + ", found " + describe(node));
+      throw new CheckpointException(
+          at + " needs '" + key + "' as " + wanted + ", found " + describe(node));
     }
     long[] out = new long[node.size()];
     for (int i = 0; i < out.length; i++) {
@@ -141,8 +179,21 @@ record SafetensorsHeader(Map<String, String> metadata, SortedMap<String, Entry> 
       Entry prev = byOffset.get(i - 1);
       Entry next = byOffset.get(i);
       if (next.begin() < prev.end()) {
-        throw new CheckpointException(where + ": tensors '" + prev.info().name() + "' [" + prev.begin() + ", " + prev.end()
-            + ") and '" + next.info().name() + "' [" + next.begin() + ", " + next.end() + ") overlap");
+        throw new CheckpointException(
+            where
+                + ": tensors '"
+                + prev.info().name()
+                + "' ["
+                + prev.begin()
+                + ", "
+                + prev.end()
+                + ") and '"
+                + next.info().name()
+                + "' ["
+                + next.begin()
+                + ", "
+                + next.end()
+                + ") overlap");
       }
     }
   }

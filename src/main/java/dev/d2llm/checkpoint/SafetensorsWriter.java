@@ -32,7 +32,8 @@ public final class SafetensorsWriter {
   private SafetensorsWriter() {}
 
   /** Writes {@code tensors} (stored in name order) and string {@code metadata} to {@code file}. */
-  public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
+  public static void write(
+      Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
     SortedMap<String, HostTensor> sorted = new TreeMap<>(tensors);
     byte[] header = header(sorted, metadata);
     Path dir = file.toAbsolutePath().getParent();
@@ -40,9 +41,19 @@ public final class SafetensorsWriter {
     try {
       Files.createDirectories(dir);
       // A sibling name, not createTempFile: that one makes the file owner-only (0600).
-      tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+      tmp =
+          dir.resolve(
+              "."
+                  + file.getFileName()
+                  + "."
+                  + ProcessHandle.current().pid()
+                  + "."
+                  + System.nanoTime()
+                  + ".tmp");
+      try (FileChannel out =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        writeFully(
+            out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
         writeFully(out, ByteBuffer.wrap(header));
         for (HostTensor t : sorted.values()) {
           writeFully(out, t.data());
@@ -66,8 +77,8 @@ public final class SafetensorsWriter {
 
   /**
    * Writes {@code tensors} into {@code dir} as the Hub does: {@code model.safetensors} if they fit
-   * in {@code maxShardBytes}, else shards {@code model-00001-of-0000n.safetensors} and an index.
-   * A tensor larger than {@code maxShardBytes} gets a shard of its own.
+   * in {@code maxShardBytes}, else shards {@code model-00001-of-0000n.safetensors} and an index. A
+   * tensor larger than {@code maxShardBytes} gets a shard of its own.
    */
   public static void writeSharded(
       Path dir, Map<String, HostTensor> tensors, Map<String, String> metadata, long maxShardBytes) {
@@ -98,7 +109,10 @@ public final class SafetensorsWriter {
     }
   }
 
-  /** The JSON header, padded with spaces to a multiple of 8 bytes so the data that follows stays aligned. */
+  /**
+   * The JSON header, padded with spaces to a multiple of 8 bytes so the data that follows stays
+   * aligned.
+   */
   static byte[] header(SortedMap<String, HostTensor> tensors, Map<String, String> metadata) {
     ObjectNode root = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
@@ -106,7 +120,10 @@ public final class SafetensorsWriter {
       new TreeMap<>(metadata).forEach(meta::put);
     }
     if (tensors.containsKey(SafetensorsHeader.METADATA_KEY)) {
-      throw new CheckpointException("a tensor cannot be named " + SafetensorsHeader.METADATA_KEY + "; the header reserves it");
+      throw new CheckpointException(
+          "a tensor cannot be named "
+              + SafetensorsHeader.METADATA_KEY
+              + "; the header reserves it");
     }
     long offset = 0;
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
@@ -134,7 +151,8 @@ public final class SafetensorsWriter {
     return out;
   }
 
-  private static List<SortedMap<String, HostTensor>> split(SortedMap<String, HostTensor> tensors, long maxShardBytes) {
+  private static List<SortedMap<String, HostTensor>> split(
+      SortedMap<String, HostTensor> tensors, long maxShardBytes) {
     List<SortedMap<String, HostTensor>> shards = new ArrayList<>();
     SortedMap<String, HostTensor> current = new TreeMap<>();
     long currentBytes = 0;
@@ -154,7 +172,8 @@ public final class SafetensorsWriter {
     return shards;
   }
 
-  private static void writeIndex(Path index, Map<String, String> metadata, long total, ObjectNode weightMap)
+  private static void writeIndex(
+      Path index, Map<String, String> metadata, long total, ObjectNode weightMap)
       throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode meta = root.putObject("metadata");
@@ -162,9 +181,17 @@ public final class SafetensorsWriter {
     // The Hub writes total_size as a number; transformers reads it that way.
     meta.put("total_size", total);
     root.set("weight_map", weightMap);
-    Path tmp = index.toAbsolutePath().getParent().resolve("." + index.getFileName() + "." + System.nanoTime() + ".tmp");
+    Path tmp =
+        index
+            .toAbsolutePath()
+            .getParent()
+            .resolve("." + index.getFileName() + "." + System.nanoTime() + ".tmp");
     try {
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
+      Files.write(
+          tmp,
+          JSON.writerWithDefaultPrettyPrinter()
+              .writeValueAsString(root)
+              .getBytes(StandardCharsets.UTF_8));
       moveAtomically(tmp, index);
     } finally {
       Files.deleteIfExists(tmp);

@@ -16,8 +16,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A checkpoint split over several safetensors files, as the Hub stores large models: a
- * {@code model.safetensors.index.json} maps each tensor name to the shard that holds it.
+ * A checkpoint split over several safetensors files, as the Hub stores large models: a {@code
+ * model.safetensors.index.json} maps each tensor name to the shard that holds it.
  */
 public final class ShardedSafetensors implements TensorSource {
 
@@ -32,20 +32,27 @@ public final class ShardedSafetensors implements TensorSource {
   private final Map<String, SafetensorsFile> shards;
 
   private ShardedSafetensors(
-      Path index, Map<String, String> metadata, SortedMap<String, SafetensorsFile> byTensor, Map<String, SafetensorsFile> shards) {
+      Path index,
+      Map<String, String> metadata,
+      SortedMap<String, SafetensorsFile> byTensor,
+      Map<String, SafetensorsFile> shards) {
     this.index = index;
     this.metadata = metadata;
     this.byTensor = byTensor;
     this.shards = shards;
   }
 
-  /** Opens the index at {@code indexFile} and every shard it names, checking that each shard holds its tensors. */
+  /**
+   * Opens the index at {@code indexFile} and every shard it names, checking that each shard holds
+   * its tensors.
+   */
   public static ShardedSafetensors open(Path indexFile) {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readAllBytes(indexFile));
     } catch (IOException e) {
-      throw new CheckpointException(indexFile + ": cannot read safetensors index: " + e.getMessage(), e);
+      throw new CheckpointException(
+          indexFile + ": cannot read safetensors index: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointException(indexFile + ": safetensors index must be a JSON object");
@@ -69,12 +76,20 @@ public final class ShardedSafetensors implements TensorSource {
         }
         if (!shard.contains(tensor)) {
           throw new CheckpointException(
-              indexFile + " maps tensor '" + tensor + "' to shard " + shardName + ", which has no such tensor");
+              indexFile
+                  + " maps tensor '"
+                  + tensor
+                  + "' to shard "
+                  + shardName
+                  + ", which has no such tensor");
         }
         byTensor.put(tensor, shard);
       }
       return new ShardedSafetensors(
-          indexFile, readMetadata(root.get("metadata")), Collections.unmodifiableSortedMap(byTensor), shards);
+          indexFile,
+          readMetadata(root.get("metadata")),
+          Collections.unmodifiableSortedMap(byTensor),
+          shards);
     } catch (RuntimeException e) {
       shards.values().forEach(SafetensorsFile::close);
       throw e;
@@ -118,7 +133,13 @@ public final class ShardedSafetensors implements TensorSource {
 
   @Override
   public String toString() {
-    return "ShardedSafetensors[" + index + ", " + shards.size() + " shards, " + byTensor.size() + " tensors]";
+    return "ShardedSafetensors["
+        + index
+        + ", "
+        + shards.size()
+        + " shards, "
+        + byTensor.size()
+        + " tensors]";
   }
 
   private SafetensorsFile shardOf(String name) {
@@ -129,12 +150,19 @@ public final class ShardedSafetensors implements TensorSource {
     return shard;
   }
 
-  private static SafetensorsFile openShard(Path indexFile, Path dir, String tensor, String shardName) {
+  private static SafetensorsFile openShard(
+      Path indexFile, Path dir, String tensor, String shardName) {
     Path shardPath = dir.resolve(shardName).normalize();
     // A weight_map entry must name a file next to the index, not a path elsewhere on disk.
     if (!shardPath.getParent().equals(dir.normalize()) || !Files.isRegularFile(shardPath)) {
-      throw new CheckpointException(indexFile + " maps tensor '" + tensor + "' to shard '" + shardName
-          + "', but no such file exists in " + dir);
+      throw new CheckpointException(
+          indexFile
+              + " maps tensor '"
+              + tensor
+              + "' to shard '"
+              + shardName
+              + "', but no such file exists in "
+              + dir);
     }
     return SafetensorsFile.open(shardPath);
   }

@@ -31,7 +31,9 @@ public enum TensorDType {
     return this == F64 || this == F32 || this == F16 || this == BF16;
   }
 
-  /** The type for a safetensors dtype string such as {@code "BF16"}; fails naming the known ones. */
+  /**
+   * The type for a safetensors dtype string such as {@code "BF16"}; fails naming the known ones.
+   */
   public static TensorDType fromSafetensors(String name) {
     for (TensorDType t : values()) {
       if (t.name().equals(name)) {
@@ -39,6 +41,9 @@ public enum TensorDType {
       }
     }
     throw new CheckpointException(
-        "unsupported safetensors dtype '" + name + "'; expected one of " + Arrays.toString(values()));
+        "unsupported safetensors dtype '"
+            + name
+            + "'; expected one of "
+            + Arrays.toString(values()));
   }
 }

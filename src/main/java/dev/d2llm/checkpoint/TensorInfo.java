@@ -12,7 +12,8 @@ public record TensorInfo(String name, TensorDType dtype, long[] shape) {
     shape = shape.clone();
     for (long d : shape) {
       if (d < 0) {
-        throw new CheckpointException("tensor '" + name + "' has a negative dimension: " + Arrays.toString(shape));
+        throw new CheckpointException(
+            "tensor '" + name + "' has a negative dimension: " + Arrays.toString(shape));
       }
     }
   }
@@ -38,7 +39,10 @@ public record TensorInfo(String name, TensorDType dtype, long[] shape) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorInfo t && name.equals(t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape);
+    return o instanceof TensorInfo t
+        && name.equals(t.name)
+        && dtype == t.dtype
+        && Arrays.equals(shape, t.shape);
   }
 
   @Override

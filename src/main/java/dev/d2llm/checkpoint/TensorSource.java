@@ -18,7 +18,10 @@ public interface TensorSource extends AutoCloseable {
     return names().contains(name);
   }
 
-  /** Name, dtype and shape of a tensor; fails with a {@link CheckpointException} naming it if absent. */
+  /**
+   * Name, dtype and shape of a tensor; fails with a {@link CheckpointException} naming it if
+   * absent.
+   */
   TensorInfo info(String name);
 
   /** The tensor's raw bytes as stored (little-endian), a read-only view. */
@@ -38,7 +41,9 @@ public interface TensorSource extends AutoCloseable {
     return DTypes.toFloats(info(name), bytes(name));
   }
 
-  /** The tensor's elements widened to int64 (from I64, I32, I16, I8, U8 or BOOL), e.g. position ids. */
+  /**
+   * The tensor's elements widened to int64 (from I64, I32, I16, I8, U8 or BOOL), e.g. position ids.
+   */
   default long[] longs(String name) {
     return DTypes.toLongs(info(name), bytes(name));
   }

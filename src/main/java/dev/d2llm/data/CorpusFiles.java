@@ -25,10 +25,15 @@ public final class CorpusFiles {
     if (!Files.isRegularFile(file)) {
       throw new DataFormatException(file, 0, "no such corpus file");
     }
-    return file.getFileName().toString().endsWith(".jsonl") ? readJsonLines(file) : readTextLines(file);
+    return file.getFileName().toString().endsWith(".jsonl")
+        ? readJsonLines(file)
+        : readTextLines(file);
   }
 
-  /** The text a model reads for a document: {@code title + " " + text}, or the text alone without a title. */
+  /**
+   * The text a model reads for a document: {@code title + " " + text}, or the text alone without a
+   * title.
+   */
   public static String passageText(CorpusDocument d) {
     return d.title().isEmpty() ? d.text() : d.title() + " " + d.text();
   }
@@ -36,14 +41,19 @@ public final class CorpusFiles {
   private static List<CorpusDocument> readJsonLines(Path file) {
     List<CorpusDocument> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    JsonLines.forEach(file, (node, line) -> {
-      CorpusDocument d = new CorpusDocument(BeirFiles.id(file, line, node),
-          JsonLines.optionalString(file, line, node, "title"), JsonLines.string(file, line, node, "text"));
-      if (!seen.add(d.id())) {
-        throw new DataFormatException(file, line, "duplicate document id '" + d.id() + "'");
-      }
-      out.add(d);
-    });
+    JsonLines.forEach(
+        file,
+        (node, line) -> {
+          CorpusDocument d =
+              new CorpusDocument(
+                  BeirFiles.id(file, line, node),
+                  JsonLines.optionalString(file, line, node, "title"),
+                  JsonLines.string(file, line, node, "text"));
+          if (!seen.add(d.id())) {
+            throw new DataFormatException(file, line, "duplicate document id '" + d.id() + "'");
+          }
+          out.add(d);
+        });
     return out;
   }
 

@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** JSONL reading shared by the readers: one object a line, blank lines skipped, errors naming the line. */
+/**
+ * JSONL reading shared by the readers: one object a line, blank lines skipped, errors naming the
+ * line.
+ */
 final class JsonLines {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +50,13 @@ final class JsonLines {
       throw new DataFormatException(file, lineNo, "not valid JSON: " + e.getOriginalMessage());
     }
     if (node == null || !node.isObject()) {
-      throw new DataFormatException(file, lineNo, "expected a JSON object, found "
-          + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+      throw new DataFormatException(
+          file,
+          lineNo,
+          "expected a JSON object, found "
+              + (node == null
+                  ? "nothing"
+                  : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
     }
     return node;
   }
@@ -57,8 +65,13 @@ final class JsonLines {
   static String string(Path file, long line, JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual()) {
-      throw new DataFormatException(file, line, "expected a string '" + field + "', found "
-          + (v == null ? "no such field" : v.toString()));
+      throw new DataFormatException(
+          file,
+          line,
+          "expected a string '"
+              + field
+              + "', found "
+              + (v == null ? "no such field" : v.toString()));
     }
     return v.asText();
   }

@@ -24,7 +24,9 @@ public enum NliLabel {
     return value;
   }
 
-  /** The label as written in a pair file ({@code entailment}, any case), or empty for anything else. */
+  /**
+   * The label as written in a pair file ({@code entailment}, any case), or empty for anything else.
+   */
   public static Optional<NliLabel> parse(String text) {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "entailment" -> Optional.of(ENTAILMENT);
@@ -41,6 +43,7 @@ public enum NliLabel {
         return l;
       }
     }
-    throw new IllegalArgumentException("no NLI label has value " + value + "; expected 0, 0.5 or 1");
+    throw new IllegalArgumentException(
+        "no NLI label has value " + value + "; expected 0, 0.5 or 1");
   }
 }

@@ -32,7 +32,10 @@ public final class PairFiles {
     return new PairSet(file, task, labelled(file, raw, task));
   }
 
-  /** Reads a pair file whose task is known; a label that does not belong to it fails naming the line. */
+  /**
+   * Reads a pair file whose task is known; a label that does not belong to it fails naming the
+   * line.
+   */
   public static PairSet read(Path file, PairTask task) {
     return new PairSet(file, task, labelled(file, readRaw(file), task));
   }
@@ -50,12 +53,27 @@ public final class PairFiles {
       boolean isNli = PairTask.NLI.parseLabel(p.label()).isPresent();
       OptionalDouble number = PairTask.STS.parseLabel(p.label());
       if (!isNli && number.isEmpty()) {
-        throw new DataFormatException(file, p.line(), "unknown label '" + p.label()
-            + "'; expected a number or one of " + PairTask.NLI.expected());
+        throw new DataFormatException(
+            file,
+            p.line(),
+            "unknown label '"
+                + p.label()
+                + "'; expected a number or one of "
+                + PairTask.NLI.expected());
       }
       if (isNli != nli) {
-        throw new DataFormatException(file, p.line(), "mixed labels: line " + first.line() + " has '"
-            + first.label() + "' (" + (nli ? "NLI" : "numeric") + ") but this line has '" + p.label() + "'");
+        throw new DataFormatException(
+            file,
+            p.line(),
+            "mixed labels: line "
+                + first.line()
+                + " has '"
+                + first.label()
+                + "' ("
+                + (nli ? "NLI" : "numeric")
+                + ") but this line has '"
+                + p.label()
+                + "'");
       }
       binary &= !nli && PairTask.BINARY.parseLabel(p.label()).isPresent();
     }
@@ -67,8 +85,10 @@ public final class PairFiles {
     for (RawPair p : raw) {
       OptionalDouble label = task.parseLabel(p.label());
       if (label.isEmpty()) {
-        throw new DataFormatException(file, p.line(), "label '" + p.label() + "' is not a " + task
-            + " label; expected " + task.expected());
+        throw new DataFormatException(
+            file,
+            p.line(),
+            "label '" + p.label() + "' is not a " + task + " label; expected " + task.expected());
       }
       pairs.add(new LabelledPair(p.text1(), p.text2(), label.getAsDouble()));
     }
@@ -84,18 +104,22 @@ public final class PairFiles {
       }
       header = TextLines.stripBom(TextLines.stripCr(header));
       if (!header.equals(HEADER)) {
-        throw new DataFormatException(file, 1, "expected the header " + show(HEADER) + ", found " + show(header));
+        throw new DataFormatException(
+            file, 1, "expected the header " + show(HEADER) + ", found " + show(header));
       }
       long lineNo = 1;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         lineNo++;
         String[] f = TextLines.stripCr(line).split("\t", -1);
         if (f.length != 3) {
-          throw new DataFormatException(file, lineNo,
+          throw new DataFormatException(
+              file,
+              lineNo,
               "expected 3 tab-separated fields (sentence1, sentence2, label), found " + f.length);
         }
         if (f[0].isBlank() || f[1].isBlank()) {
-          throw new DataFormatException(file, lineNo, "empty " + (f[0].isBlank() ? "sentence1" : "sentence2"));
+          throw new DataFormatException(
+              file, lineNo, "empty " + (f[0].isBlank() ? "sentence1" : "sentence2"));
         }
         pairs.add(new RawPair(lineNo, f[0], f[1], f[2]));
       }

@@ -20,9 +20,12 @@ public record PairSet(Path source, PairTask task, List<LabelledPair> pairs) {
   public List<LabelledPair> binaryPairs() {
     return switch (task) {
       case BINARY -> pairs;
-      case NLI -> pairs.stream().filter(p -> NliLabel.ofValue(p.label()) != NliLabel.NEUTRAL).toList();
-      case STS -> throw new IllegalStateException(
-          source + " is an STS set: its scores have no binary reading; threshold them explicitly");
+      case NLI ->
+          pairs.stream().filter(p -> NliLabel.ofValue(p.label()) != NliLabel.NEUTRAL).toList();
+      case STS ->
+          throw new IllegalStateException(
+              source
+                  + " is an STS set: its scores have no binary reading; threshold them explicitly");
     };
   }
 }

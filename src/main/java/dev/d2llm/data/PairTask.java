@@ -12,24 +12,31 @@ public enum PairTask {
       return number(text);
     }
   },
-  /** Paraphrase / same-intent classification with labels 0 and 1; evaluated by average precision. */
+  /**
+   * Paraphrase / same-intent classification with labels 0 and 1; evaluated by average precision.
+   */
   BINARY("0 or 1") {
     @Override
     public OptionalDouble parseLabel(String text) {
       OptionalDouble v = number(text);
-      return v.isPresent() && (v.getAsDouble() == 0.0 || v.getAsDouble() == 1.0) ? v : OptionalDouble.empty();
+      return v.isPresent() && (v.getAsDouble() == 0.0 || v.getAsDouble() == 1.0)
+          ? v
+          : OptionalDouble.empty();
     }
   },
   /** Natural language inference; the label is an {@link NliLabel#value()}. */
   NLI("entailment, neutral or contradiction") {
     @Override
     public OptionalDouble parseLabel(String text) {
-      return NliLabel.parse(text).map(l -> OptionalDouble.of(l.value())).orElse(OptionalDouble.empty());
+      return NliLabel.parse(text)
+          .map(l -> OptionalDouble.of(l.value()))
+          .orElse(OptionalDouble.empty());
     }
   };
 
   // Plain decimals only: Double.parseDouble would also take "NaN", "Infinity" and "1d".
-  private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+  private static final Pattern NUMBER =
+      Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
   private final String expected;
 
@@ -47,6 +54,8 @@ public enum PairTask {
 
   private static OptionalDouble number(String text) {
     String t = text.trim();
-    return NUMBER.matcher(t).matches() ? OptionalDouble.of(Double.parseDouble(t)) : OptionalDouble.empty();
+    return NUMBER.matcher(t).matches()
+        ? OptionalDouble.of(Double.parseDouble(t))
+        : OptionalDouble.empty();
   }
 }

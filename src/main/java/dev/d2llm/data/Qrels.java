@@ -13,7 +13,8 @@ public record Qrels(Map<String, Map<String, Integer>> byQuery) {
 
   public Qrels {
     Map<String, Map<String, Integer>> copy = new LinkedHashMap<>();
-    byQuery.forEach((q, docs) -> copy.put(q, Collections.unmodifiableMap(new LinkedHashMap<>(docs))));
+    byQuery.forEach(
+        (q, docs) -> copy.put(q, Collections.unmodifiableMap(new LinkedHashMap<>(docs))));
     byQuery = Collections.unmodifiableMap(copy);
   }
 

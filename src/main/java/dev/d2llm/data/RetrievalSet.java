@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** A BEIR retrieval set: corpus and queries by id, in file order, with one split's relevance judgements. */
-public record RetrievalSet(Map<String, CorpusDocument> corpus, Map<String, RetrievalQuery> queries, Qrels qrels) {
+/**
+ * A BEIR retrieval set: corpus and queries by id, in file order, with one split's relevance
+ * judgements.
+ */
+public record RetrievalSet(
+    Map<String, CorpusDocument> corpus, Map<String, RetrievalQuery> queries, Qrels qrels) {
 
   public RetrievalSet {
     corpus = Collections.unmodifiableMap(new LinkedHashMap<>(corpus));
@@ -22,7 +26,10 @@ public record RetrievalSet(Map<String, CorpusDocument> corpus, Map<String, Retri
         .toList();
   }
 
-  /** The same corpus judged on its first {@code n} judged queries only (a quicker, smaller evaluation). */
+  /**
+   * The same corpus judged on its first {@code n} judged queries only (a quicker, smaller
+   * evaluation).
+   */
   public RetrievalSet firstQueries(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("n must be >= 1, found " + n);

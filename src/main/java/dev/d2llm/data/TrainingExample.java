@@ -9,7 +9,8 @@ import java.util.Set;
  * One distillation example: a query, its positive and its hard negatives (best first), tagged with
  * the data set it comes from, since a batch draws from one data set only.
  */
-public record TrainingExample(String dataset, String query, String positive, List<String> negatives) {
+public record TrainingExample(
+    String dataset, String query, String positive, List<String> negatives) {
 
   public TrainingExample {
     Objects.requireNonNull(dataset, "dataset");
@@ -20,13 +21,18 @@ public record TrainingExample(String dataset, String query, String positive, Lis
       throw new IllegalArgumentException("a training example needs a data set name");
     }
     if (query.isBlank() || positive.isBlank()) {
-      throw new IllegalArgumentException("a training example needs a non-blank query and positive, found query '"
-          + query + "', positive '" + positive + "'");
+      throw new IllegalArgumentException(
+          "a training example needs a non-blank query and positive, found query '"
+              + query
+              + "', positive '"
+              + positive
+              + "'");
     }
     Set<String> seen = new HashSet<>();
     for (String n : negatives) {
       if (n.equals(positive)) {
-        throw new IllegalArgumentException("the positive '" + positive + "' is also listed as a negative");
+        throw new IllegalArgumentException(
+            "the positive '" + positive + "' is also listed as a negative");
       }
       if (!seen.add(n)) {
         throw new IllegalArgumentException("negative '" + n + "' is listed twice");

@@ -14,14 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes and reads mined training examples as JSONL, one example a line:
- * {@code {"dataset":..., "query":..., "positive":..., "negatives":[...]}}. Other fields are ignored.
+ * Writes and reads mined training examples as JSONL, one example a line: {@code {"dataset":...,
+ * "query":..., "positive":..., "negatives":[...]}}. Other fields are ignored.
  */
 public final class TrainingExampleFiles {
 
   private TrainingExampleFiles() {}
 
-  /** Writes the examples in order, UTF-8, creating the parent folders; an existing file is replaced. */
+  /**
+   * Writes the examples in order, UTF-8, creating the parent folders; an existing file is replaced.
+   */
   public static void write(Path file, Iterable<TrainingExample> examples) {
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -52,13 +54,17 @@ public final class TrainingExampleFiles {
     String positive = JsonLines.string(file, line, node, "positive");
     JsonNode array = node.get("negatives");
     if (array == null || !array.isArray()) {
-      throw new DataFormatException(file, line, "expected an array of strings 'negatives', found "
-          + (array == null ? "no such field" : array.toString()));
+      throw new DataFormatException(
+          file,
+          line,
+          "expected an array of strings 'negatives', found "
+              + (array == null ? "no such field" : array.toString()));
     }
     List<String> negatives = new ArrayList<>(array.size());
     for (JsonNode n : array) {
       if (!n.isTextual()) {
-        throw new DataFormatException(file, line, "expected only strings in 'negatives', found " + n);
+        throw new DataFormatException(
+            file, line, "expected only strings in 'negatives', found " + n);
       }
       negatives.add(n.asText());
     }

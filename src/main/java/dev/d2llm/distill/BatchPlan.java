@@ -14,12 +14,15 @@ import java.util.Set;
 /**
  * Every step of a training run, fixed by the seed before training starts: each batch holds examples
  * of one data set only, and each example brings K hard negatives sampled from its mined list. The
- * teacher pairs the losses need follow from the plan, so they can be scored ahead, and a resumed run
- * replays the same steps.
+ * teacher pairs the losses need follow from the plan, so they can be scored ahead, and a resumed
+ * run replays the same steps.
  */
 public record BatchPlan(List<Step> steps) {
 
-  /** One step: the data set, the examples (indices into the example list) and their sampled negatives. */
+  /**
+   * One step: the data set, the examples (indices into the example list) and their sampled
+   * negatives.
+   */
   public record Step(String dataset, int[] examples, List<List<String>> negatives) {}
 
   public BatchPlan {
@@ -27,20 +30,27 @@ public record BatchPlan(List<Step> steps) {
   }
 
   /**
-   * Plans {@code epochs} passes: per epoch each data set's examples are shuffled and cut into batches
-   * of {@code batchSize} (a remainder under 2 examples is dropped: in-batch negatives need two), and
-   * the batches of all data sets are shuffled together.
+   * Plans {@code epochs} passes: per epoch each data set's examples are shuffled and cut into
+   * batches of {@code batchSize} (a remainder under 2 examples is dropped: in-batch negatives need
+   * two), and the batches of all data sets are shuffled together.
    */
-  public static BatchPlan of(List<TrainingExample> examples, int batchSize, int negatives, int epochs, long seed) {
+  public static BatchPlan of(
+      List<TrainingExample> examples, int batchSize, int negatives, int epochs, long seed) {
     if (batchSize < 2 || negatives < 1 || epochs < 1) {
-      throw new IllegalArgumentException("need batch size >= 2, negatives >= 1, epochs >= 1; found "
-          + batchSize + ", " + negatives + ", " + epochs);
+      throw new IllegalArgumentException(
+          "need batch size >= 2, negatives >= 1, epochs >= 1; found "
+              + batchSize
+              + ", "
+              + negatives
+              + ", "
+              + epochs);
     }
     Map<String, List<Integer>> byDataset = new LinkedHashMap<>();
     for (int i = 0; i < examples.size(); i++) {
       TrainingExample e = examples.get(i);
       if (e.negatives().isEmpty()) {
-        throw new IllegalArgumentException("example " + i + " of '" + e.dataset() + "' has no hard negatives; mine them first");
+        throw new IllegalArgumentException(
+            "example " + i + " of '" + e.dataset() + "' has no hard negatives; mine them first");
       }
       byDataset.computeIfAbsent(e.dataset(), k -> new ArrayList<>()).add(i);
     }
@@ -78,7 +88,10 @@ public record BatchPlan(List<Step> steps) {
     return out;
   }
 
-  /** Every (query, text) pair the teacher must judge for this plan: positives, hard negatives, in-batch positives. */
+  /**
+   * Every (query, text) pair the teacher must judge for this plan: positives, hard negatives,
+   * in-batch positives.
+   */
   public Set<TextPair> teacherPairs(List<TrainingExample> examples) {
     Set<TextPair> pairs = new LinkedHashSet<>();
     for (Step s : steps) {

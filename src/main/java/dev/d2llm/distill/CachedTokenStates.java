@@ -23,14 +23,15 @@ import java.util.stream.IntStream;
 /**
  * The final token states of a frozen backbone, computed once per distinct text and kept on the host
  * as bfloat16 (half the memory of float32; PMA reads them back as float32). With the backbone
- * frozen, every epoch after the first costs only PMA and IEM: what makes CPU distillation practical.
- * It is also the student's {@link TextEncoder} during such a run, pooling the cached states with
- * the pooling as it stands, so validation does not run the backbone again.
+ * frozen, every epoch after the first costs only PMA and IEM: what makes CPU distillation
+ * practical. It is also the student's {@link TextEncoder} during such a run, pooling the cached
+ * states with the pooling as it stands, so validation does not run the backbone again.
  */
 public final class CachedTokenStates implements TokenStates, TextEncoder {
 
   /** Texts encoded per chunk: bounds the float32 states held before their conversion. */
   private static final int CHUNK = 1024;
+
   /** Texts pooled per batch by {@link #embed}. */
   private static final int POOL_BATCH = 64;
 
@@ -55,15 +56,25 @@ public final class CachedTokenStates implements TokenStates, TextEncoder {
   private void add(List<String> inputTexts, IntConsumer progress) {
     List<String> all = inputTexts.stream().filter(t -> !states.containsKey(t)).distinct().toList();
     List<long[]> ids = student.tokenizer().encodeAll(all);
-    // A chunk of texts at a time, each kept as bfloat16 as soon as it is encoded: the float32 states
+    // A chunk of texts at a time, each kept as bfloat16 as soon as it is encoded: the float32
+    // states
     // of a whole corpus (en/medquad: about 7 GB) are never held at once.
     for (int from = 0; from < all.size(); from += CHUNK) {
       int to = Math.min(all.size(), from + CHUNK);
       // Each row comes back padded to its batch's length: keep its real tokens only.
-      float[][] padded = BatchedEncoding.run(ids.subList(from, to), LengthBatcher.DEFAULT, student.tokenizer().padId(),
-          PaddingSide.RIGHT, student.manager(),
-          (scope, b) -> student.backbone().backbone().hiddenStates(null, b.idsArray(scope), b.maskArray(scope), false),
-          progress);
+      float[][] padded =
+          BatchedEncoding.run(
+              ids.subList(from, to),
+              LengthBatcher.DEFAULT,
+              student.tokenizer().padId(),
+              PaddingSide.RIGHT,
+              student.manager(),
+              (scope, b) ->
+                  student
+                      .backbone()
+                      .backbone()
+                      .hiddenStates(null, b.idsArray(scope), b.maskArray(scope), false),
+              progress);
       for (int i = from; i < to; i++) {
         int len = ids.get(i).length;
         short[] s = new short[len * dim];
@@ -79,15 +90,19 @@ public final class CachedTokenStates implements TokenStates, TextEncoder {
   }
 
   /**
-   * The student's vectors of texts in {@code role} as its pooling stands now, pooled from the cached
-   * states (texts not seen yet are encoded first): validation reads them so while PMA trains.
+   * The student's vectors of texts in {@code role} as its pooling stands now, pooled from the
+   * cached states (texts not seen yet are encoded first): validation reads them so while PMA
+   * trains.
    */
   @Override
   public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
     List<String> inputs = texts.stream().map(t -> student.inputText(t, role)).toList();
     add(inputs, n -> {});
-    Integer[] order = IntStream.range(0, inputs.size()).boxed()
-        .sorted(Comparator.comparingInt(i -> length(inputs.get(i)))).toArray(Integer[]::new);
+    Integer[] order =
+        IntStream.range(0, inputs.size())
+            .boxed()
+            .sorted(Comparator.comparingInt(i -> length(inputs.get(i))))
+            .toArray(Integer[]::new);
     float[][] out = new float[inputs.size()][];
     for (int from = 0; from < order.length; from += POOL_BATCH) {
       int to = Math.min(order.length, from + POOL_BATCH);
@@ -97,8 +112,11 @@ public final class CachedTokenStates implements TokenStates, TextEncoder {
       }
       try (NDManager scope = student.manager().newSubManager()) {
         NDArray[] hiddenAndMask = of(scope, batch, false);
-        float[] flat = student.pool(null, hiddenAndMask[0], hiddenAndMask[1], false).toType(DataType.FLOAT32, false)
-            .toFloatArray();
+        float[] flat =
+            student
+                .pool(null, hiddenAndMask[0], hiddenAndMask[1], false)
+                .toType(DataType.FLOAT32, false)
+                .toFloatArray();
         int d = flat.length / batch.size();
         for (int i = from; i < to; i++) {
           out[order[i]] = java.util.Arrays.copyOfRange(flat, (i - from) * d, (i - from + 1) * d);
@@ -137,13 +155,17 @@ public final class CachedTokenStates implements TokenStates, TextEncoder {
         mask[r * t + k] = 1;
       }
     }
-    return new NDArray[] {scope.create(hidden, new Shape(texts.size(), t, dim)), scope.create(mask, new Shape(texts.size(), t))};
+    return new NDArray[] {
+      scope.create(hidden, new Shape(texts.size(), t, dim)),
+      scope.create(mask, new Shape(texts.size(), t))
+    };
   }
 
   private int length(String text) {
     Integer len = lengths.get(text);
     if (len == null) {
-      throw new IllegalStateException("no cached token states for a text the plan did not list: '" + text + "'");
+      throw new IllegalStateException(
+          "no cached token states for a text the plan did not list: '" + text + "'");
     }
     return len;
   }

@@ -9,9 +9,9 @@ import dev.d2llm.checkpoint.HostTensor;
 import dev.d2llm.checkpoint.SafetensorsFile;
 import dev.d2llm.checkpoint.SafetensorsWriter;
 import dev.d2llm.report.LossCurve;
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.student.Student;
 import dev.d2llm.student.StudentFiles;
-import dev.d2llm.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -26,11 +26,10 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A whole training run into an output directory: every planned step, validation every N steps
- * with the best student saved to {@code best/}, early stopping, a metrics log ({@code metrics.csv})
- * and its plot ({@code loss.png}),
- * and a checkpoint ({@code checkpoint/}: trainable weights, optimizer moments, step) every N steps
- * from which a killed run resumes at the step after it.
+ * A whole training run into an output directory: every planned step, validation every N steps with
+ * the best student saved to {@code best/}, early stopping, a metrics log ({@code metrics.csv}) and
+ * its plot ({@code loss.png}), and a checkpoint ({@code checkpoint/}: trainable weights, optimizer
+ * moments, step) every N steps from which a killed run resumes at the step after it.
  */
 public final class DistillRun {
 
@@ -43,11 +42,18 @@ public final class DistillRun {
   private final Map<String, Parameter> trainable;
   private final ToDoubleFunction<Student> validation;
   private final Path out;
+
   /** Set once a loss plot could not be drawn (no fonts): said once, then not tried again. */
   private boolean plotProblemReported;
 
-  public DistillRun(Distiller distiller, Student student, BatchPlan plan, DistillOptions options,
-      Map<String, Parameter> trainable, ToDoubleFunction<Student> validation, Path out) {
+  public DistillRun(
+      Distiller distiller,
+      Student student,
+      BatchPlan plan,
+      DistillOptions options,
+      Map<String, Parameter> trainable,
+      ToDoubleFunction<Student> validation,
+      Path out) {
     this.distiller = distiller;
     this.student = student;
     this.plan = plan;
@@ -64,11 +70,13 @@ public final class DistillRun {
       State state = resume();
       Path metrics = out.resolve("metrics.csv");
       if (state.step == 0) {
-        Files.writeString(metrics, "step,lr_step,total,in_batch,ci,ri_pearson,ri_pairwise,fi,pi,validation\n");
+        Files.writeString(
+            metrics, "step,lr_step,total,in_batch,ci,ri_pearson,ri_pairwise,fi,pi,validation\n");
       } else {
         truncateLog(metrics, state.step);
       }
-      try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+      try (Writer log =
+          Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
         if (state.step == 0) {
           // The starting point is a candidate too: selection never ships a student below it (a
           // residual student starts as its backbone's zero-shot bi-encoder).
@@ -99,18 +107,32 @@ public final class DistillRun {
             validated = String.format(Locale.ROOT, "%.4f", score);
             listener.validated(step, score, best);
           }
-          log.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%s%n", step, distiller.optimizer().stepCount(),
-              losses.get("total"), losses.get("inBatch"), losses.get("contrastiveImitation"), losses.get("rankCorrelation"),
-              losses.get("rankPairwise"), losses.get("featureImitation"), losses.get("pointwiseImitation"), validated));
+          log.write(
+              String.format(
+                  Locale.ROOT,
+                  "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%s%n",
+                  step,
+                  distiller.optimizer().stepCount(),
+                  losses.get("total"),
+                  losses.get("inBatch"),
+                  losses.get("contrastiveImitation"),
+                  losses.get("rankCorrelation"),
+                  losses.get("rankPairwise"),
+                  losses.get("featureImitation"),
+                  losses.get("pointwiseImitation"),
+                  validated));
           log.flush();
           state.step = step;
           if (step % options.checkpointEvery() == 0 || last) {
             checkpoint(state);
             if (!plotProblemReported) {
-              LossCurve.tryWrite(metrics, out.resolve("loss.png"), "distillation: " + out.getFileName()).ifPresent(why -> {
-                plotProblemReported = true;
-                System.err.println("distill: " + why);
-              });
+              LossCurve.tryWrite(
+                      metrics, out.resolve("loss.png"), "distillation: " + out.getFileName())
+                  .ifPresent(
+                      why -> {
+                        plotProblemReported = true;
+                        System.err.println("distill: " + why);
+                      });
             }
           }
           if (state.bad >= options.patience()) {
@@ -145,7 +167,9 @@ public final class DistillRun {
   public static Selection selection(Path out) {
     try {
       JsonNode s = JSON.readTree(out.resolve("selection.json").toFile());
-      return new Selection(s.path("start_validation").asDouble(Double.NaN), s.path("best_validation").asDouble(),
+      return new Selection(
+          s.path("start_validation").asDouble(Double.NaN),
+          s.path("best_validation").asDouble(),
           s.path("best_step").asLong());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the selection of the run in " + out, e);
@@ -195,8 +219,14 @@ public final class DistillRun {
     }
     JsonNode s = JSON.readTree(dir.resolve("state.json").toFile());
     if (s.path("plan_steps").asLong() != plan.steps().size()) {
-      throw new IllegalStateException("checkpoint in " + dir + " is for a plan of " + s.path("plan_steps").asLong()
-          + " steps, this run plans " + plan.steps().size() + "; resume with the same options or use a new --out");
+      throw new IllegalStateException(
+          "checkpoint in "
+              + dir
+              + " is for a plan of "
+              + s.path("plan_steps").asLong()
+              + " steps, this run plans "
+              + plan.steps().size()
+              + "; resume with the same options or use a new --out");
     }
     state.step = s.path("step").asLong();
     state.best = s.path("best").asDouble();
@@ -234,5 +264,4 @@ public final class DistillRun {
   private static HostTensor host(NDArray a) {
     return HostTensor.ofFloats(a.toFloatArray(), a.getShape().getShape());
   }
-
 }

@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One D2LLM training step after another along a {@link BatchPlan}: student vectors through PMA,
- * IEM logits for in-batch, positive and hard-negative pairs, teacher judgements from the cache, the
+ * One D2LLM training step after another along a {@link BatchPlan}: student vectors through PMA, IEM
+ * logits for in-batch, positive and hard-negative pairs, teacher judgements from the cache, the
  * combined loss, clipping and an AdamW update.
  */
 public final class Distiller {
@@ -63,8 +63,15 @@ public final class Distiller {
     }
   }
 
-  public Distiller(Student student, List<TrainingExample> examples, TokenStates states, TeacherScoreCache teacherCache,
-      String teacher, Map<String, Branch> branches, DistillOptions options, Map<String, Parameter> trainable,
+  public Distiller(
+      Student student,
+      List<TrainingExample> examples,
+      TokenStates states,
+      TeacherScoreCache teacherCache,
+      String teacher,
+      Map<String, Branch> branches,
+      DistillOptions options,
+      Map<String, Parameter> trainable,
       long totalSteps) {
     this.student = student;
     this.examples = examples;
@@ -81,13 +88,14 @@ public final class Distiller {
   }
 
   /**
-   * Spreads every later step over the main student and {@code copies} (data parallelism): the batch is
-   * cut into one shard per worker (each of at least two examples), each worker encodes its shard's texts
-   * on its own device, and the vectors are gathered on the main student's device, where the IEM and the
-   * loss see the whole batch (every in-batch negative, as on one device): the same objective as without
-   * copies. Backward flows through the gather to each copy; the copies' gradients are summed into the
-   * main student's, which alone is clipped and updated, and the copies take its weights before each
-   * step. A copy that is the main student itself encodes the batch in several passes on one device.
+   * Spreads every later step over the main student and {@code copies} (data parallelism): the batch
+   * is cut into one shard per worker (each of at least two examples), each worker encodes its
+   * shard's texts on its own device, and the vectors are gathered on the main student's device,
+   * where the IEM and the loss see the whole batch (every in-batch negative, as on one device): the
+   * same objective as without copies. Backward flows through the gather to each copy; the copies'
+   * gradients are summed into the main student's, which alone is clipped and updated, and the
+   * copies take its weights before each step. A copy that is the main student itself encodes the
+   * batch in several passes on one device.
    *
    * @param copies students built like the main one (same files and seed), usually on other devices,
    *     each with the token states it reads
@@ -96,7 +104,8 @@ public final class Distiller {
     for (Replica copy : copies) {
       for (String name : trainable.keySet()) {
         if (!copy.student().trainableParameters().containsKey(name)) {
-          throw new IllegalArgumentException("a data-parallel copy of the student lacks the parameter '" + name + "'");
+          throw new IllegalArgumentException(
+              "a data-parallel copy of the student lacks the parameter '" + name + "'");
         }
       }
     }
@@ -110,7 +119,10 @@ public final class Distiller {
     replicas.addAll(copies);
   }
 
-  /** Trains on one planned step and returns the loss parts as numbers (averaged over shards when spread). */
+  /**
+   * Trains on one planned step and returns the loss parts as numbers (averaged over shards when
+   * spread).
+   */
   public Map<String, Float> step(BatchPlan.Step step) {
     Branch branch = branchOf(step.dataset());
     List<Replica> workers = new ArrayList<>();
@@ -125,9 +137,10 @@ public final class Distiller {
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDManager main = student.manager().newSubManager();
       scopes.add(main);
-      NDArray vectors = shards.size() == 1
-          ? vectors(main, workers.get(0), step, branch, true)
-          : gatheredVectors(main, workers, shards, branch, scopes);
+      NDArray vectors =
+          shards.size() == 1
+              ? vectors(main, workers.get(0), step, branch, true)
+              : gatheredVectors(main, workers, shards, branch, scopes);
       LossParts parts = options.loss().compute(score(main, vectors, step, branch, true));
       collector.backward(parts.total());
       values = new LinkedHashMap<>(parts.values());
@@ -151,11 +164,15 @@ public final class Distiller {
   }
 
   /**
-   * Each worker's vectors of its shard, brought to the main student's device (a differentiable copy, so
-   * that backward reaches every worker's weights) and laid out as one batch's: every query, then every
-   * positive, then every negative, in the step's order.
+   * Each worker's vectors of its shard, brought to the main student's device (a differentiable
+   * copy, so that backward reaches every worker's weights) and laid out as one batch's: every
+   * query, then every positive, then every negative, in the step's order.
    */
-  private NDArray gatheredVectors(NDManager main, List<Replica> workers, List<BatchPlan.Step> shards, Branch branch,
+  private NDArray gatheredVectors(
+      NDManager main,
+      List<Replica> workers,
+      List<BatchPlan.Step> shards,
+      Branch branch,
       List<NDManager> scopes) {
     NDList queries = new NDList();
     NDList positives = new NDList();
@@ -183,7 +200,10 @@ public final class Distiller {
     return NDArrays.concat(all, 0);
   }
 
-  /** {@code step} cut into {@code parts} contiguous shards of near-equal size, fewer if a shard would get under two examples. */
+  /**
+   * {@code step} cut into {@code parts} contiguous shards of near-equal size, fewer if a shard
+   * would get under two examples.
+   */
   static List<BatchPlan.Step> shards(BatchPlan.Step step, int parts) {
     int b = step.examples().length;
     int n = Math.max(1, Math.min(parts, b / 2));
@@ -194,8 +214,11 @@ public final class Distiller {
     for (int i = 0; i < n; i++) {
       int from = (int) ((long) b * i / n);
       int to = (int) ((long) b * (i + 1) / n);
-      shards.add(new BatchPlan.Step(step.dataset(), java.util.Arrays.copyOfRange(step.examples(), from, to),
-          step.negatives().subList(from, to)));
+      shards.add(
+          new BatchPlan.Step(
+              step.dataset(),
+              java.util.Arrays.copyOfRange(step.examples(), from, to),
+              step.negatives().subList(from, to)));
     }
     return shards;
   }
@@ -207,7 +230,9 @@ public final class Distiller {
         continue;
       }
       Map<String, Parameter> theirs = copy.student().trainableParameters();
-      trainable.forEach((name, p) -> theirs.get(name).getArray().set(FloatBuffer.wrap(p.getArray().toFloatArray())));
+      trainable.forEach(
+          (name, p) ->
+              theirs.get(name).getArray().set(FloatBuffer.wrap(p.getArray().toFloatArray())));
     }
   }
 
@@ -240,11 +265,20 @@ public final class Distiller {
   }
 
   DistillationBatch batch(NDManager scope, BatchPlan.Step step, Branch branch, boolean training) {
-    return score(scope, vectors(scope, new Replica(student, states), step, branch, training), step, branch, training);
+    return score(
+        scope,
+        vectors(scope, new Replica(student, states), step, branch, training),
+        step,
+        branch,
+        training);
   }
 
-  /** The worker's student vectors of a step's texts [B + B + B*K, d]: its queries, positives, then hard negatives. */
-  private NDArray vectors(NDManager scope, Replica worker, BatchPlan.Step step, Branch branch, boolean training) {
+  /**
+   * The worker's student vectors of a step's texts [B + B + B*K, d]: its queries, positives, then
+   * hard negatives.
+   */
+  private NDArray vectors(
+      NDManager scope, Replica worker, BatchPlan.Step step, Branch branch, boolean training) {
     Student student = worker.student();
     TokenStates states = worker.states();
     TextRole queryRole = queryRole(branch);
@@ -263,9 +297,12 @@ public final class Distiller {
         : student.pool(null, hm[0], hm[1], training);
   }
 
-  /** IEM logits of a step's pairs from its vectors (laid out as {@link #vectors}), with the teacher's judgements. */
-  private DistillationBatch score(NDManager scope, NDArray vectors, BatchPlan.Step step, Branch branch,
-      boolean training) {
+  /**
+   * IEM logits of a step's pairs from its vectors (laid out as {@link #vectors}), with the
+   * teacher's judgements.
+   */
+  private DistillationBatch score(
+      NDManager scope, NDArray vectors, BatchPlan.Step step, Branch branch, boolean training) {
     int b = step.examples().length;
     int k = options.negatives();
     long d = vectors.getShape().get(1);
@@ -274,9 +311,17 @@ public final class Distiller {
     NDArray n = vectors.get("{}:", 2 * b).reshape(b, k, d);
 
     InteractionEmulation iem = student.iem();
-    NDArray inBatch = iem.score(null, q.expandDims(1).broadcast(b, b, d), p.expandDims(0).broadcast(b, b, d), branch, training).logits();
+    NDArray inBatch =
+        iem.score(
+                null,
+                q.expandDims(1).broadcast(b, b, d),
+                p.expandDims(0).broadcast(b, b, d),
+                branch,
+                training)
+            .logits();
     InteractionEmulation.Output positive = iem.score(null, q, p, branch, training);
-    InteractionEmulation.Output hard = iem.score(null, q.expandDims(1).broadcast(b, k, d), n, branch, training);
+    InteractionEmulation.Output hard =
+        iem.score(null, q.expandDims(1).broadcast(b, k, d), n, branch, training);
     NDArray easyIndex = scope.create(offDiagonal(b), new Shape(b, b - 1));
     NDArray easy = inBatch.gather(easyIndex, 1);
     NDArray features = positive.features().expandDims(1).concat(hard.features(), 1);
@@ -287,7 +332,8 @@ public final class Distiller {
     List<float[]> tFeat = new ArrayList<>();
     boolean teacherFree = !options.loss().needsTeacher();
     for (int r = 0; r < b && teacherFree; r++) {
-      tFeat.add(new float[1]); // the gold-label objective reads no teacher: zeros of the right shape
+      tFeat.add(
+          new float[1]); // the gold-label objective reads no teacher: zeros of the right shape
       for (int j = 0; j < k; j++) {
         tFeat.add(new float[1]);
       }
@@ -305,7 +351,8 @@ public final class Distiller {
       int e = 0;
       for (int c = 0; c < b; c++) {
         if (c != r) {
-          sEasy[r * (b - 1) + e++] = judged(ex.query(), examples.get(step.examples()[c]).positive(), branch).score();
+          sEasy[r * (b - 1) + e++] =
+              judged(ex.query(), examples.get(step.examples()[c]).positive(), branch).score();
         }
       }
     }
@@ -314,17 +361,27 @@ public final class Distiller {
     for (int i = 0; i < tFeat.size(); i++) {
       System.arraycopy(tFeat.get(i), 0, flat, i * tDim, tDim);
     }
-    return new DistillationBatch(inBatch, positive.logits(), scope.create(sPos), hard.logits(),
-        scope.create(sHard, new Shape(b, k)), easy, scope.create(sEasy, new Shape(b, b - 1)), features,
+    return new DistillationBatch(
+        inBatch,
+        positive.logits(),
+        scope.create(sPos),
+        hard.logits(),
+        scope.create(sHard, new Shape(b, k)),
+        easy,
+        scope.create(sEasy, new Shape(b, b - 1)),
+        features,
         scope.create(flat, new Shape(b, k + 1, tDim)));
   }
 
   /**
-   * Every text the backbone reads for {@code plan}, as {@link Student#inputText} gives it (a residual
-   * student reads queries of the asymmetric branch with its query prefix): what a token-state cache
-   * must hold.
+   * Every text the backbone reads for {@code plan}, as {@link Student#inputText} gives it (a
+   * residual student reads queries of the asymmetric branch with its query prefix): what a
+   * token-state cache must hold.
    */
-  public static Set<String> inputTexts(Student student, BatchPlan plan, List<TrainingExample> examples,
+  public static Set<String> inputTexts(
+      Student student,
+      BatchPlan plan,
+      List<TrainingExample> examples,
       Map<String, Branch> branches) {
     Set<String> out = new LinkedHashSet<>();
     for (BatchPlan.Step s : plan.steps()) {
@@ -339,7 +396,10 @@ public final class Distiller {
     return out;
   }
 
-  /** The role a query is embedded in on {@code branch}: a search query on the asymmetric one, a plain text otherwise. */
+  /**
+   * The role a query is embedded in on {@code branch}: a search query on the asymmetric one, a
+   * plain text otherwise.
+   */
   public static TextRole queryRole(Branch branch) {
     return branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN;
   }
@@ -351,15 +411,17 @@ public final class Distiller {
 
   /**
    * The teacher's feature of a judgement, for FI. A cache copied without features (scores alone, as
-   * gpu/strip_features.py writes) serves a run without FI: zeros of width 1 then, as for the gold objective.
+   * gpu/strip_features.py writes) serves a run without FI: zeros of width 1 then, as for the gold
+   * objective.
    */
   private float[] featureOf(Judgement j) {
     if (j.feature().length > 0) {
       return j.feature();
     }
     if (options.loss().eta() > 0) {
-      throw new IllegalStateException("the teacher cache holds scores without features, and feature imitation (FI)"
-          + " needs them: distil with --eta 0, or score with the teacher again into a full cache");
+      throw new IllegalStateException(
+          "the teacher cache holds scores without features, and feature imitation (FI)"
+              + " needs them: distil with --eta 0, or score with the teacher again into a full cache");
     }
     return new float[1];
   }
@@ -367,8 +429,11 @@ public final class Distiller {
   private Judgement judged(String query, String passage, Branch branch) {
     Judgement j = teacherCache.get(teacher, branch, new TextPair(query, passage));
     if (j == null) {
-      throw new IllegalStateException("the teacher cache lacks a pair this plan needs; run 'd2llm teacher score'"
-          + " with the same plan options (query '" + query + "')");
+      throw new IllegalStateException(
+          "the teacher cache lacks a pair this plan needs; run 'd2llm teacher score'"
+              + " with the same plan options (query '"
+              + query
+              + "')");
     }
     return j;
   }

@@ -7,7 +7,9 @@ import dev.d2llm.text.PaddingSide;
 import dev.d2llm.text.TokenBatch;
 import java.util.List;
 
-/** Runs the student's backbone (with its LoRA adapters) on every step: gradients reach the adapters. */
+/**
+ * Runs the student's backbone (with its LoRA adapters) on every step: gradients reach the adapters.
+ */
 public final class LiveTokenStates implements TokenStates {
 
   private final Student student;
@@ -18,9 +20,12 @@ public final class LiveTokenStates implements TokenStates {
 
   @Override
   public NDArray[] of(NDManager scope, List<String> texts, boolean training) {
-    TokenBatch b = TokenBatch.pad(student.tokenizer().encodeAll(texts), student.tokenizer().padId(), PaddingSide.RIGHT);
+    TokenBatch b =
+        TokenBatch.pad(
+            student.tokenizer().encodeAll(texts), student.tokenizer().padId(), PaddingSide.RIGHT);
     NDArray mask = b.maskArray(scope);
-    NDArray hidden = student.backbone().backbone().hiddenStates(null, b.idsArray(scope), mask, training);
+    NDArray hidden =
+        student.backbone().backbone().hiddenStates(null, b.idsArray(scope), mask, training);
     return new NDArray[] {hidden, mask};
   }
 }

@@ -23,14 +23,17 @@ import java.util.function.IntConsumer;
 public final class PooledVectors implements TokenStates, TextEncoder {
 
   private final Student student;
+
   /** Where the vectors come from: the student itself, or its vectors through a disk cache. */
   private final TextEncoder source;
+
   private final Map<String, float[]> vectors = new HashMap<>();
 
   private PooledVectors(Student student, TextEncoder source) {
     if (student.config().iem() != IemKind.RESIDUAL) {
-      throw new IllegalArgumentException("only a residual student can train its IEM on pooled vectors: the paper's"
-          + " student pools with PMA, which needs token states");
+      throw new IllegalArgumentException(
+          "only a residual student can train its IEM on pooled vectors: the paper's"
+              + " student pools with PMA, which needs token states");
     }
     this.student = student;
     this.source = source;
@@ -45,14 +48,16 @@ public final class PooledVectors implements TokenStates, TextEncoder {
    * As {@link #build(Student, Set, IntConsumer)}, taking the vectors from {@code source}, which
    * embeds as the student does (a {@link dev.d2llm.student.CachedStudentVectors} of it).
    */
-  public static PooledVectors build(Student student, TextEncoder source, Set<String> inputTexts, IntConsumer progress) {
+  public static PooledVectors build(
+      Student student, TextEncoder source, Set<String> inputTexts, IntConsumer progress) {
     PooledVectors cache = new PooledVectors(student, source);
     cache.add(new ArrayList<>(inputTexts), progress);
     return cache;
   }
 
   private void add(List<String> inputTexts, IntConsumer progress) {
-    List<String> missing = inputTexts.stream().filter(t -> !vectors.containsKey(t)).distinct().toList();
+    List<String> missing =
+        inputTexts.stream().filter(t -> !vectors.containsKey(t)).distinct().toList();
     // Input texts carry their prefixes already: read them as plain texts.
     float[][] v = source.embed(missing, TextRole.PLAIN, progress);
     for (int i = 0; i < missing.size(); i++) {
@@ -72,16 +77,23 @@ public final class PooledVectors implements TokenStates, TextEncoder {
     for (int r = 0; r < texts.size(); r++) {
       float[] v = vectors.get(texts.get(r));
       if (v == null) {
-        throw new IllegalStateException("no cached vector for a text the plan did not list: '" + texts.get(r) + "'");
+        throw new IllegalStateException(
+            "no cached vector for a text the plan did not list: '" + texts.get(r) + "'");
       }
       System.arraycopy(v, 0, flat, r * d, d);
     }
     long[] mask = new long[texts.size()];
     java.util.Arrays.fill(mask, 1);
-    return new NDArray[] {scope.create(flat, new Shape(texts.size(), 1, d)), scope.create(mask, new Shape(texts.size(), 1))};
+    return new NDArray[] {
+      scope.create(flat, new Shape(texts.size(), 1, d)),
+      scope.create(mask, new Shape(texts.size(), 1))
+    };
   }
 
-  /** The vectors of texts in {@code role}, computing and keeping those not seen yet (validation reads them so). */
+  /**
+   * The vectors of texts in {@code role}, computing and keeping those not seen yet (validation
+   * reads them so).
+   */
   @Override
   public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
     List<String> inputs = texts.stream().map(t -> student.inputText(t, role)).toList();
@@ -98,7 +110,10 @@ public final class PooledVectors implements TokenStates, TextEncoder {
     return student.dimension();
   }
 
-  /** Closes the source when it is a cache of the student's vectors; the student belongs to the caller. */
+  /**
+   * Closes the source when it is a cache of the student's vectors; the student belongs to the
+   * caller.
+   */
   @Override
   public void close() {
     if (source != student) {

@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 
-/** Where the student's token states come from during training: the live backbone, or a cache of a frozen one. */
+/**
+ * Where the student's token states come from during training: the live backbone, or a cache of a
+ * frozen one.
+ */
 public interface TokenStates {
 
   /** Token states [N,T,d] and mask [N,T] of {@code texts}, owned by {@code scope}. */

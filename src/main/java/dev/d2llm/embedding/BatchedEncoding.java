@@ -22,8 +22,14 @@ public final class BatchedEncoding {
    * One vector per sequence. {@code encode} maps a batch (arrays owned by the given scope) to its
    * pooled vectors [rows, d].
    */
-  public static float[][] run(List<long[]> ids, LengthBatcher batcher, long padId, PaddingSide side,
-      NDManager parent, BiFunction<NDManager, TokenBatch, NDArray> encode, IntConsumer progress) {
+  public static float[][] run(
+      List<long[]> ids,
+      LengthBatcher batcher,
+      long padId,
+      PaddingSide side,
+      NDManager parent,
+      BiFunction<NDManager, TokenBatch, NDArray> encode,
+      IntConsumer progress) {
     int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
     float[][] out = new float[ids.size()][];
     for (int[] batch : batcher.batches(lengths)) {

@@ -2,7 +2,10 @@ package dev.d2llm.embedding;
 
 import java.util.Objects;
 
-/** How a model turns text into a vector: pooling, normalisation, per-role prefixes and the token limit. */
+/**
+ * How a model turns text into a vector: pooling, normalisation, per-role prefixes and the token
+ * limit.
+ */
 public record EncoderSettings(
     Pooling pooling, boolean normalize, String queryPrefix, String passagePrefix, int maxLength) {
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Groups sequences of similar length so that padding wastes little compute: sorted by length,
- * cut into batches bounded by a token budget (rows × longest row) and a row count. A batch holds
- * at least {@code minRows} rows (fewer only at the end), whatever the budget, so long passages
- * still share a batch.
+ * Groups sequences of similar length so that padding wastes little compute: sorted by length, cut
+ * into batches bounded by a token budget (rows × longest row) and a row count. A batch holds at
+ * least {@code minRows} rows (fewer only at the end), whatever the budget, so long passages still
+ * share a batch.
  */
 public record LengthBatcher(int tokenBudget, int maxRows, int minRows) {
 
@@ -23,8 +23,13 @@ public record LengthBatcher(int tokenBudget, int maxRows, int minRows) {
 
   public LengthBatcher {
     if (tokenBudget < 1 || maxRows < 1 || minRows < 1 || minRows > maxRows) {
-      throw new IllegalArgumentException("need tokenBudget >= 1 and 1 <= minRows <= maxRows, found " + tokenBudget
-          + ", " + minRows + ", " + maxRows);
+      throw new IllegalArgumentException(
+          "need tokenBudget >= 1 and 1 <= minRows <= maxRows, found "
+              + tokenBudget
+              + ", "
+              + minRows
+              + ", "
+              + maxRows);
     }
   }
 

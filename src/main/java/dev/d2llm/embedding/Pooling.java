@@ -5,7 +5,9 @@ import ai.djl.ndarray.types.DataType;
 import dev.d2llm.backbone.DecoderBackbone;
 import dev.d2llm.nn.Scalars;
 
-/** How token states [B,T,d] become one vector per text, as sentence-transformers names the modes. */
+/**
+ * How token states [B,T,d] become one vector per text, as sentence-transformers names the modes.
+ */
 public enum Pooling {
   /** The first token's state ({@code [CLS]}): BGE. */
   CLS {

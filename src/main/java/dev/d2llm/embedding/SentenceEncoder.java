@@ -1,12 +1,12 @@
 package dev.d2llm.embedding;
 
 import ai.djl.Device;
-import dev.d2llm.backbone.Precision;
-import java.nio.file.Path;
 import ai.djl.ndarray.NDArray;
 import dev.d2llm.backbone.BackboneModel;
+import dev.d2llm.backbone.Precision;
 import dev.d2llm.text.PaddingSide;
 import dev.d2llm.text.TextTokenizer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -21,7 +21,11 @@ public final class SentenceEncoder implements TextEncoder {
   private final EncoderSettings settings;
   private final LengthBatcher batcher;
 
-  public SentenceEncoder(BackboneModel model, TextTokenizer tokenizer, EncoderSettings settings, LengthBatcher batcher) {
+  public SentenceEncoder(
+      BackboneModel model,
+      TextTokenizer tokenizer,
+      EncoderSettings settings,
+      LengthBatcher batcher) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.settings = settings;
@@ -37,14 +41,17 @@ public final class SentenceEncoder implements TextEncoder {
     BackboneModel model = BackboneModel.load(dir, device, precision);
     try {
       int maxLength = Math.min(settings.maxLength(), model.config().maxPositions());
-      return new SentenceEncoder(model, TextTokenizer.open(dir, maxLength, true), settings, LengthBatcher.DEFAULT);
+      return new SentenceEncoder(
+          model, TextTokenizer.open(dir, maxLength, true), settings, LengthBatcher.DEFAULT);
     } catch (RuntimeException e) {
       model.close();
       throw e;
     }
   }
 
-  /** As {@link TextEncoder#embed(List, TextRole)}, reporting each batch's size to {@code progress}. */
+  /**
+   * As {@link TextEncoder#embed(List, TextRole)}, reporting each batch's size to {@code progress}.
+   */
   @Override
   public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
     List<String> prefixed = texts.stream().map(t -> settings.prefixed(t, role)).toList();
@@ -53,13 +60,21 @@ public final class SentenceEncoder implements TextEncoder {
 
   /** One vector per token sequence, in input order. */
   public float[][] embedTokens(List<long[]> ids, IntConsumer progress) {
-    PaddingSide side = settings.pooling() == Pooling.LAST_TOKEN ? PaddingSide.LEFT : PaddingSide.RIGHT;
-    return BatchedEncoding.run(ids, batcher, tokenizer.padId(), side, model.manager(), (scope, tokens) -> {
-      NDArray mask = tokens.maskArray(scope);
-      NDArray hidden = model.backbone().hiddenStates(null, tokens.idsArray(scope), mask, false);
-      NDArray pooled = settings.pooling().pool(hidden, mask);
-      return settings.normalize() ? Pooling.normalize(pooled) : pooled;
-    }, progress);
+    PaddingSide side =
+        settings.pooling() == Pooling.LAST_TOKEN ? PaddingSide.LEFT : PaddingSide.RIGHT;
+    return BatchedEncoding.run(
+        ids,
+        batcher,
+        tokenizer.padId(),
+        side,
+        model.manager(),
+        (scope, tokens) -> {
+          NDArray mask = tokens.maskArray(scope);
+          NDArray hidden = model.backbone().hiddenStates(null, tokens.idsArray(scope), mask, false);
+          NDArray pooled = settings.pooling().pool(hidden, mask);
+          return settings.normalize() ? Pooling.normalize(pooled) : pooled;
+        },
+        progress);
   }
 
   @Override

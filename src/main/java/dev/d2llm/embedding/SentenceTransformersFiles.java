@@ -15,7 +15,9 @@ import java.nio.file.Path;
  */
 public final class SentenceTransformersFiles {
 
-  /** Maximum sequence length assumed when neither sentence-transformers nor the model config says. */
+  /**
+   * Maximum sequence length assumed when neither sentence-transformers nor the model config says.
+   */
   public static final int DEFAULT_MAX_SEQ_LENGTH = 512;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,10 +55,16 @@ public final class SentenceTransformersFiles {
     if (poolingConfig != null) {
       pooling = poolingMode(poolingConfig, modelDir.resolve(poolingDir).resolve("config.json"));
     }
-    int maxLen = readJsonOrEmpty(modelDir.resolve("config.json")).path("max_position_embeddings")
-        .asInt(DEFAULT_MAX_SEQ_LENGTH);
-    maxLen = readJsonOrEmpty(modelDir.resolve("sentence_bert_config.json")).path("max_seq_length").asInt(maxLen);
-    JsonNode prompts = readJsonOrEmpty(modelDir.resolve("config_sentence_transformers.json")).path("prompts");
+    int maxLen =
+        readJsonOrEmpty(modelDir.resolve("config.json"))
+            .path("max_position_embeddings")
+            .asInt(DEFAULT_MAX_SEQ_LENGTH);
+    maxLen =
+        readJsonOrEmpty(modelDir.resolve("sentence_bert_config.json"))
+            .path("max_seq_length")
+            .asInt(maxLen);
+    JsonNode prompts =
+        readJsonOrEmpty(modelDir.resolve("config_sentence_transformers.json")).path("prompts");
     String query = prompts.path("query").asText("");
     // Some models name the document side "document" rather than "passage".
     String passage = prompts.path("passage").asText(prompts.path("document").asText(""));
@@ -118,8 +126,11 @@ public final class SentenceTransformersFiles {
     if (c.path("pooling_mode_mean_tokens").asBoolean(false)) {
       return Pooling.MEAN;
     }
-    throw new IllegalArgumentException(file + " asks for a pooling this project does not implement; expected one of"
-        + " pooling_mode_cls_token, pooling_mode_mean_tokens, pooling_mode_lasttoken to be true, found " + c);
+    throw new IllegalArgumentException(
+        file
+            + " asks for a pooling this project does not implement; expected one of"
+            + " pooling_mode_cls_token, pooling_mode_mean_tokens, pooling_mode_lasttoken to be true, found "
+            + c);
   }
 
   private static void module(ArrayNode modules, int idx, String path, String type) {

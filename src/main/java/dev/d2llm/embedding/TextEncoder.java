@@ -6,7 +6,9 @@ import java.util.function.IntConsumer;
 /** Anything that turns texts into vectors: a plain pooled encoder, or a D2LLM student. */
 public interface TextEncoder extends AutoCloseable {
 
-  /** One vector per text, in input order, reporting each finished batch's size to {@code progress}. */
+  /**
+   * One vector per text, in input order, reporting each finished batch's size to {@code progress}.
+   */
   float[][] embed(List<String> texts, TextRole role, IntConsumer progress);
 
   /** One vector per text, in input order. */

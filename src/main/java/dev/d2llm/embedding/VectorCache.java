@@ -23,15 +23,16 @@ import java.util.function.IntConsumer;
 
 /**
  * Vectors of texts kept on disk for one frozen encoder, so that re-running an experiment embeds
- * nothing twice. One file per encoder identity, {@code DIR/<identity's SHA-256>.vectors}: records of
- * the SHA-256 of the text (UTF-8) then {@code dim} float32 values, little-endian, appended in
- * chunks as they are computed, so an interrupted run keeps what it finished. A torn last record
- * (a crash mid-write) is dropped on open.
+ * nothing twice. One file per encoder identity, {@code DIR/<identity's SHA-256>.vectors}: records
+ * of the SHA-256 of the text (UTF-8) then {@code dim} float32 values, little-endian, appended in
+ * chunks as they are computed, so an interrupted run keeps what it finished. A torn last record (a
+ * crash mid-write) is dropped on open.
  */
 public final class VectorCache implements AutoCloseable {
 
   /** Texts embedded per appended chunk: what an interrupted run loses at most. */
   static final int CHUNK = 256;
+
   private static final int KEY_BYTES = 32;
 
   private final Path file;
@@ -60,10 +61,15 @@ public final class VectorCache implements AutoCloseable {
         ch.truncate(whole);
       }
     }
-    out = new DataOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+    out =
+        new DataOutputStream(
+            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
   }
 
-  /** The cache in {@code dir} of the encoder named by {@code identity} (any string that changes when its vectors would). */
+  /**
+   * The cache in {@code dir} of the encoder named by {@code identity} (any string that changes when
+   * its vectors would).
+   */
   public static VectorCache open(Path dir, String identity, int dim) {
     try {
       Files.createDirectories(dir);
@@ -77,7 +83,8 @@ public final class VectorCache implements AutoCloseable {
    * The vector of each text, computing the missing ones with {@code compute} (texts to vectors, in
    * order) a chunk at a time and keeping them; {@code progress} hears every text, cached or not.
    */
-  public float[][] vectors(List<String> texts, Function<List<String>, float[][]> compute, IntConsumer progress) {
+  public float[][] vectors(
+      List<String> texts, Function<List<String>, float[][]> compute, IntConsumer progress) {
     List<String> missing = new ArrayList<>(new LinkedHashSet<>(texts));
     missing.removeIf(t -> vectors.containsKey(Key.of(t)));
     progress.accept(texts.size() - missing.size());
@@ -95,11 +102,17 @@ public final class VectorCache implements AutoCloseable {
   }
 
   private void append(List<String> texts, float[][] fresh) {
-    ByteBuffer buf = ByteBuffer.allocate(texts.size() * (KEY_BYTES + 4 * dim)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocate(texts.size() * (KEY_BYTES + 4 * dim)).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < texts.size(); i++) {
       if (fresh[i].length != dim) {
-        throw new IllegalStateException("the vector cache " + file + " holds " + dim + "-wide vectors, given "
-            + fresh[i].length);
+        throw new IllegalStateException(
+            "the vector cache "
+                + file
+                + " holds "
+                + dim
+                + "-wide vectors, given "
+                + fresh[i].length);
       }
       Key key = Key.of(texts.get(i));
       buf.put(key.bytes());

@@ -34,8 +34,11 @@ final class CosineCandidates {
       }
       cos[i] = dot;
     }
-    return IntStream.range(0, cos.length).boxed()
+    return IntStream.range(0, cos.length)
+        .boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> -cos[i]).thenComparing(ids::get))
-        .limit(Math.min(c, ids.size())).mapToInt(Integer::intValue).toArray();
+        .limit(Math.min(c, ids.size()))
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 }

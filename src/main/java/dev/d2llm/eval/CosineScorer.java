@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * Cosine similarity of embeddings: the zero-shot baseline with a plain encoder's native pooling
- * and prefixes (queries as queries, passages as passages on the asymmetric branch), or the
- * "no IEM" ablation on a student's PMA vectors. Each distinct text is embedded once.
+ * Cosine similarity of embeddings: the zero-shot baseline with a plain encoder's native pooling and
+ * prefixes (queries as queries, passages as passages on the asymmetric branch), or the "no IEM"
+ * ablation on a student's PMA vectors. Each distinct text is embedded once.
  */
 public final class CosineScorer implements PairScorer {
 

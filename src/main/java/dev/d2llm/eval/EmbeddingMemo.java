@@ -8,7 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** Each distinct (role, text) embedded once by one encoder: retrieval scores every query against the same corpus. */
+/**
+ * Each distinct (role, text) embedded once by one encoder: retrieval scores every query against the
+ * same corpus.
+ */
 final class EmbeddingMemo {
 
   private final TextEncoder encoder;

@@ -35,7 +35,8 @@ public final class Evaluation {
   }
 
   /** Average precision and accuracy of the scores for 0/1 labels (an NLI set without neutral). */
-  public static EvaluationResult pairClassification(PairScorer scorer, PairSet set, IntConsumer progress) {
+  public static EvaluationResult pairClassification(
+      PairScorer scorer, PairSet set, IntConsumer progress) {
     List<LabelledPair> pairs = set.binaryPairs();
     double[] s = scorer.score(toPairs(pairs), Branch.SYMMETRIC, progress);
     int[] labels = pairs.stream().mapToInt(p -> p.label() >= 0.5 ? 1 : 0).toArray();
@@ -46,19 +47,28 @@ public final class Evaluation {
   }
 
   /** Every judged query against the whole corpus on the asymmetric branch. */
-  public static EvaluationResult retrieval(PairScorer scorer, RetrievalSet set, IntConsumer progress) {
+  public static EvaluationResult retrieval(
+      PairScorer scorer, RetrievalSet set, IntConsumer progress) {
     List<String> ids = new ArrayList<>(set.corpus().keySet());
-    List<String> texts = ids.stream().map(id -> {
-      var d = set.corpus().get(id);
-      return d.title().isEmpty() ? d.text() : d.title() + " " + d.text();
-    }).toList();
+    List<String> texts =
+        ids.stream()
+            .map(
+                id -> {
+                  var d = set.corpus().get(id);
+                  return d.title().isEmpty() ? d.text() : d.title() + " " + d.text();
+                })
+            .toList();
     RetrievalTotals totals = new RetrievalTotals();
     List<RetrievalQuery> queries = set.judgedQueries();
     for (RetrievalQuery q : queries) {
       double[] s = scorer.scoreQuery(q.text(), texts, Branch.ASYMMETRIC);
-      List<String> ranked = IntStream.range(0, s.length).boxed()
-          .sorted(Comparator.comparingDouble((Integer i) -> -s[i]).thenComparing(ids::get))
-          .limit(100).map(ids::get).toList();
+      List<String> ranked =
+          IntStream.range(0, s.length)
+              .boxed()
+              .sorted(Comparator.comparingDouble((Integer i) -> -s[i]).thenComparing(ids::get))
+              .limit(100)
+              .map(ids::get)
+              .toList();
       totals.add(ranked, set.qrels().forQuery(q.id()));
       progress.accept(1);
     }

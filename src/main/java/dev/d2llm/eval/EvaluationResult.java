@@ -10,7 +10,8 @@ public record EvaluationResult(String headline, Map<String, Double> metrics) {
   public EvaluationResult {
     metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     if (!metrics.containsKey(headline)) {
-      throw new IllegalArgumentException("headline metric '" + headline + "' is not among " + metrics.keySet());
+      throw new IllegalArgumentException(
+          "headline metric '" + headline + "' is not among " + metrics.keySet());
     }
   }
 
@@ -22,11 +23,12 @@ public record EvaluationResult(String headline, Map<String, Double> metrics) {
   /** {@code name=value} for every metric, headline last (the line a script reads). */
   public String lines() {
     StringBuilder sb = new StringBuilder();
-    metrics.forEach((k, v) -> {
-      if (!k.equals(headline)) {
-        sb.append(String.format(Locale.ROOT, "%s=%.2f%n", k, v));
-      }
-    });
+    metrics.forEach(
+        (k, v) -> {
+          if (!k.equals(headline)) {
+            sb.append(String.format(Locale.ROOT, "%s=%.2f%n", k, v));
+          }
+        });
     sb.append(String.format(Locale.ROOT, "%s=%.2f", headline, value()));
     return sb.toString();
   }

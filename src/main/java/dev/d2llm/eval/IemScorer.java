@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
-/** The D2LLM way: each text embedded once by the student, every pair scored by the IEM on the task's branch. */
+/**
+ * The D2LLM way: each text embedded once by the student, every pair scored by the IEM on the task's
+ * branch.
+ */
 public final class IemScorer implements PairScorer {
 
   private static final int CHUNK = 4096;
@@ -22,7 +25,10 @@ public final class IemScorer implements PairScorer {
     this(student, student);
   }
 
-  /** Scores with {@code student}'s IEM on vectors from {@code vectors} (a cache of a frozen student's, during training). */
+  /**
+   * Scores with {@code student}'s IEM on vectors from {@code vectors} (a cache of a frozen
+   * student's, during training).
+   */
   public IemScorer(Student student, dev.d2llm.embedding.TextEncoder vectors) {
     this.student = student;
     this.memo = new EmbeddingMemo(vectors);
@@ -34,7 +40,8 @@ public final class IemScorer implements PairScorer {
     TextRole left = branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN;
     TextRole right = branch == Branch.ASYMMETRIC ? TextRole.PASSAGE : TextRole.PLAIN;
     Map<String, float[]> queries = memo.embed(pairs.stream().map(TextPair::query).toList(), left);
-    Map<String, float[]> passages = memo.embed(pairs.stream().map(TextPair::passage).toList(), right);
+    Map<String, float[]> passages =
+        memo.embed(pairs.stream().map(TextPair::passage).toList(), right);
     double[] out = new double[pairs.size()];
     int d = student.dimension();
     for (int start = 0; start < pairs.size(); start += CHUNK) {
@@ -46,8 +53,16 @@ public final class IemScorer implements PairScorer {
         System.arraycopy(passages.get(pairs.get(i).passage()), 0, p, (i - start) * d, d);
       }
       try (NDManager scope = student.manager().newSubManager()) {
-        NDArray z = student.iem().score(null, scope.create(q, new ai.djl.ndarray.types.Shape(end - start, d)),
-            scope.create(p, new ai.djl.ndarray.types.Shape(end - start, d)), branch, false).logits();
+        NDArray z =
+            student
+                .iem()
+                .score(
+                    null,
+                    scope.create(q, new ai.djl.ndarray.types.Shape(end - start, d)),
+                    scope.create(p, new ai.djl.ndarray.types.Shape(end - start, d)),
+                    branch,
+                    false)
+                .logits();
         float[] logits = z.toFloatArray();
         for (int i = start; i < end; i++) {
           out[i] = logits[i - start];

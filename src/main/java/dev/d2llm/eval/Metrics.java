@@ -41,7 +41,8 @@ public final class Metrics {
    */
   public static double averagePrecision(double[] scores, int[] labels) {
     if (scores.length != labels.length) {
-      throw new IllegalArgumentException("scores and labels differ in length: " + scores.length + " vs " + labels.length);
+      throw new IllegalArgumentException(
+          "scores and labels differ in length: " + scores.length + " vs " + labels.length);
     }
     Integer[] order = descending(scores);
     int positives = (int) Arrays.stream(labels).filter(l -> l == 1).count();
@@ -111,7 +112,8 @@ public final class Metrics {
 
   private static void check(double[] x, double[] y) {
     if (x.length != y.length || x.length < 2) {
-      throw new IllegalArgumentException("need two series of equal length >= 2, found " + x.length + " and " + y.length);
+      throw new IllegalArgumentException(
+          "need two series of equal length >= 2, found " + x.length + " and " + y.length);
     }
   }
 }

@@ -12,8 +12,8 @@ public interface PairScorer {
   double[] score(List<TextPair> pairs, Branch branch, IntConsumer progress);
 
   /**
-   * Scores of one query against many passages; scorers that embed override this to encode the
-   * query once.
+   * Scores of one query against many passages; scorers that embed override this to encode the query
+   * once.
    */
   default double[] scoreQuery(String query, List<String> passages, Branch branch) {
     return score(passages.stream().map(p -> new TextPair(query, p)).toList(), branch, n -> {});

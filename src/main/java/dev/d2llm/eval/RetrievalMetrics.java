@@ -19,7 +19,12 @@ public final class RetrievalMetrics {
       int rel = qrels.getOrDefault(ranked.get(i), 0);
       dcg += rel / log2(i + 2);
     }
-    int[] ideal = qrels.values().stream().filter(r -> r > 0).sorted((a, b) -> b - a).mapToInt(Integer::intValue).toArray();
+    int[] ideal =
+        qrels.values().stream()
+            .filter(r -> r > 0)
+            .sorted((a, b) -> b - a)
+            .mapToInt(Integer::intValue)
+            .toArray();
     double idcg = 0;
     for (int i = 0; i < Math.min(k, ideal.length); i++) {
       idcg += ideal[i] / log2(i + 2);

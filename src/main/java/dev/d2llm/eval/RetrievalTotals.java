@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Sums of the per-query retrieval metrics, and their means x100 as an evaluation result (nDCG@10 the headline). */
+/**
+ * Sums of the per-query retrieval metrics, and their means x100 as an evaluation result (nDCG@10
+ * the headline).
+ */
 final class RetrievalTotals {
 
   private double ndcg;

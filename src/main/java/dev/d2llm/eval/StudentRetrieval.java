@@ -32,8 +32,8 @@ public final class StudentRetrieval {
    * nDCG@10 (headline), MRR@10 and Recall@100 x100 over the first {@code maxQueries} judged queries
    * (all when 0 or more than there are); {@code progress} counts passages embedded, then queries.
    */
-  public static EvaluationResult twoStage(Student student, RetrievalSet set, int candidates, int maxQueries,
-      IntConsumer progress) {
+  public static EvaluationResult twoStage(
+      Student student, RetrievalSet set, int candidates, int maxQueries, IntConsumer progress) {
     return twoStage(student, student, set, candidates, maxQueries, progress);
   }
 
@@ -41,26 +41,39 @@ public final class StudentRetrieval {
    * As {@link #twoStage(Student, RetrievalSet, int, int, IntConsumer)}, with the student's vectors
    * taken from {@code vectors} (a cache of a frozen student's, during training).
    */
-  public static EvaluationResult twoStage(Student student, TextEncoder vectors, RetrievalSet set, int candidates,
-      int maxQueries, IntConsumer progress) {
+  public static EvaluationResult twoStage(
+      Student student,
+      TextEncoder vectors,
+      RetrievalSet set,
+      int candidates,
+      int maxQueries,
+      IntConsumer progress) {
     return twoStage(student, vectors, set, candidates, maxQueries, false, progress);
   }
 
   /**
    * As {@link #twoStage(Student, RetrievalSet, int, int, IntConsumer)}; with {@code withExact}, the
-   * exact ranking's nDCG@10 and Recall@100 too (the IEM over every passage, {@code exact_} metrics),
-   * from the same embedded corpus.
+   * exact ranking's nDCG@10 and Recall@100 too (the IEM over every passage, {@code exact_}
+   * metrics), from the same embedded corpus.
    */
-  public static EvaluationResult twoStage(Student student, TextEncoder vectors, RetrievalSet set, int candidates,
-      int maxQueries, boolean withExact, IntConsumer progress) {
+  public static EvaluationResult twoStage(
+      Student student,
+      TextEncoder vectors,
+      RetrievalSet set,
+      int candidates,
+      int maxQueries,
+      boolean withExact,
+      IntConsumer progress) {
     if (candidates < 1) {
       throw new IllegalArgumentException("candidates must be >= 1, found " + candidates);
     }
     List<String> ids = new ArrayList<>(set.corpus().keySet());
-    List<String> texts = ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
+    List<String> texts =
+        ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
     float[][] passages = vectors.embed(texts, TextRole.PASSAGE, progress);
     CosineCandidates cosineStage = new CosineCandidates(passages, ids);
-    List<RetrievalQuery> queries = (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries();
+    List<RetrievalQuery> queries =
+        (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries();
     int d = student.dimension();
     int c = Math.min(candidates, ids.size());
     RetrievalTotals reranked = new RetrievalTotals();
@@ -76,11 +89,13 @@ public final class StudentRetrieval {
       List<String> ranked = rerank(logits(student, query, passages, top, d), top, ids);
       reranked.add(ranked, judged);
       if (withExact) {
-        exact.add(rerank(logits(student, query, passages, everyPassage, d), everyPassage, ids), judged);
+        exact.add(
+            rerank(logits(student, query, passages, everyPassage, d), everyPassage, ids), judged);
       }
       progress.accept(1);
     }
-    // The first stage alone: the student's cosine ranking (a residual student's, untrained, is its backbone's).
+    // The first stage alone: the student's cosine ranking (a residual student's, untrained, is its
+    // backbone's).
     Map<String, Double> cosine = new LinkedHashMap<>();
     cosine.put("cosine_ndcg@10", firstStageOnly.ndcgMean());
     cosine.put("cosine_recall@100", firstStageOnly.recallMean());
@@ -93,12 +108,18 @@ public final class StudentRetrieval {
 
   /** The top 100 of {@code rows} by logit, ties broken by passage id. */
   private static List<String> rerank(float[] logits, int[] rows, List<String> ids) {
-    return IntStream.range(0, rows.length).boxed()
-        .sorted(Comparator.comparingDouble((Integer r) -> -logits[r]).thenComparing(r -> ids.get(rows[r])))
-        .limit(100).map(r -> ids.get(rows[r])).toList();
+    return IntStream.range(0, rows.length)
+        .boxed()
+        .sorted(
+            Comparator.comparingDouble((Integer r) -> -logits[r])
+                .thenComparing(r -> ids.get(rows[r])))
+        .limit(100)
+        .map(r -> ids.get(rows[r]))
+        .toList();
   }
 
-  private static float[] logits(Student student, float[] query, float[][] passages, int[] rows, int d) {
+  private static float[] logits(
+      Student student, float[] query, float[][] passages, int[] rows, int d) {
     float[] flat = new float[rows.length * d];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(passages[rows[i]], 0, flat, i * d, d);

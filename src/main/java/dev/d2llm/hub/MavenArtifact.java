@@ -17,9 +17,21 @@ public record MavenArtifact(String groupId, String artifactId, String version) {
     Objects.requireNonNull(version, "version");
   }
 
-  /** {@code group/path/artifact/version/artifact-version.jar}, the same under a local or a remote repository. */
+  /**
+   * {@code group/path/artifact/version/artifact-version.jar}, the same under a local or a remote
+   * repository.
+   */
   public String relativePath() {
-    return groupId.replace('.', '/') + "/" + artifactId + "/" + version + "/" + artifactId + "-" + version + ".jar";
+    return groupId.replace('.', '/')
+        + "/"
+        + artifactId
+        + "/"
+        + version
+        + "/"
+        + artifactId
+        + "-"
+        + version
+        + ".jar";
   }
 
   /** The jar's path inside a local repository such as {@code ~/.m2/repository}. */
@@ -38,17 +50,21 @@ public record MavenArtifact(String groupId, String artifactId, String version) {
     return groupId + ":" + artifactId + ":" + version;
   }
 
-  /** The local repository of this JVM's environment; see {@link #localRepository(UnaryOperator, UnaryOperator)}. */
+  /**
+   * The local repository of this JVM's environment; see {@link #localRepository(UnaryOperator,
+   * UnaryOperator)}.
+   */
   public static Path defaultLocalRepository() {
     return localRepository(System::getProperty, System::getenv);
   }
 
   /**
    * The local repository as Maven would pick it without reading settings.xml: system property
-   * {@code maven.repo.local}, then environment {@code MAVEN_REPO_LOCAL}, then {@code -Dmaven.repo.local=}
-   * inside {@code MAVEN_OPTS}, then {@code ~/.m2/repository}.
+   * {@code maven.repo.local}, then environment {@code MAVEN_REPO_LOCAL}, then {@code
+   * -Dmaven.repo.local=} inside {@code MAVEN_OPTS}, then {@code ~/.m2/repository}.
    */
-  public static Path localRepository(UnaryOperator<String> systemProperty, UnaryOperator<String> environment) {
+  public static Path localRepository(
+      UnaryOperator<String> systemProperty, UnaryOperator<String> environment) {
     String explicit = blankToNull(systemProperty.apply("maven.repo.local"));
     if (explicit == null) {
       explicit = blankToNull(environment.apply("MAVEN_REPO_LOCAL"));

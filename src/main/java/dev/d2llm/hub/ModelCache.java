@@ -19,7 +19,9 @@ public final class ModelCache {
   /** The cache directory. */
   public static Path root() {
     String env = System.getenv("D2LLM_MODELS");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "d2llm", "models");
+    return env != null && !env.isBlank()
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".cache", "d2llm", "models");
   }
 
   /** Whether {@code reference} names a bundled encoder rather than a path. */
@@ -27,7 +29,9 @@ public final class ModelCache {
     return reference.startsWith(BUNDLED);
   }
 
-  /** The directory of a {@code bundled:NAME} reference, pulling the encoder there if it is not yet. */
+  /**
+   * The directory of a {@code bundled:NAME} reference, pulling the encoder there if it is not yet.
+   */
   public static Path resolve(String reference) {
     BundledEncoder encoder = BundledEncoder.byName(reference.substring(BUNDLED.length()));
     Path dir = root().resolve(encoder.id());

@@ -21,14 +21,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 
 /**
- * Encodes a corpus with a student into an index version in a local directory: each passage's
- * vector and its IEM projection {@code W1p e_p + b1}, computed once here so a query costs the IEM's
- * upper layers only.
+ * Encodes a corpus with a student into an index version in a local directory: each passage's vector
+ * and its IEM projection {@code W1p e_p + b1}, computed once here so a query costs the IEM's upper
+ * layers only.
  */
 public final class IndexBuilder {
 
   /** Passages encoded per student call (the student batches by length inside it). */
   private static final int CHUNK = 1_024;
+
   private static final DateTimeFormatter VERSION_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -38,8 +39,12 @@ public final class IndexBuilder {
   private final VectorEncoding projectionEncoding;
   private final int rowsPerShard;
 
-  public IndexBuilder(Student student, ModelIdentity model, VectorEncoding vectorEncoding,
-      VectorEncoding projectionEncoding, int rowsPerShard) {
+  public IndexBuilder(
+      Student student,
+      ModelIdentity model,
+      VectorEncoding vectorEncoding,
+      VectorEncoding projectionEncoding,
+      int rowsPerShard) {
     this.student = Objects.requireNonNull(student, "student");
     this.model = Objects.requireNonNull(model, "model");
     this.vectorEncoding = Objects.requireNonNull(vectorEncoding, "vectorEncoding");
@@ -49,16 +54,24 @@ public final class IndexBuilder {
 
   /** A fresh version name: UTC time of the build and a random suffix, so versions sort by age. */
   public static String newVersion() {
-    return VERSION_TIME.format(Instant.now()) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    return VERSION_TIME.format(Instant.now())
+        + "-"
+        + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
   }
 
-  /** Writes {@code documents} into {@code dir} as version {@code version}; reports passages done to {@code progress}. */
-  public IndexManifest build(List<CorpusDocument> documents, Path dir, String version, IntConsumer progress) {
+  /**
+   * Writes {@code documents} into {@code dir} as version {@code version}; reports passages done to
+   * {@code progress}.
+   */
+  public IndexManifest build(
+      List<CorpusDocument> documents, Path dir, String version, IntConsumer progress) {
     int hidden = student.iem().hidden();
-    try (IndexWriter writer = new IndexWriter(dir, student.dimension(), hidden, vectorEncoding, projectionEncoding,
-        rowsPerShard)) {
+    try (IndexWriter writer =
+        new IndexWriter(
+            dir, student.dimension(), hidden, vectorEncoding, projectionEncoding, rowsPerShard)) {
       for (int start = 0; start < documents.size(); start += CHUNK) {
-        List<CorpusDocument> chunk = documents.subList(start, Math.min(documents.size(), start + CHUNK));
+        List<CorpusDocument> chunk =
+            documents.subList(start, Math.min(documents.size(), start + CHUNK));
         List<String> texts = chunk.stream().map(CorpusFiles::passageText).toList();
         float[][] vectors = student.embed(texts, TextRole.PASSAGE, progress);
         float[][] projections = project(vectors);
@@ -74,7 +87,8 @@ public final class IndexBuilder {
    * Builds {@code documents} as a new version in a temporary staging directory, publishes it to
    * {@code target} (shards, manifest, then {@code CURRENT}) and removes the staging copy.
    */
-  public IndexManifest publish(List<CorpusDocument> documents, IndexStore target, IntConsumer progress) {
+  public IndexManifest publish(
+      List<CorpusDocument> documents, IndexStore target, IntConsumer progress) {
     Path staging;
     try {
       staging = Files.createTempDirectory("d2llm-index-");

@@ -34,7 +34,8 @@ public record IndexManifest(
   public static final String FILE = "manifest.json";
 
   private static final String FORMAT = "d2llm-index";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public IndexManifest {
     Objects.requireNonNull(version, "version");
@@ -44,16 +45,27 @@ public record IndexManifest(
     Objects.requireNonNull(projectionEncoding, "projectionEncoding");
     shards = List.copyOf(shards);
     if (formatVersion != FORMAT_VERSION) {
-      throw new IndexFormatException("index format version " + formatVersion + " is not supported: this build reads "
-          + FORMAT_VERSION);
+      throw new IndexFormatException(
+          "index format version "
+              + formatVersion
+              + " is not supported: this build reads "
+              + FORMAT_VERSION);
     }
     if (dimension <= 0 || projectionWidth <= 0 || count < 0) {
-      throw new IndexFormatException("dimension and projectionWidth must be > 0 and count >= 0, found " + dimension
-          + ", " + projectionWidth + ", " + count);
+      throw new IndexFormatException(
+          "dimension and projectionWidth must be > 0 and count >= 0, found "
+              + dimension
+              + ", "
+              + projectionWidth
+              + ", "
+              + count);
     }
     if (count * Math.max(dimension, projectionWidth) > Integer.MAX_VALUE - 8) {
-      throw new IndexFormatException(count + " rows of width " + Math.max(dimension, projectionWidth)
-          + " do not fit one in-memory matrix; split the corpus into several indexes");
+      throw new IndexFormatException(
+          count
+              + " rows of width "
+              + Math.max(dimension, projectionWidth)
+              + " do not fit one in-memory matrix; split the corpus into several indexes");
     }
     for (ShardKind kind : ShardKind.values()) {
       checkCoverage(kind, shards, count, expected(kind, vectorEncoding, projectionEncoding));
@@ -62,7 +74,9 @@ public record IndexManifest(
 
   /** The shards of one kind, in row order. */
   public List<ShardInfo> shards(ShardKind kind) {
-    return shards.stream().filter(s -> s.kind() == kind).sorted((a, b) -> Long.compare(a.firstRow(), b.firstRow()))
+    return shards.stream()
+        .filter(s -> s.kind() == kind)
+        .sorted((a, b) -> Long.compare(a.firstRow(), b.firstRow()))
         .toList();
   }
 
@@ -71,7 +85,8 @@ public record IndexManifest(
     return shards.stream().mapToLong(ShardInfo::bytes).sum();
   }
 
-  private static boolean expected(ShardKind kind, VectorEncoding vectors, VectorEncoding projection) {
+  private static boolean expected(
+      ShardKind kind, VectorEncoding vectors, VectorEncoding projection) {
     return switch (kind) {
       case VECTOR_SCALES -> vectors == VectorEncoding.INT8;
       case PROJECTION_SCALES -> projection == VectorEncoding.INT8;
@@ -79,25 +94,38 @@ public record IndexManifest(
     };
   }
 
-  private static void checkCoverage(ShardKind kind, List<ShardInfo> shards, long count, boolean expected) {
+  private static void checkCoverage(
+      ShardKind kind, List<ShardInfo> shards, long count, boolean expected) {
     long next = 0;
-    List<ShardInfo> ofKind = shards.stream().filter(s -> s.kind() == kind)
-        .sorted((a, b) -> Long.compare(a.firstRow(), b.firstRow())).toList();
+    List<ShardInfo> ofKind =
+        shards.stream()
+            .filter(s -> s.kind() == kind)
+            .sorted((a, b) -> Long.compare(a.firstRow(), b.firstRow()))
+            .toList();
     if (!expected) {
       if (!ofKind.isEmpty()) {
-        throw new IndexFormatException("the manifest lists " + kind.label() + " shards its encodings do not use");
+        throw new IndexFormatException(
+            "the manifest lists " + kind.label() + " shards its encodings do not use");
       }
       return;
     }
     for (ShardInfo s : ofKind) {
       if (s.firstRow() != next) {
-        throw new IndexFormatException(kind.label() + " shard " + s.file() + " starts at row " + s.firstRow()
-            + ", expected " + next + " (a gap or an overlap)");
+        throw new IndexFormatException(
+            kind.label()
+                + " shard "
+                + s.file()
+                + " starts at row "
+                + s.firstRow()
+                + ", expected "
+                + next
+                + " (a gap or an overlap)");
       }
       next += s.rows();
     }
     if (next != count) {
-      throw new IndexFormatException(kind.label() + " shards cover " + next + " rows, the manifest says " + count);
+      throw new IndexFormatException(
+          kind.label() + " shards cover " + next + " rows, the manifest says " + count);
     }
   }
 
@@ -145,19 +173,34 @@ public record IndexManifest(
     }
     try {
       if (root == null || !FORMAT.equals(root.path("format").asText())) {
-        throw new IndexFormatException("expected \"format\": \"" + FORMAT + "\", found "
-            + (root == null ? "nothing" : root.path("format")));
+        throw new IndexFormatException(
+            "expected \"format\": \""
+                + FORMAT
+                + "\", found "
+                + (root == null ? "nothing" : root.path("format")));
       }
       JsonNode m = required(root, "model");
       List<ShardInfo> shards = new ArrayList<>();
       for (JsonNode s : required(root, "shards")) {
-        shards.add(new ShardInfo(text(s, "file"), ShardKind.parse(text(s, "kind")), number(s, "firstRow"),
-            number(s, "rows"), number(s, "bytes"), text(s, "sha256")));
+        shards.add(
+            new ShardInfo(
+                text(s, "file"),
+                ShardKind.parse(text(s, "kind")),
+                number(s, "firstRow"),
+                number(s, "rows"),
+                number(s, "bytes"),
+                text(s, "sha256")));
       }
-      return new IndexManifest((int) number(root, "formatVersion"), text(root, "version"), text(root, "created"),
+      return new IndexManifest(
+          (int) number(root, "formatVersion"),
+          text(root, "version"),
+          text(root, "created"),
           new ModelIdentity(text(m, "reference"), text(m, "base"), text(m, "sha256")),
-          (int) number(root, "dimension"), (int) number(root, "projectionWidth"), number(root, "count"),
-          VectorEncoding.parse(text(root, "vectorEncoding")), VectorEncoding.parse(text(root, "projectionEncoding")),
+          (int) number(root, "dimension"),
+          (int) number(root, "projectionWidth"),
+          number(root, "count"),
+          VectorEncoding.parse(text(root, "vectorEncoding")),
+          VectorEncoding.parse(text(root, "projectionEncoding")),
           shards);
     } catch (IllegalArgumentException e) {
       throw new IndexFormatException(source + ": " + e.getMessage());

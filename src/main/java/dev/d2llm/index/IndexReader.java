@@ -22,8 +22,11 @@ public final class IndexReader {
   public static IndexManifest manifest(Path dir) {
     Path file = dir.resolve(IndexManifest.FILE);
     if (!Files.isRegularFile(file)) {
-      throw new IndexFormatException(dir + " holds no " + IndexManifest.FILE
-          + ": not an index, or one whose writing has not finished");
+      throw new IndexFormatException(
+          dir
+              + " holds no "
+              + IndexManifest.FILE
+              + ": not an index, or one whose writing has not finished");
     }
     try {
       return IndexManifest.parse(Files.readAllBytes(file), file.toString());
@@ -38,17 +41,30 @@ public final class IndexReader {
   }
 
   /**
-   * Opens the version in {@code dir}, verifying every shard. Each shard file is read once, in chunks
-   * that go through SHA-256 and straight on into the index's arrays; the shards are read side by
-   * side, as hashing is the slow part of opening a big index.
+   * Opens the version in {@code dir}, verifying every shard. Each shard file is read once, in
+   * chunks that go through SHA-256 and straight on into the index's arrays; the shards are read
+   * side by side, as hashing is the slow part of opening a big index.
    */
   public static SearchIndex open(Path dir) {
     IndexManifest m = manifest(dir);
     int n = (int) m.count();
     List<ShardRead> reads = new ArrayList<>();
-    Matrix vectors = matrix(m, ShardKind.VECTORS, ShardKind.VECTOR_SCALES, m.vectorEncoding(), m.dimension(), reads);
-    Matrix projection = matrix(m, ShardKind.PROJECTION, ShardKind.PROJECTION_SCALES, m.projectionEncoding(),
-        m.projectionWidth(), reads);
+    Matrix vectors =
+        matrix(
+            m,
+            ShardKind.VECTORS,
+            ShardKind.VECTOR_SCALES,
+            m.vectorEncoding(),
+            m.dimension(),
+            reads);
+    Matrix projection =
+        matrix(
+            m,
+            ShardKind.PROJECTION,
+            ShardKind.PROJECTION_SCALES,
+            m.projectionEncoding(),
+            m.projectionWidth(),
+            reads);
     List<ShardInfo> idShards = m.shards(ShardKind.IDS);
     byte[][] idBytes = new byte[idShards.size()][];
     for (int i = 0; i < idShards.size(); i++) {
@@ -62,7 +78,10 @@ public final class IndexReader {
       lines(dir, idShards.get(i), idBytes[i], ids);
     }
     VectorRows projectionRows = projection.finish();
-    float[] proj = projectionRows instanceof VectorRows.Floats f ? f.values() : widen((VectorRows.Int8) projectionRows);
+    float[] proj =
+        projectionRows instanceof VectorRows.Floats f
+            ? f.values()
+            : widen((VectorRows.Int8) projectionRows);
     return new SearchIndex(m, vectors.finish(), proj, List.copyOf(ids), texts(dir, m, texts));
   }
 
@@ -70,7 +89,8 @@ public final class IndexReader {
   private static byte[] textBytes(Path dir, IndexManifest m, List<ShardRead> reads) {
     long total = m.shards(ShardKind.TEXTS).stream().mapToLong(ShardInfo::bytes).sum();
     if (total > Integer.MAX_VALUE - 8) {
-      throw new IndexFormatException(dir + ": texts take " + total + " bytes, more than one array holds");
+      throw new IndexFormatException(
+          dir + ": texts take " + total + " bytes, more than one array holds");
     }
     byte[] all = new byte[(int) total];
     int pos = 0;
@@ -81,7 +101,10 @@ public final class IndexReader {
     return all;
   }
 
-  /** The texts as one lazily decoded list (verified shards are well-formed; a bad line fails on use). */
+  /**
+   * The texts as one lazily decoded list (verified shards are well-formed; a bad line fails on
+   * use).
+   */
   private static List<String> texts(Path dir, IndexManifest m, byte[] all) {
     int n = (int) m.count();
     int[] starts = new int[n + 1];
@@ -94,7 +117,8 @@ public final class IndexReader {
       for (int i = shardStart; i < pos; i++) {
         if (all[i] == '\n') {
           if (line == n) {
-            throw new IndexFormatException(dir.resolve(s.file()) + ": more lines than the manifest's " + n + " rows");
+            throw new IndexFormatException(
+                dir.resolve(s.file()) + ": more lines than the manifest's " + n + " rows");
           }
           starts[++line] = i + 1;
         }
@@ -103,14 +127,21 @@ public final class IndexReader {
         throw new IndexFormatException(dir.resolve(s.file()) + ": the last line is not terminated");
       }
       if (line - linesBefore != s.rows()) {
-        throw new IndexFormatException(dir.resolve(s.file()) + ": expected " + s.rows() + " lines, found "
-            + (line - linesBefore));
+        throw new IndexFormatException(
+            dir.resolve(s.file())
+                + ": expected "
+                + s.rows()
+                + " lines, found "
+                + (line - linesBefore));
       }
     }
     return new JsonLineTexts(all, starts, dir.toString());
   }
 
-  /** A matrix whose arrays the shard reads fill; {@link #finish()} widens fp16 halves once they have. */
+  /**
+   * A matrix whose arrays the shard reads fill; {@link #finish()} widens fp16 halves once they
+   * have.
+   */
   private record Matrix(VectorRows rows, short[] halves) {
     VectorRows finish() {
       if (halves != null) {
@@ -123,9 +154,16 @@ public final class IndexReader {
     }
   }
 
-  /** Allocates a matrix of {@code encoding} and queues the reads of its shards (and scales) into it. */
-  private static Matrix matrix(IndexManifest m, ShardKind kind, ShardKind scaleKind, VectorEncoding encoding,
-      int width, List<ShardRead> reads) {
+  /**
+   * Allocates a matrix of {@code encoding} and queues the reads of its shards (and scales) into it.
+   */
+  private static Matrix matrix(
+      IndexManifest m,
+      ShardKind kind,
+      ShardKind scaleKind,
+      VectorEncoding encoding,
+      int width,
+      List<ShardRead> reads) {
     int n = (int) m.count();
     int bytesPerValue = encoding.bytesPerValue();
     if (encoding == VectorEncoding.INT8) {
@@ -143,7 +181,10 @@ public final class IndexReader {
     short[] halves = encoding == VectorEncoding.FP16 ? new short[n * width] : null;
     for (ShardInfo s : rowShards(m.shards(kind), width * bytesPerValue)) {
       int first = (int) s.firstRow() * width;
-      reads.add(new ShardRead(s, halves == null ? ShardSink.floats(values, first) : ShardSink.shorts(halves, first)));
+      reads.add(
+          new ShardRead(
+              s,
+              halves == null ? ShardSink.floats(values, first) : ShardSink.shorts(halves, first)));
     }
     return new Matrix(new VectorRows.Floats(values, n, width), halves);
   }
@@ -152,8 +193,15 @@ public final class IndexReader {
   private static List<ShardInfo> rowShards(List<ShardInfo> shards, long rowBytes) {
     for (ShardInfo s : shards) {
       if (s.bytes() != s.rows() * rowBytes) {
-        throw new IndexFormatException("shard " + s.file() + " should hold " + s.rows() * rowBytes
-            + " bytes for its " + s.rows() + " rows, the manifest says " + s.bytes());
+        throw new IndexFormatException(
+            "shard "
+                + s.file()
+                + " should hold "
+                + s.rows() * rowBytes
+                + " bytes for its "
+                + s.rows()
+                + " rows, the manifest says "
+                + s.bytes());
       }
     }
     return shards;
@@ -161,7 +209,8 @@ public final class IndexReader {
 
   private static int checkedLength(Path dir, ShardInfo s) {
     if (s.bytes() > Integer.MAX_VALUE - 8) {
-      throw new IndexFormatException("shard " + dir.resolve(s.file()) + " is " + s.bytes() + " bytes, too big for ids");
+      throw new IndexFormatException(
+          "shard " + dir.resolve(s.file()) + " is " + s.bytes() + " bytes, too big for ids");
     }
     return (int) s.bytes();
   }
@@ -188,8 +237,12 @@ public final class IndexReader {
       out.addAll(Arrays.asList(content.substring(0, content.length() - 1).split("\n", -1)));
     }
     if (out.size() - before != s.rows()) {
-      throw new IndexFormatException(dir.resolve(s.file()) + ": expected " + s.rows() + " lines, found "
-          + (out.size() - before));
+      throw new IndexFormatException(
+          dir.resolve(s.file())
+              + ": expected "
+              + s.rows()
+              + " lines, found "
+              + (out.size() - before));
     }
   }
 }

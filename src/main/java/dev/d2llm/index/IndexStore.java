@@ -18,11 +18,11 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Index versions in an object store. Layout under the store's prefix:
- * {@code versions/<version>/<shard files>}, {@code versions/<version>/manifest.json} and
- * {@code CURRENT} (the current version's name). Publishing uploads the shards, then the manifest,
- * then moves {@code CURRENT}; a reader follows {@code CURRENT}, so it never sees a half-written
- * version, and older versions stay readable beside the new one.
+ * Index versions in an object store. Layout under the store's prefix: {@code
+ * versions/<version>/<shard files>}, {@code versions/<version>/manifest.json} and {@code CURRENT}
+ * (the current version's name). Publishing uploads the shards, then the manifest, then moves {@code
+ * CURRENT}; a reader follows {@code CURRENT}, so it never sees a half-written version, and older
+ * versions stay readable beside the new one.
  */
 public final class IndexStore {
 
@@ -57,20 +57,31 @@ public final class IndexStore {
     try {
       pointer = store.readBytes(CURRENT);
     } catch (ObjectNotFoundException e) {
-      throw new IndexFormatException("no index at " + store.uri() + ": " + CURRENT + " is missing"
-          + " (build one with d2llm index build --out " + store.uri() + ")");
+      throw new IndexFormatException(
+          "no index at "
+              + store.uri()
+              + ": "
+              + CURRENT
+              + " is missing"
+              + " (build one with d2llm index build --out "
+              + store.uri()
+              + ")");
     }
     String version = new String(pointer, StandardCharsets.UTF_8).strip();
     if (version.isEmpty() || version.contains("/") || version.contains("..")) {
-      throw new IndexFormatException(store.uri(CURRENT) + " holds no valid version name: '" + version + "'");
+      throw new IndexFormatException(
+          store.uri(CURRENT) + " holds no valid version name: '" + version + "'");
     }
     return version;
   }
 
   /** Every version in the store, oldest first (names sort by build time). */
   public List<String> versions() {
-    return store.list("versions/").stream().filter(k -> k.endsWith("/" + IndexManifest.FILE))
-        .map(k -> k.substring("versions/".length(), k.length() - IndexManifest.FILE.length() - 1)).sorted().toList();
+    return store.list("versions/").stream()
+        .filter(k -> k.endsWith("/" + IndexManifest.FILE))
+        .map(k -> k.substring("versions/".length(), k.length() - IndexManifest.FILE.length() - 1))
+        .sorted()
+        .toList();
   }
 
   /** The manifest of a version. */
@@ -79,8 +90,12 @@ public final class IndexStore {
     try {
       return IndexManifest.parse(store.readBytes(key), store.uri(key).toString());
     } catch (ObjectNotFoundException e) {
-      throw new IndexFormatException("version " + version + " has no manifest at " + store.uri(key)
-          + ": it is still being written or was never finished");
+      throw new IndexFormatException(
+          "version "
+              + version
+              + " has no manifest at "
+              + store.uri(key)
+              + ": it is still being written or was never finished");
     }
   }
 
@@ -126,7 +141,12 @@ public final class IndexStore {
       if (!dir.startsWith(cacheDir)) {
         throw e;
       }
-      log.accept("cached copy of " + version + " failed verification (" + e.getMessage() + "); fetching again");
+      log.accept(
+          "cached copy of "
+              + version
+              + " failed verification ("
+              + e.getMessage()
+              + "); fetching again");
       LocalFiles.deleteTree(dir);
       return IndexReader.open(localCopy(version, cacheDir, log));
     }
@@ -137,18 +157,21 @@ public final class IndexStore {
     if (shards.isEmpty()) {
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_DOWNLOADS, shards.size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(PARALLEL_DOWNLOADS, shards.size()));
     try {
       List<Future<?>> running = new ArrayList<>();
       for (ShardInfo s : shards) {
-        running.add(pool.submit(() -> {
-          String key = key(version, s.file());
-          if (store.size(key).isEmpty()) {
-            throw new IndexFormatException("shard " + store.uri(key) + " is missing");
-          }
-          store.download(key, dir.resolve(s.file()));
-          log.accept("downloaded " + s.file() + " (" + s.bytes() + " bytes)");
-        }));
+        running.add(
+            pool.submit(
+                () -> {
+                  String key = key(version, s.file());
+                  if (store.size(key).isEmpty()) {
+                    throw new IndexFormatException("shard " + store.uri(key) + " is missing");
+                  }
+                  store.download(key, dir.resolve(s.file()));
+                  log.accept("downloaded " + s.file() + " (" + s.bytes() + " bytes)");
+                }));
       }
       for (Future<?> f : running) {
         f.get();
@@ -174,5 +197,4 @@ public final class IndexStore {
   private static String key(String version, String file) {
     return "versions/" + version + "/" + file;
   }
-
 }

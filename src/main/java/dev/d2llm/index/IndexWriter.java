@@ -17,8 +17,8 @@ import java.util.Objects;
 
 /**
  * Writes one index version into a local directory, row by row: vectors are L2-normalised then
- * stored in the chosen encoding, projections as given, ids and texts as lines. Every shard holds
- * at most {@code rowsPerShard} rows; {@link #finish} writes {@code manifest.json} last.
+ * stored in the chosen encoding, projections as given, ids and texts as lines. Every shard holds at
+ * most {@code rowsPerShard} rows; {@link #finish} writes {@code manifest.json} last.
  */
 public final class IndexWriter implements AutoCloseable {
 
@@ -39,19 +39,31 @@ public final class IndexWriter implements AutoCloseable {
   private long count;
   private boolean finished;
 
-  public IndexWriter(Path dir, int dimension, int projectionWidth, VectorEncoding vectorEncoding,
-      VectorEncoding projectionEncoding, int rowsPerShard) {
+  public IndexWriter(
+      Path dir,
+      int dimension,
+      int projectionWidth,
+      VectorEncoding vectorEncoding,
+      VectorEncoding projectionEncoding,
+      int rowsPerShard) {
     this.dir = Objects.requireNonNull(dir, "dir");
     this.vectorEncoding = Objects.requireNonNull(vectorEncoding, "vectorEncoding");
     this.projectionEncoding = Objects.requireNonNull(projectionEncoding, "projectionEncoding");
     if (dimension <= 0 || projectionWidth <= 0 || rowsPerShard <= 0) {
-      throw new IllegalArgumentException("dimension, projectionWidth and rowsPerShard must be > 0, found "
-          + dimension + ", " + projectionWidth + ", " + rowsPerShard);
+      throw new IllegalArgumentException(
+          "dimension, projectionWidth and rowsPerShard must be > 0, found "
+              + dimension
+              + ", "
+              + projectionWidth
+              + ", "
+              + rowsPerShard);
     }
     this.dimension = dimension;
     this.projectionWidth = projectionWidth;
     this.rowsPerShard = rowsPerShard;
-    this.buffer = ByteBuffer.allocate(4 * Math.max(dimension, projectionWidth)).order(ByteOrder.LITTLE_ENDIAN);
+    this.buffer =
+        ByteBuffer.allocate(4 * Math.max(dimension, projectionWidth))
+            .order(ByteOrder.LITTLE_ENDIAN);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -65,14 +77,24 @@ public final class IndexWriter implements AutoCloseable {
       throw new IllegalStateException("the index is finished");
     }
     if (id.isEmpty() || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("passage id must be non-empty and on one line, found '" + id + "'");
+      throw new IllegalArgumentException(
+          "passage id must be non-empty and on one line, found '" + id + "'");
     }
     if (vector.length != dimension || projection.length != projectionWidth) {
-      throw new IllegalArgumentException("expected a vector of " + dimension + " and a projection of "
-          + projectionWidth + ", found " + vector.length + " and " + projection.length);
+      throw new IllegalArgumentException(
+          "expected a vector of "
+              + dimension
+              + " and a projection of "
+              + projectionWidth
+              + ", found "
+              + vector.length
+              + " and "
+              + projection.length);
     }
-    writeMatrixRow(ShardKind.VECTORS, ShardKind.VECTOR_SCALES, vectorEncoding, SentenceEncoder.unit(vector));
-    writeMatrixRow(ShardKind.PROJECTION, ShardKind.PROJECTION_SCALES, projectionEncoding, projection);
+    writeMatrixRow(
+        ShardKind.VECTORS, ShardKind.VECTOR_SCALES, vectorEncoding, SentenceEncoder.unit(vector));
+    writeMatrixRow(
+        ShardKind.PROJECTION, ShardKind.PROJECTION_SCALES, projectionEncoding, projection);
     writeLine(ShardKind.IDS, id.getBytes(StandardCharsets.UTF_8));
     byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(text);
     byte[] json = new byte[quoted.length + 2];
@@ -90,8 +112,18 @@ public final class IndexWriter implements AutoCloseable {
     }
     open.clear();
     finished = true;
-    IndexManifest manifest = new IndexManifest(IndexManifest.FORMAT_VERSION, version, created, model, dimension,
-        projectionWidth, count, vectorEncoding, projectionEncoding, done);
+    IndexManifest manifest =
+        new IndexManifest(
+            IndexManifest.FORMAT_VERSION,
+            version,
+            created,
+            model,
+            dimension,
+            projectionWidth,
+            count,
+            vectorEncoding,
+            projectionEncoding,
+            done);
     try {
       Files.write(dir.resolve(IndexManifest.FILE), manifest.toJson());
     } catch (IOException e) {
@@ -105,7 +137,8 @@ public final class IndexWriter implements AutoCloseable {
     return count;
   }
 
-  private void writeMatrixRow(ShardKind kind, ShardKind scaleKind, VectorEncoding encoding, float[] row) {
+  private void writeMatrixRow(
+      ShardKind kind, ShardKind scaleKind, VectorEncoding encoding, float[] row) {
     buffer.clear();
     switch (encoding) {
       case FP32 -> {
@@ -150,8 +183,12 @@ public final class IndexWriter implements AutoCloseable {
     }
     if (f == null) {
       long shardNo = count / rowsPerShard;
-      String file = String.format("%s-%05d.%s", kind.label().replace('_', '-'), shardNo,
-          kind == ShardKind.IDS ? "txt" : kind == ShardKind.TEXTS ? "jsonl" : "bin");
+      String file =
+          String.format(
+              "%s-%05d.%s",
+              kind.label().replace('_', '-'),
+              shardNo,
+              kind == ShardKind.IDS ? "txt" : kind == ShardKind.TEXTS ? "jsonl" : "bin");
       f = new ShardFile(dir, file, kind, count);
       open.put(kind, f);
     }

@@ -1,6 +1,8 @@
 package dev.d2llm.index;
 
-/** Symmetric per-row int8 quantisation: {@code q = round(x / scale)}, {@code scale = max|x| / 127}. */
+/**
+ * Symmetric per-row int8 quantisation: {@code q = round(x / scale)}, {@code scale = max|x| / 127}.
+ */
 final class Int8Rows {
 
   private Int8Rows() {}

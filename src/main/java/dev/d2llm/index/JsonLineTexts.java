@@ -17,7 +17,10 @@ final class JsonLineTexts extends AbstractList<String> implements RandomAccess {
   private final int[] starts;
   private final String source;
 
-  /** {@code bytes} holds {@code starts.length - 1} newline-terminated lines; line i spans starts[i]..starts[i+1]-1. */
+  /**
+   * {@code bytes} holds {@code starts.length - 1} newline-terminated lines; line i spans
+   * starts[i]..starts[i+1]-1.
+   */
   JsonLineTexts(byte[] bytes, int[] starts, String source) {
     this.bytes = bytes;
     this.starts = starts;

@@ -28,7 +28,9 @@ final class ShardFile implements AutoCloseable {
     this.firstRow = firstRow;
     this.digest = sha256();
     try {
-      this.out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), digest);
+      this.out =
+          new DigestOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), digest);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create shard " + path, e);
     }
@@ -53,7 +55,12 @@ final class ShardFile implements AutoCloseable {
 
   ShardInfo finish() {
     close();
-    return new ShardInfo(path.getFileName().toString(), kind, firstRow, rows, bytes,
+    return new ShardInfo(
+        path.getFileName().toString(),
+        kind,
+        firstRow,
+        rows,
+        bytes,
         HexFormat.of().formatHex(digest.digest()));
   }
 

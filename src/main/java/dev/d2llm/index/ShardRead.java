@@ -19,8 +19,8 @@ import java.util.concurrent.Future;
 
 /**
  * One shard file read once, in chunks that go through SHA-256 and on into a {@link ShardSink}. A
- * file missing, of another size than the manifest's or with another hash is refused with an
- * {@link IndexFormatException}; the sink's array is then not to be used.
+ * file missing, of another size than the manifest's or with another hash is refused with an {@link
+ * IndexFormatException}; the sink's array is then not to be used.
  */
 record ShardRead(ShardInfo shard, ShardSink sink) {
 
@@ -39,11 +39,14 @@ record ShardRead(ShardInfo shard, ShardSink sink) {
       bySize.forEach(r -> r.run(dir));
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "shard-read");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "shard-read");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> running = new ArrayList<>();
       for (ShardRead r : bySize) {
@@ -55,7 +58,10 @@ record ShardRead(ShardInfo shard, ShardSink sink) {
           f.get();
         } catch (ExecutionException e) {
           if (first == null) {
-            first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            first =
+                e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(e.getCause());
           }
         }
       }
@@ -80,8 +86,14 @@ record ShardRead(ShardInfo shard, ShardSink sink) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size != shard.bytes()) {
-        throw new IndexFormatException("shard " + file + " has " + size + " bytes, the manifest says "
-            + shard.bytes() + " (incomplete or altered)");
+        throw new IndexFormatException(
+            "shard "
+                + file
+                + " has "
+                + size
+                + " bytes, the manifest says "
+                + shard.bytes()
+                + " (incomplete or altered)");
       }
       byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(size, 1))];
       ByteBuffer buffer = ByteBuffer.wrap(chunk);
@@ -89,8 +101,13 @@ record ShardRead(ShardInfo shard, ShardSink sink) {
         buffer.clear().limit((int) Math.min(chunk.length, size - offset));
         while (buffer.hasRemaining()) {
           if (ch.read(buffer, offset + buffer.position()) < 0) {
-            throw new IndexFormatException("shard " + file + " ended at byte " + (offset + buffer.position())
-                + " while being read; the manifest says " + shard.bytes());
+            throw new IndexFormatException(
+                "shard "
+                    + file
+                    + " ended at byte "
+                    + (offset + buffer.position())
+                    + " while being read; the manifest says "
+                    + shard.bytes());
           }
         }
         int length = buffer.position();
@@ -103,8 +120,14 @@ record ShardRead(ShardInfo shard, ShardSink sink) {
     }
     String actual = HexFormat.of().formatHex(digest.digest());
     if (!actual.equals(shard.sha256())) {
-      throw new IndexFormatException("shard " + file + " has SHA-256 " + actual + ", the manifest says "
-          + shard.sha256() + " (corrupt or altered)");
+      throw new IndexFormatException(
+          "shard "
+              + file
+              + " has SHA-256 "
+              + actual
+              + ", the manifest says "
+              + shard.sha256()
+              + " (corrupt or altered)");
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.d2llm.index;
 
-/** A row-major matrix of passage vectors in memory: plain floats, or int8 with one scale per row. */
+/**
+ * A row-major matrix of passage vectors in memory: plain floats, or int8 with one scale per row.
+ */
 public sealed interface VectorRows permits VectorRows.Floats, VectorRows.Int8 {
 
   /** Number of rows. */
@@ -19,7 +21,8 @@ public sealed interface VectorRows permits VectorRows.Floats, VectorRows.Int8 {
   record Floats(float[] values, int rows, int width) implements VectorRows {
     public Floats {
       if ((long) rows * width != values.length) {
-        throw new IllegalArgumentException(rows + " x " + width + " does not match " + values.length + " values");
+        throw new IllegalArgumentException(
+            rows + " x " + width + " does not match " + values.length + " values");
       }
     }
 
@@ -40,12 +43,22 @@ public sealed interface VectorRows permits VectorRows.Floats, VectorRows.Int8 {
   record Int8(byte[] values, float[] scales, int rows, int width) implements VectorRows {
     public Int8 {
       if ((long) rows * width != values.length || scales.length != rows) {
-        throw new IllegalArgumentException(rows + " x " + width + " does not match " + values.length
-            + " values and " + scales.length + " scales");
+        throw new IllegalArgumentException(
+            rows
+                + " x "
+                + width
+                + " does not match "
+                + values.length
+                + " values and "
+                + scales.length
+                + " scales");
       }
     }
 
-    /** fp32 rows quantised as the index writer stores int8 rows (per row, {@code scale = max|x| / 127}). */
+    /**
+     * fp32 rows quantised as the index writer stores int8 rows (per row, {@code scale = max|x| /
+     * 127}).
+     */
     public static Int8 quantize(Floats rows) {
       int w = rows.width();
       byte[] values = new byte[rows.values().length];

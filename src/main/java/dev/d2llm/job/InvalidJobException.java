@@ -9,8 +9,11 @@ public final class InvalidJobException extends RuntimeException {
   private final transient List<JobProblem> problems;
 
   public InvalidJobException(List<JobProblem> problems) {
-    super(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the job spec:\n"
-        + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n")));
+    super(
+        problems.size()
+            + (problems.size() == 1 ? " problem" : " problems")
+            + " in the job spec:\n"
+            + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n")));
     this.problems = List.copyOf(problems);
   }
 

@@ -11,7 +11,8 @@ import java.util.List;
  * @param device the device passed to steps that compute on one
  * @param steps the steps in order
  */
-public record JobPlan(String source, String name, Location output, String device, List<Step> steps) {
+public record JobPlan(
+    String source, String name, Location output, String device, List<Step> steps) {
 
   public JobPlan {
     steps = List.copyOf(steps);
@@ -33,7 +34,10 @@ public record JobPlan(String source, String name, Location output, String device
 
     /** The places this step writes. */
     public List<Location> outputs() {
-      return arguments.stream().filter(a -> a.option().isOutput()).flatMap(a -> a.locations().stream()).toList();
+      return arguments.stream()
+          .filter(a -> a.option().isOutput())
+          .flatMap(a -> a.locations().stream())
+          .toList();
     }
   }
 

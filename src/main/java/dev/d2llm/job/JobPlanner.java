@@ -13,10 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks a {@link JobSpec} against a {@link StepCatalog} and turns it into a {@link JobPlan}, finding
- * every problem before any work starts: unknown steps and options, missing or mistyped values,
- * unknown variables, bad locations, inputs that neither exist nor come from an earlier step, and
- * two steps writing one place.
+ * Checks a {@link JobSpec} against a {@link StepCatalog} and turns it into a {@link JobPlan},
+ * finding every problem before any work starts: unknown steps and options, missing or mistyped
+ * values, unknown variables, bad locations, inputs that neither exist nor come from an earlier
+ * step, and two steps writing one place.
  */
 public final class JobPlanner {
 
@@ -30,8 +30,8 @@ public final class JobPlanner {
 
   /**
    * @param catalog the steps a job may use
-   * @param exists whether a place holds a file or a non-empty directory now (inputs not written by an
-   *     earlier step must)
+   * @param exists whether a place holds a file or a non-empty directory now (inputs not written by
+   *     an earlier step must)
    */
   public JobPlanner(StepCatalog catalog, Predicate<Location> exists) {
     this.catalog = catalog;
@@ -45,29 +45,43 @@ public final class JobPlanner {
    * @throws InvalidJobException listing every problem found
    * @throws IllegalArgumentException when there is no spec at {@code specLocation}
    */
-  public static JobPlan load(String specLocation, StepCatalog catalog, Places places, String deviceOverride) {
+  public static JobPlan load(
+      String specLocation, StepCatalog catalog, Places places, String deviceOverride) {
     Location where = Location.parse(specLocation, Path.of("").toAbsolutePath());
     JobSpec spec = JobSpecReader.read(places.readText(where), specLocation);
-    return new JobPlanner(catalog, places::exists).plan(spec, where.remote() ? null : where.path().getParent(),
-        deviceOverride);
+    return new JobPlanner(catalog, places::exists)
+        .plan(spec, where.remote() ? null : where.path().getParent(), deviceOverride);
   }
 
   /**
    * The plan for {@code spec}.
    *
-   * @param base the directory relative paths start from (the spec's directory), or null for a remote spec
-   * @param deviceOverride the device from the command line, or null to use the spec's (default {@code cpu})
+   * @param base the directory relative paths start from (the spec's directory), or null for a
+   *     remote spec
+   * @param deviceOverride the device from the command line, or null to use the spec's (default
+   *     {@code cpu})
    * @throws InvalidJobException listing every problem found
    */
   public JobPlan plan(JobSpec spec, Path base, String deviceOverride) {
     unreachable.clear();
     Check check = new Check(spec.source());
     if (!NAME.matcher(spec.name()).matches()) {
-      check.add(0, "name", "'" + spec.name() + "' must be letters, digits, '.', '_' or '-', starting with a letter or digit");
+      check.add(
+          0,
+          "name",
+          "'"
+              + spec.name()
+              + "' must be letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
-    String device = deviceOverride != null ? deviceOverride : spec.device() != null ? spec.device() : "cpu";
+    String device =
+        deviceOverride != null ? deviceOverride : spec.device() != null ? spec.device() : "cpu";
     if (!DEVICE.matcher(device).matches()) {
-      check.add(0, "device", "'" + device + "' is not a device: use cpu, gpu, gpuN (N = 0, 1, ...) or gpus (all of them)");
+      check.add(
+          0,
+          "device",
+          "'"
+              + device
+              + "' is not a device: use cpu, gpu, gpuN (N = 0, 1, ...) or gpus (all of them)");
     }
     // Variables first (they may not use ${output}), then the output, which may use them.
     Map<String, String> variables = new LinkedHashMap<>();
@@ -76,7 +90,9 @@ public final class JobPlanner {
         check.add(0, "vars." + entry.getKey(), "a variable needs a plain name other than 'output'");
         continue;
       }
-      variables.put(entry.getKey(), substitute(entry.getValue(), variables, check, 0, "vars." + entry.getKey()));
+      variables.put(
+          entry.getKey(),
+          substitute(entry.getValue(), variables, check, 0, "vars." + entry.getKey()));
     }
     Location output = null;
     try {
@@ -91,7 +107,8 @@ public final class JobPlanner {
     Map<Location, String> writers = new HashMap<>();
     for (int i = 0; i < spec.steps().size(); i++) {
       JobSpec.Step written = spec.steps().get(i);
-      String where = "steps[" + (i + 1) + "]" + (written.name() == null ? "" : " '" + written.name() + "'");
+      String where =
+          "steps[" + (i + 1) + "]" + (written.name() == null ? "" : " '" + written.name() + "'");
       if (written.name() != null && !NAME.matcher(written.name()).matches()) {
         check.add(written.line(), where, "name must be letters, digits, '.', '_' or '-'");
       } else if (written.name() != null && !names.add(written.name())) {
@@ -102,26 +119,52 @@ public final class JobPlanner {
       }
       var kind = catalog.find(written.run());
       if (kind.isEmpty()) {
-        check.add(written.line(), where, "unknown step '" + written.run() + "'; the steps are " + catalog.names());
+        check.add(
+            written.line(),
+            where,
+            "unknown step '" + written.run() + "'; the steps are " + catalog.names());
         continue;
       }
-      List<JobPlan.Argument> arguments = arguments(written, kind.get(), where, base, variables, steps, writers, check);
+      List<JobPlan.Argument> arguments =
+          arguments(written, kind.get(), where, base, variables, steps, writers, check);
       JobPlan.Step step = new JobPlan.Step(i + 1, written.name(), kind.get(), arguments);
-      // A cache is shared on purpose (scored once, read by later steps); any other place has one writer.
-      List<Location> owned = step.arguments().stream()
-          .filter(a -> a.option().isOutput() && a.option().role() != StepOption.Role.CACHE)
-          .flatMap(a -> a.locations().stream()).toList();
+      // A cache is shared on purpose (scored once, read by later steps); any other place has one
+      // writer.
+      List<Location> owned =
+          step.arguments().stream()
+              .filter(a -> a.option().isOutput() && a.option().role() != StepOption.Role.CACHE)
+              .flatMap(a -> a.locations().stream())
+              .toList();
       for (Location out : owned) {
         if (out.remote() && out.key().isEmpty()) {
-          check.add(written.line(), where, "writes the whole bucket " + out + ": give it a key under the bucket");
+          check.add(
+              written.line(),
+              where,
+              "writes the whole bucket " + out + ": give it a key under the bucket");
         } else if (output != null && output.within(out)) {
-          check.add(written.line(), where, "writes " + out + ", which holds the job's output " + output
-              + " (its state, logs and report): write under it, e.g. ${output}/" + written.name());
+          check.add(
+              written.line(),
+              where,
+              "writes "
+                  + out
+                  + ", which holds the job's output "
+                  + output
+                  + " (its state, logs and report): write under it, e.g. ${output}/"
+                  + written.name());
         }
         for (var other : writers.entrySet()) {
-          if (!other.getValue().equals(written.name()) && (out.within(other.getKey()) || other.getKey().within(out))) {
-            check.add(written.line(), where, "writes " + out + ", which overlaps " + other.getKey() + " that step '"
-                + other.getValue() + "' writes");
+          if (!other.getValue().equals(written.name())
+              && (out.within(other.getKey()) || other.getKey().within(out))) {
+            check.add(
+                written.line(),
+                where,
+                "writes "
+                    + out
+                    + ", which overlaps "
+                    + other.getKey()
+                    + " that step '"
+                    + other.getValue()
+                    + "' writes");
           }
         }
         writers.putIfAbsent(out, written.name());
@@ -133,16 +176,30 @@ public final class JobPlanner {
     return new JobPlan(spec.source(), spec.name(), output, device, steps);
   }
 
-  private List<JobPlan.Argument> arguments(JobSpec.Step written, StepKind kind, String where, Path base,
-      Map<String, String> variables, List<JobPlan.Step> earlier, Map<Location, String> writers, Check check) {
+  private List<JobPlan.Argument> arguments(
+      JobSpec.Step written,
+      StepKind kind,
+      String where,
+      Path base,
+      Map<String, String> variables,
+      List<JobPlan.Step> earlier,
+      Map<Location, String> writers,
+      Check check) {
     List<JobPlan.Argument> arguments = new ArrayList<>();
     for (var entry : written.with().entrySet()) {
       String at = where + " with." + entry.getKey();
       JobSpec.Value value = entry.getValue();
       var option = kind.option(entry.getKey());
       if (option.isEmpty()) {
-        check.add(value.line(), at, "'" + kind.name() + "' has no option '" + entry.getKey() + "'; it takes "
-            + kind.options().stream().map(StepOption::name).toList());
+        check.add(
+            value.line(),
+            at,
+            "'"
+                + kind.name()
+                + "' has no option '"
+                + entry.getKey()
+                + "'; it takes "
+                + kind.options().stream().map(StepOption::name).toList());
         continue;
       }
       StepOption o = option.get();
@@ -176,13 +233,20 @@ public final class JobPlanner {
     }
     for (StepOption o : kind.options()) {
       if (o.required() && !written.with().containsKey(o.name())) {
-        check.add(written.line(), where, "'" + kind.name() + "' needs the option '" + o.name() + "'");
+        check.add(
+            written.line(), where, "'" + kind.name() + "' needs the option '" + o.name() + "'");
       }
     }
     return arguments;
   }
 
-  private void checkInput(Location place, String at, int line, String stepName, List<JobPlan.Step> earlier, Check check) {
+  private void checkInput(
+      Location place,
+      String at,
+      int line,
+      String stepName,
+      List<JobPlan.Step> earlier,
+      Check check) {
     boolean written = earlier.stream().flatMap(s -> s.outputs().stream()).anyMatch(place::within);
     if (written) {
       return;
@@ -196,10 +260,18 @@ public final class JobPlanner {
         check.add(line, at, "the input " + place + " does not exist and no earlier step writes it");
       }
     } catch (RuntimeException e) {
-      // An unreachable store (no credentials, no network) is one more problem to list, not the end of the check.
+      // An unreachable store (no credentials, no network) is one more problem to list, not the end
+      // of the check.
       unreachable.add(store);
-      check.add(line, at, "cannot tell whether the input " + place + " exists (nor any other in " + store + "): "
-          + firstSentence(e.getMessage()));
+      check.add(
+          line,
+          at,
+          "cannot tell whether the input "
+              + place
+              + " exists (nor any other in "
+              + store
+              + "): "
+              + firstSentence(e.getMessage()));
     }
   }
 
@@ -213,19 +285,39 @@ public final class JobPlanner {
     return first.length() > 120 ? first.substring(0, first.lastIndexOf(' ', 120)) + " ..." : first;
   }
 
-  /** An input written only by a later step is a mistake in the order of the steps; say so rather than 'missing'. */
+  /**
+   * An input written only by a later step is a mistake in the order of the steps; say so rather
+   * than 'missing'.
+   */
   private static void checkReadBeforeWritten(JobSpec spec, List<JobPlan.Step> steps, Check check) {
     for (JobPlan.Step reader : steps) {
       for (JobPlan.Argument a : reader.arguments()) {
-        if (a.option().role() != StepOption.Role.INPUT && a.option().role() != StepOption.Role.MODEL) {
+        if (a.option().role() != StepOption.Role.INPUT
+            && a.option().role() != StepOption.Role.MODEL) {
           continue;
         }
         for (Location place : a.locations()) {
-          steps.stream().filter(w -> w.number() > reader.number())
-              .filter(w -> w.outputs().stream().anyMatch(place::within)).findFirst()
-              .ifPresent(w -> check.add(spec.steps().get(reader.number() - 1).line(),
-                  "steps[" + reader.number() + "] '" + reader.name() + "' with." + a.option().name(),
-                  "reads " + place + ", which step '" + w.name() + "' (step " + w.number() + ") writes later"));
+          steps.stream()
+              .filter(w -> w.number() > reader.number())
+              .filter(w -> w.outputs().stream().anyMatch(place::within))
+              .findFirst()
+              .ifPresent(
+                  w ->
+                      check.add(
+                          spec.steps().get(reader.number() - 1).line(),
+                          "steps["
+                              + reader.number()
+                              + "] '"
+                              + reader.name()
+                              + "' with."
+                              + a.option().name(),
+                          "reads "
+                              + place
+                              + ", which step '"
+                              + w.name()
+                              + "' (step "
+                              + w.number()
+                              + ") writes later"));
         }
       }
     }
@@ -258,17 +350,26 @@ public final class JobPlanner {
       }
       return null;
     } catch (NumberFormatException e) {
-      return "'" + text + "' is not " + (o.type() == StepOption.Type.INTEGER ? "a whole number" : "a number");
+      return "'"
+          + text
+          + "' is not "
+          + (o.type() == StepOption.Type.INTEGER ? "a whole number" : "a number");
     }
   }
 
-  /** A model reference names a place when it is a URI or a path; otherwise it is a name the command resolves. */
+  /**
+   * A model reference names a place when it is a URI or a path; otherwise it is a name the command
+   * resolves.
+   */
   private static boolean looksLikePlace(String text) {
-    return text.startsWith("/") || text.startsWith("./") || text.startsWith("../")
+    return text.startsWith("/")
+        || text.startsWith("./")
+        || text.startsWith("../")
         || Location.scheme(text).filter(s -> s.equals("s3") || s.equals("file")).isPresent();
   }
 
-  private static String substitute(String text, Map<String, String> variables, Check check, int line, String at) {
+  private static String substitute(
+      String text, Map<String, String> variables, Check check, int line, String at) {
     Matcher m = VARIABLE.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

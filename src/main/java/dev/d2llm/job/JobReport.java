@@ -21,7 +21,8 @@ public final class JobReport {
   /** The report's key in the job's output location. */
   public static final String KEY = "report/report.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final JobPlan plan;
   private final Instant started;
@@ -80,7 +81,8 @@ public final class JobReport {
 
   /** Whether every step finished, in this run or an earlier one. */
   public boolean succeeded() {
-    return steps.values().stream().allMatch(s -> s.get("status").equals("ran") || s.get("status").equals("resumed"));
+    return steps.values().stream()
+        .allMatch(s -> s.get("status").equals("ran") || s.get("status").equals("resumed"));
   }
 
   void write(ObjectStore out, Instant finished) {

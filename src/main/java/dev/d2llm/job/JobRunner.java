@@ -34,14 +34,15 @@ public final class JobRunner {
   private final StepExecutor executor;
   private final Path work;
   private final PrintStream console;
+
   /** Remote places whose staged copies this run wrote and uploaded. */
   private final Set<Location> uploadedThisRun = new HashSet<>();
 
   /**
    * @param places how inputs and outputs are reached
    * @param executor what runs a step's command line
-   * @param work the local directory for staged copies and logs; a re-run on the same machine with the
-   *     same one lets a step such as distill resume from its own checkpoint
+   * @param work the local directory for staged copies and logs; a re-run on the same machine with
+   *     the same one lets a step such as distill resume from its own checkpoint
    * @param console where progress lines go
    */
   public JobRunner(Places places, StepExecutor executor, Path work, PrintStream console) {
@@ -72,9 +73,12 @@ public final class JobRunner {
         continue;
       }
       if (resuming) {
-        // From here on every step runs: records of this step and the later ones describe outputs made
+        // From here on every step runs: records of this step and the later ones describe outputs
+        // made
         // from inputs that are about to change, so none of them may be trusted by a later re-run.
-        state = state.withoutFrom(plan.steps().stream().skip(step.number() - 1).map(JobPlan.Step::name).toList());
+        state =
+            state.withoutFrom(
+                plan.steps().stream().skip(step.number() - 1).map(JobPlan.Step::name).toList());
         out.putBytes(JobState.KEY, state.toJson());
         resuming = false;
       }
@@ -91,21 +95,47 @@ public final class JobRunner {
       double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
       uploadLog(out, step, log);
       if (result.status != 0) {
-        String why = result.error != null ? result.error.toString() : "exit status " + result.status;
-        say(plan, step, "FAILED after " + seconds(seconds) + ": " + why + " (log: " + out.uri("logs/" + step.name() + ".log") + ")");
+        String why =
+            result.error != null ? result.error.toString() : "exit status " + result.status;
+        say(
+            plan,
+            step,
+            "FAILED after "
+                + seconds(seconds)
+                + ": "
+                + why
+                + " (log: "
+                + out.uri("logs/" + step.name() + ".log")
+                + ")");
         report.failed(step, seconds, why);
         report.write(out, Instant.now());
-        throw new JobFailedException("job '" + plan.name() + "' failed at step '" + step.name() + "': " + why
-            + "; run it again to resume there", result.error);
+        throw new JobFailedException(
+            "job '"
+                + plan.name()
+                + "' failed at step '"
+                + step.name()
+                + "': "
+                + why
+                + "; run it again to resume there",
+            result.error);
       }
       Map<String, Object> metrics = Metrics.parse(result.lastLine);
-      JobState.FinishedStep finished = new JobState.FinishedStep(step.name(), step.kind().name(), fingerprint,
-          Instant.now().toString(), seconds, metrics);
+      JobState.FinishedStep finished =
+          new JobState.FinishedStep(
+              step.name(),
+              step.kind().name(),
+              fingerprint,
+              Instant.now().toString(),
+              seconds,
+              metrics);
       state = state.with(finished);
       out.putBytes(JobState.KEY, state.toJson());
       finishedStarting(step);
       report.ran(step, finished, copyReportFiles(out, step));
-      say(plan, step, "done in " + seconds(seconds) + (metrics.isEmpty() ? "" : ": " + result.lastLine));
+      say(
+          plan,
+          step,
+          "done in " + seconds(seconds) + (metrics.isEmpty() ? "" : ": " + result.lastLine));
     }
     report.write(out, Instant.now());
     console.println("job " + plan.name() + ": finished; report at " + out.uri(JobReport.KEY));
@@ -122,8 +152,13 @@ public final class JobRunner {
       List<String> values = new ArrayList<>();
       for (int i = 0; i < argument.values().size(); i++) {
         Location place = placeOf(argument, i);
-        values.add(place == null ? argument.values().get(i)
-            : stage(option, place, option.role() == StepOption.Role.CACHE ? cacheUploads : uploads));
+        values.add(
+            place == null
+                ? argument.values().get(i)
+                : stage(
+                    option,
+                    place,
+                    option.role() == StepOption.Role.CACHE ? cacheUploads : uploads));
       }
       if (option.positional() >= 0) {
         positional.addAll(values);
@@ -150,7 +185,8 @@ public final class JobRunner {
       status = executor.execute(commandLine);
       lastLine = tee.lastLine();
     }
-    // A cache is uploaded even after a failure: what a failed step scored is kept for the next attempt.
+    // A cache is uploaded even after a failure: what a failed step scored is kept for the next
+    // attempt.
     cacheUploads.forEach(Runnable::run);
     if (status == 0) {
       uploads.forEach(Runnable::run);
@@ -159,9 +195,9 @@ public final class JobRunner {
   }
 
   /**
-   * Removes the staged copies of this step's remote outputs when they were left by a run of the step
-   * with other options: a staged directory from an interrupted run with the same options is kept, so
-   * that distill resumes from its own checkpoint, but a changed step starts clean.
+   * Removes the staged copies of this step's remote outputs when they were left by a run of the
+   * step with other options: a staged directory from an interrupted run with the same options is
+   * kept, so that distill resumes from its own checkpoint, but a changed step starts clean.
    */
   private void forgetStaleStagedOutputs(JobPlan.Step step, String fingerprint) {
     Path marker = work.resolve("started").resolve(step.name());
@@ -169,8 +205,11 @@ public final class JobRunner {
       String previous = Files.isRegularFile(marker) ? Files.readString(marker).strip() : null;
       if (!fingerprint.equals(previous)) {
         for (JobPlan.Argument a : step.arguments()) {
-          if (a.option().role() == StepOption.Role.OUTPUT_DIR || a.option().role() == StepOption.Role.OUTPUT_FILE) {
-            a.locations().stream().map(place -> place.remote() ? staged(place) : place.path()).filter(Files::exists)
+          if (a.option().role() == StepOption.Role.OUTPUT_DIR
+              || a.option().role() == StepOption.Role.OUTPUT_FILE) {
+            a.locations().stream()
+                .map(place -> place.remote() ? staged(place) : place.path())
+                .filter(Files::exists)
                 .forEach(this::deleteOutput);
           }
         }
@@ -178,7 +217,8 @@ public final class JobRunner {
       Files.createDirectories(marker.getParent());
       Files.writeString(marker, fingerprint);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot record the start of step " + step.name() + " in " + marker, e);
+      throw new UncheckedIOException(
+          "cannot record the start of step " + step.name() + " in " + marker, e);
     }
   }
 
@@ -191,7 +231,9 @@ public final class JobRunner {
     return path;
   }
 
-  /** The step is done: a later run of it with the same options starts clean rather than resuming. */
+  /**
+   * The step is done: a later run of it with the same options starts clean rather than resuming.
+   */
   private void finishedStarting(JobPlan.Step step) {
     try {
       Files.deleteIfExists(work.resolve("started").resolve(step.name()));
@@ -200,17 +242,27 @@ public final class JobRunner {
     }
   }
 
-  /** Removes a step's old output before it runs afresh; never a directory that holds the work directory. */
+  /**
+   * Removes a step's old output before it runs afresh; never a directory that holds the work
+   * directory.
+   */
   private void deleteOutput(Path output) {
     Path absolute = output.toAbsolutePath().normalize();
     if (absolute.getNameCount() < 2 || work.startsWith(absolute)) {
-      throw new IllegalStateException("refusing to clear " + absolute + " before a step writes it: it is too close to"
-          + " the root or holds the work directory " + work);
+      throw new IllegalStateException(
+          "refusing to clear "
+              + absolute
+              + " before a step writes it: it is too close to"
+              + " the root or holds the work directory "
+              + work);
     }
     dev.d2llm.store.LocalFiles.deleteTree(absolute);
   }
 
-  /** The place for value {@code i} of {@code argument}, or null when the value is not a place (a model name). */
+  /**
+   * The place for value {@code i} of {@code argument}, or null when the value is not a place (a
+   * model name).
+   */
   private static Location placeOf(JobPlan.Argument argument, int i) {
     if (!argument.option().isLocation() || argument.locations().isEmpty()) {
       return null;
@@ -218,11 +270,15 @@ public final class JobRunner {
     return argument.locations().get(i);
   }
 
-  /** The local path a step gets for {@code place}: the place itself, or a staged copy of a remote one. */
+  /**
+   * The local path a step gets for {@code place}: the place itself, or a staged copy of a remote
+   * one.
+   */
   private String stage(StepOption option, Location place, List<Runnable> uploads) {
     if (!place.remote()) {
       if (option.isOutput() && option.role() != StepOption.Role.STORE) {
-        createDirectories(option.role() == StepOption.Role.OUTPUT_DIR ? place.path() : place.path().getParent());
+        createDirectories(
+            option.role() == StepOption.Role.OUTPUT_DIR ? place.path() : place.path().getParent());
       }
       return place.path().toString();
     }
@@ -233,7 +289,8 @@ public final class JobRunner {
     switch (option.role()) {
       case INPUT, MODEL -> {
         // What an earlier step of this run wrote is staged already, exactly as it was uploaded.
-        boolean stagedHere = uploadedThisRun.stream().anyMatch(place::within) && Files.exists(local);
+        boolean stagedHere =
+            uploadedThisRun.stream().anyMatch(place::within) && Files.exists(local);
         if (!stagedHere && !places.download(place, local)) {
           throw new IllegalStateException("the input " + place + " is missing");
         }
@@ -247,17 +304,19 @@ public final class JobRunner {
         }
       }
       default -> {
-        // An output: the step writes it; a directory from an interrupted run on this machine is kept.
+        // An output: the step writes it; a directory from an interrupted run on this machine is
+        // kept.
       }
     }
     createDirectories(option.role() == StepOption.Role.OUTPUT_DIR ? local : local.getParent());
     if (option.isOutput()) {
-      uploads.add(() -> {
-        if (Files.exists(local)) {
-          places.upload(local, place);
-          uploadedThisRun.add(place);
-        }
-      });
+      uploads.add(
+          () -> {
+            if (Files.exists(local)) {
+              places.upload(local, place);
+              uploadedThisRun.add(place);
+            }
+          });
     }
     return local.toString();
   }
@@ -307,10 +366,16 @@ public final class JobRunner {
 
   private static JobState readState(ObjectStore out, String job) {
     try {
-      JobState state = JobState.parse(out.readBytes(JobState.KEY), out.uri(JobState.KEY).toString());
+      JobState state =
+          JobState.parse(out.readBytes(JobState.KEY), out.uri(JobState.KEY).toString());
       if (!state.job().equals(job)) {
-        throw new IllegalStateException(out.uri() + " holds the state of job '" + state.job() + "', not '" + job
-            + "': give this job its own output location");
+        throw new IllegalStateException(
+            out.uri()
+                + " holds the state of job '"
+                + state.job()
+                + "', not '"
+                + job
+                + "': give this job its own output location");
       }
       return state;
     } catch (ObjectNotFoundException e) {
@@ -318,7 +383,9 @@ public final class JobRunner {
     }
   }
 
-  /** A hash of what decides a step's outputs; a changed value, place or device means it runs again. */
+  /**
+   * A hash of what decides a step's outputs; a changed value, place or device means it runs again.
+   */
   static String fingerprint(JobPlan plan, JobPlan.Step step) {
     StringBuilder text = new StringBuilder(step.kind().name()).append('\n');
     for (JobPlan.Argument a : step.arguments()) {
@@ -333,7 +400,9 @@ public final class JobRunner {
       text.append("device=").append(plan.device()).append('\n');
     }
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -341,8 +410,9 @@ public final class JobRunner {
   }
 
   private void say(JobPlan plan, JobPlan.Step step, String what) {
-    console.printf("job %s: step %d/%d %s (%s): %s%n", plan.name(), step.number(), plan.steps().size(), step.name(),
-        step.kind().name(), what);
+    console.printf(
+        "job %s: step %d/%d %s (%s): %s%n",
+        plan.name(), step.number(), plan.steps().size(), step.name(), step.kind().name(), what);
   }
 
   private static String seconds(double seconds) {

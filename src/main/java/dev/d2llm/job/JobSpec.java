@@ -6,17 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A job spec as written, before its steps are checked against the catalog: the job's name, where its
- * outputs, state, logs and report go, the device, user variables and the steps in order.
+ * A job spec as written, before its steps are checked against the catalog: the job's name, where
+ * its outputs, state, logs and report go, the device, user variables and the steps in order.
  *
  * @param source where the spec was read from, for messages and for relative paths
  * @param name the job's name
- * @param output the output location as written ({@code s3://bucket/prefix/}, {@code file:///dir/} or a path)
- * @param device {@code cpu}, {@code gpu} or {@code gpuN}; null when the spec leaves it to the command line
+ * @param output the output location as written ({@code s3://bucket/prefix/}, {@code file:///dir/}
+ *     or a path)
+ * @param device {@code cpu}, {@code gpu} or {@code gpuN}; null when the spec leaves it to the
+ *     command line
  * @param vars user variables, referred to as {@code ${name}} in values
  * @param steps the steps, in the order they run
  */
-public record JobSpec(String source, String name, String output, String device, Map<String, String> vars,
+public record JobSpec(
+    String source,
+    String name,
+    String output,
+    String device,
+    Map<String, String> vars,
     List<Step> steps) {
 
   public JobSpec {

@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a job spec's YAML into a {@link JobSpec}, reporting every structural problem (bad YAML,
- * unknown keys, wrong shapes) with its line; what the steps mean is checked later by {@link JobPlanner}.
+ * unknown keys, wrong shapes) with its line; what the steps mean is checked later by {@link
+ * JobPlanner}.
  *
  * <pre>
  * name: tiny
@@ -65,8 +66,14 @@ public final class JobSpecReader {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(yaml));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      problem(line, "", "not valid YAML: " + e.getProblem() + (yaml.contains("${")
-          ? " (inside [...] or {...}, quote values that hold ${...}: \"${output}/x\")" : ""));
+      problem(
+          line,
+          "",
+          "not valid YAML: "
+              + e.getProblem()
+              + (yaml.contains("${")
+                  ? " (inside [...] or {...}, quote values that hold ${...}: \"${output}/x\")"
+                  : ""));
       return null;
     } catch (YAMLException e) {
       problem(0, "", "not valid YAML: " + e.getMessage());
@@ -105,7 +112,10 @@ public final class JobSpecReader {
       } else if (vars.containsKey(key)) {
         problem(line(tuple.getKeyNode()), "vars." + key, "given twice");
       } else if (!(tuple.getValueNode() instanceof ScalarNode value)) {
-        problem(line(tuple.getValueNode()), "vars." + key, "must be a single value, not a list or a mapping");
+        problem(
+            line(tuple.getValueNode()),
+            "vars." + key,
+            "must be a single value, not a list or a mapping");
       } else {
         vars.put(key, value.getValue());
       }
@@ -120,7 +130,8 @@ public final class JobSpecReader {
       return steps;
     }
     if (!(node instanceof SequenceNode sequence)) {
-      problem(line(node), "steps", "must be a list of steps (each '- name: ..., run: ..., with: ...')");
+      problem(
+          line(node), "steps", "must be a list of steps (each '- name: ..., run: ..., with: ...')");
       return steps;
     }
     if (sequence.getValue().isEmpty()) {
@@ -163,11 +174,19 @@ public final class JobSpecReader {
       Node value = tuple.getValueNode();
       if (value instanceof ScalarNode scalar) {
         with.put(key, new JobSpec.Value(line(value), List.of(scalar.getValue()), false));
-      } else if (value instanceof SequenceNode sequence && sequence.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
-        with.put(key, new JobSpec.Value(line(value),
-            sequence.getValue().stream().map(n -> ((ScalarNode) n).getValue()).toList(), true));
+      } else if (value instanceof SequenceNode sequence
+          && sequence.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+        with.put(
+            key,
+            new JobSpec.Value(
+                line(value),
+                sequence.getValue().stream().map(n -> ((ScalarNode) n).getValue()).toList(),
+                true));
       } else {
-        problem(line(value), where + ".with." + key, "must be a value or a list of values, not a mapping");
+        problem(
+            line(value),
+            where + ".with." + key,
+            "must be a value or a list of values, not a mapping");
       }
     }
     return with;
@@ -179,7 +198,10 @@ public final class JobSpecReader {
       String key = scalar(tuple.getKeyNode());
       String at = where.isEmpty() ? String.valueOf(key) : where + "." + key;
       if (key == null || !allowed.contains(key)) {
-        problem(line(tuple.getKeyNode()), at, "unknown key; expected one of " + allowed.stream().sorted().toList());
+        problem(
+            line(tuple.getKeyNode()),
+            at,
+            "unknown key; expected one of " + allowed.stream().sorted().toList());
       } else if (fields.containsKey(key)) {
         problem(line(tuple.getKeyNode()), at, "given twice");
       } else {

@@ -23,7 +23,8 @@ public record JobState(int format, String job, List<FinishedStep> steps) {
   public static final String KEY = "job-state.json";
 
   static final int FORMAT = 1;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public JobState {
     steps = List.copyOf(steps);
@@ -34,12 +35,18 @@ public record JobState(int format, String job, List<FinishedStep> steps) {
    *
    * @param name the step's name
    * @param run its kind
-   * @param fingerprint a hash of everything that decides its outputs: its kind, values, places and device
+   * @param fingerprint a hash of everything that decides its outputs: its kind, values, places and
+   *     device
    * @param finished when it finished (ISO-8601)
    * @param seconds how long it ran
    * @param metrics what its last line reported ({@code key=value} pairs), numbers as numbers
    */
-  public record FinishedStep(String name, String run, String fingerprint, String finished, double seconds,
+  public record FinishedStep(
+      String name,
+      String run,
+      String fingerprint,
+      String finished,
+      double seconds,
       Map<String, Object> metrics) {}
 
   static JobState empty(String job) {
@@ -48,7 +55,9 @@ public record JobState(int format, String job, List<FinishedStep> steps) {
 
   /** The record of {@code name} if it finished with {@code fingerprint}. */
   Optional<FinishedStep> finished(String name, String fingerprint) {
-    return steps.stream().filter(s -> s.name().equals(name) && s.fingerprint().equals(fingerprint)).findFirst();
+    return steps.stream()
+        .filter(s -> s.name().equals(name) && s.fingerprint().equals(fingerprint))
+        .findFirst();
   }
 
   /** This state with {@code step} recorded, replacing an older record of the same step. */
@@ -70,11 +79,13 @@ public record JobState(int format, String job, List<FinishedStep> steps) {
     try {
       JobState state = JSON.readValue(json, JobState.class);
       if (state.format() != FORMAT) {
-        throw new IllegalStateException(where + " has format " + state.format() + "; this version reads format " + FORMAT);
+        throw new IllegalStateException(
+            where + " has format " + state.format() + "; this version reads format " + FORMAT);
       }
       return state;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the job state " + where + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the job state " + where + ": " + e.getMessage(), e);
     }
   }
 

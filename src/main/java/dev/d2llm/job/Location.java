@@ -40,8 +40,13 @@ public record Location(Path path, URI uri) {
       Path path = Path.of(text);
       if (!path.isAbsolute()) {
         if (base == null) {
-          throw new IllegalArgumentException("'" + text + "' is a relative path in a spec that is not a local file:"
-              + " use ${output}/" + text + ", an absolute path or an s3:// URI");
+          throw new IllegalArgumentException(
+              "'"
+                  + text
+                  + "' is a relative path in a spec that is not a local file:"
+                  + " use ${output}/"
+                  + text
+                  + ", an absolute path or an s3:// URI");
         }
         path = base.resolve(path);
       }
@@ -62,8 +67,14 @@ public record Location(Path path, URI uri) {
       }
       case "s3" -> {
         String bucket = uri.getAuthority();
-        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "").replaceFirst("/$", "");
-        if (bucket == null || bucket.isBlank() || uri.getQuery() != null || uri.getFragment() != null) {
+        String key =
+            uri.getPath() == null
+                ? ""
+                : uri.getPath().replaceFirst("^/", "").replaceFirst("/$", "");
+        if (bucket == null
+            || bucket.isBlank()
+            || uri.getQuery() != null
+            || uri.getFragment() != null) {
           throw new IllegalArgumentException("'" + text + "' must be s3://bucket/key");
         }
         if (!key.isEmpty()) {
@@ -75,12 +86,20 @@ public record Location(Path path, URI uri) {
         }
         yield new Location(null, URI.create("s3://" + bucket + (key.isEmpty() ? "" : "/" + key)));
       }
-      default -> throw new IllegalArgumentException("'" + text + "' has the unsupported scheme '" + scheme.get()
-          + ":'; use s3://bucket/key, file:///path or a local path");
+      default ->
+          throw new IllegalArgumentException(
+              "'"
+                  + text
+                  + "' has the unsupported scheme '"
+                  + scheme.get()
+                  + ":'; use s3://bucket/key, file:///path or a local path");
     };
   }
 
-  /** The lower-cased URI scheme {@code text} starts with, if any (one letter is a Windows drive, not a scheme). */
+  /**
+   * The lower-cased URI scheme {@code text} starts with, if any (one letter is a Windows drive, not
+   * a scheme).
+   */
   static Optional<String> scheme(String text) {
     var m = SCHEME.matcher(text);
     return m.find() ? Optional.of(m.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
@@ -96,7 +115,10 @@ public record Location(Path path, URI uri) {
     return uri.getAuthority();
   }
 
-  /** The key inside {@link #bucket()} of a remote location, without a trailing '/'; empty for the bucket's root. */
+  /**
+   * The key inside {@link #bucket()} of a remote location, without a trailing '/'; empty for the
+   * bucket's root.
+   */
   public String key() {
     String p = uri.getPath();
     return p == null || p.isEmpty() ? "" : p.substring(1);

@@ -40,7 +40,8 @@ public final class Places implements AutoCloseable {
       return Files.exists(place.path());
     }
     ObjectStore store = bucket(place.bucket());
-    return !place.key().isEmpty() && store.exists(place.key()) || !objects(store, prefix(place)).isEmpty();
+    return !place.key().isEmpty() && store.exists(place.key())
+        || !objects(store, prefix(place)).isEmpty();
   }
 
   /**
@@ -50,7 +51,10 @@ public final class Places implements AutoCloseable {
    */
   public String readText(Location place) {
     try {
-      byte[] bytes = place.remote() ? bucket(place.bucket()).readBytes(place.key()) : Files.readAllBytes(place.path());
+      byte[] bytes =
+          place.remote()
+              ? bucket(place.bucket()).readBytes(place.key())
+              : Files.readAllBytes(place.path());
       return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     } catch (dev.d2llm.store.ObjectNotFoundException | java.nio.file.NoSuchFileException e) {
       throw new IllegalArgumentException(place + " does not exist");
@@ -59,15 +63,19 @@ public final class Places implements AutoCloseable {
     }
   }
 
-  /** The store rooted at a directory-like {@code place}: where a job keeps its state, logs and report. */
+  /**
+   * The store rooted at a directory-like {@code place}: where a job keeps its state, logs and
+   * report.
+   */
   public ObjectStore storeAt(Location place) {
-    return place.remote() ? bucket(place.bucket()).child(place.key().isEmpty() ? "" : place.key() + "/")
+    return place.remote()
+        ? bucket(place.bucket()).child(place.key().isEmpty() ? "" : place.key() + "/")
         : ObjectStores.open(place.path().toString());
   }
 
   /**
-   * Copies the remote {@code place} (one object, or every object under it as a directory) to
-   * {@code target}; returns false when nothing is there.
+   * Copies the remote {@code place} (one object, or every object under it as a directory) to {@code
+   * target}; returns false when nothing is there.
    */
   public boolean download(Location place, Path target) {
     ObjectStore store = bucket(place.bucket());
@@ -85,7 +93,8 @@ public final class Places implements AutoCloseable {
 
   /**
    * Copies the local file or directory {@code source} to the remote {@code place}; for a directory,
-   * objects under {@code place} that {@code source} no longer has are removed, so the place mirrors it.
+   * objects under {@code place} that {@code source} no longer has are removed, so the place mirrors
+   * it.
    */
   public void upload(Path source, Location place) {
     ObjectStore store = bucket(place.bucket());

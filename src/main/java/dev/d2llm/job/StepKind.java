@@ -12,10 +12,14 @@ import java.util.Optional;
  * @param command the command words, e.g. {@code [teacher, train]}
  * @param options every option it accepts
  * @param takesDevice whether it computes on a device, so the job's {@code device} is passed to it
- * @param reportFiles files inside its {@link StepOption.Role#OUTPUT_DIR} output copied into the report
- *     (such as {@code loss.png}), when they exist
+ * @param reportFiles files inside its {@link StepOption.Role#OUTPUT_DIR} output copied into the
+ *     report (such as {@code loss.png}), when they exist
  */
-public record StepKind(String name, List<String> command, List<StepOption> options, boolean takesDevice,
+public record StepKind(
+    String name,
+    List<String> command,
+    List<StepOption> options,
+    boolean takesDevice,
     List<String> reportFiles) {
 
   public StepKind {

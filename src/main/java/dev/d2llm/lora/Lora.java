@@ -11,8 +11,9 @@ public final class Lora {
   private Lora() {}
 
   /**
-   * Attaches a fresh adapter to every {@link Linear} whose path ends with one of the config's targets;
-   * fails when a target matches nothing, since a misspelt target would silently train nothing.
+   * Attaches a fresh adapter to every {@link Linear} whose path ends with one of the config's
+   * targets; fails when a target matches nothing, since a misspelt target would silently train
+   * nothing.
    */
   public static Map<String, LoraAdapter> attach(NamedBlock model, LoraConfig config) {
     Map<String, LoraAdapter> attached = new LinkedHashMap<>();
@@ -32,15 +33,19 @@ public final class Lora {
         }
       }
     }
-    hits.forEach((target, n) -> {
-      if (n == 0) {
-        throw new IllegalArgumentException("LoRA target '" + target + "' matches no projection of the model");
-      }
-    });
+    hits.forEach(
+        (target, n) -> {
+          if (n == 0) {
+            throw new IllegalArgumentException(
+                "LoRA target '" + target + "' matches no projection of the model");
+          }
+        });
     return attached;
   }
 
-  /** Folds every attached adapter into its projection's weight (W += scaling B A) and detaches it. */
+  /**
+   * Folds every attached adapter into its projection's weight (W += scaling B A) and detaches it.
+   */
   public static int merge(NamedBlock model) {
     int merged = 0;
     for (NamedBlock block : model.namedBlocks().values()) {

@@ -35,13 +35,14 @@ import org.apache.lucene.store.Directory;
 
 /**
  * Mines hard negatives with BM25: each data set's pool goes into an in-memory Lucene index, and
- * each query, cut into terms by its {@link Language}'s analyzer, is a disjunction of those terms
- * (a term the query repeats weighs as often as it occurs).
+ * each query, cut into terms by its {@link Language}'s analyzer, is a disjunction of those terms (a
+ * term the query repeats weighs as often as it occurs).
  */
 public final class Bm25Miner implements NegativeMiner {
 
   /** Lucene's BM25 term-frequency saturation. */
   public static final float DEFAULT_K1 = 1.2f;
+
   /** Lucene's BM25 length normalisation. */
   public static final float DEFAULT_B = 0.75f;
 
@@ -56,11 +57,14 @@ public final class Bm25Miner implements NegativeMiner {
     this(language, DEFAULT_K1, DEFAULT_B);
   }
 
-  /** BM25 with the given saturation {@code k1} (>= 0) and length normalisation {@code b} (0 to 1). */
+  /**
+   * BM25 with the given saturation {@code k1} (>= 0) and length normalisation {@code b} (0 to 1).
+   */
   public Bm25Miner(Language language, float k1, float b) {
     this.language = Objects.requireNonNull(language, "language");
     if (!(k1 >= 0 && Float.isFinite(k1)) || !(b >= 0 && b <= 1)) {
-      throw new IllegalArgumentException("BM25 needs k1 >= 0 and 0 <= b <= 1, found k1 = " + k1 + ", b = " + b);
+      throw new IllegalArgumentException(
+          "BM25 needs k1 >= 0 and 0 <= b <= 1, found k1 = " + k1 + ", b = " + b);
     }
     this.similarity = new BM25Similarity(k1, b);
   }
@@ -73,13 +77,15 @@ public final class Bm25Miner implements NegativeMiner {
   private Map<String, List<String>> rank(CandidatePool pool, int k) {
     List<String> texts = pool.texts();
     Map<String, List<String>> ranked = new LinkedHashMap<>();
-    try (Analyzer analyzer = language.newAnalyzer(); Directory dir = new ByteBuffersDirectory()) {
+    try (Analyzer analyzer = language.newAnalyzer();
+        Directory dir = new ByteBuffersDirectory()) {
       // Merging only neighbouring segments keeps document order = pool order, so Lucene's own
       // tie-break by document breaks equal scores by text.
-      IndexWriterConfig config = new IndexWriterConfig(analyzer)
-          .setSimilarity(similarity)
-          .setMergePolicy(new LogDocMergePolicy())
-          .setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+      IndexWriterConfig config =
+          new IndexWriterConfig(analyzer)
+              .setSimilarity(similarity)
+              .setMergePolicy(new LogDocMergePolicy())
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE);
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         for (int i = 0; i < texts.size(); i++) {
           Document doc = new Document();
@@ -93,7 +99,8 @@ public final class Bm25Miner implements NegativeMiner {
         searcher.setSimilarity(similarity);
         StoredFields stored = reader.storedFields();
         for (String query : pool.queries()) {
-          ranked.put(query, search(searcher, stored, analyzer, texts, query, pool.excludedFor(query), k));
+          ranked.put(
+              query, search(searcher, stored, analyzer, texts, query, pool.excludedFor(query), k));
         }
       }
     } catch (IOException e) {
@@ -102,8 +109,15 @@ public final class Bm25Miner implements NegativeMiner {
     return ranked;
   }
 
-  private static List<String> search(IndexSearcher searcher, StoredFields stored, Analyzer analyzer,
-      List<String> texts, String query, Set<String> excluded, int k) throws IOException {
+  private static List<String> search(
+      IndexSearcher searcher,
+      StoredFields stored,
+      Analyzer analyzer,
+      List<String> texts,
+      String query,
+      Set<String> excluded,
+      int k)
+      throws IOException {
     Query q = query(analyzer, query);
     if (q == null) {
       return List.of(); // nothing left after analysis (only stop words or punctuation)
@@ -144,7 +158,8 @@ public final class Bm25Miner implements NegativeMiner {
         break; // a query longer than Lucene allows keeps its first distinct terms
       }
       Query tq = new TermQuery(new Term(TEXT, c.getKey()));
-      builder.add(c.getValue() == 1 ? tq : new BoostQuery(tq, c.getValue()), BooleanClause.Occur.SHOULD);
+      builder.add(
+          c.getValue() == 1 ? tq : new BoostQuery(tq, c.getValue()), BooleanClause.Occur.SHOULD);
     }
     return builder.build();
   }

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.PriorityQueue;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
@@ -42,10 +42,12 @@ final class CandidatePool {
   }
 
   /**
-   * Runs a ranker once per data set and hands each example its data set's list for its query.
-   * The ranker maps every query of the pool to at most {@code k} allowed candidates, best first.
+   * Runs a ranker once per data set and hands each example its data set's list for its query. The
+   * ranker maps every query of the pool to at most {@code k} allowed candidates, best first.
    */
-  static List<List<String>> mine(List<TrainingExample> examples, int k,
+  static List<List<String>> mine(
+      List<TrainingExample> examples,
+      int k,
       BiFunction<CandidatePool, Integer, Map<String, List<String>>> ranker) {
     if (k < 0) {
       throw new IllegalArgumentException("k must be >= 0, found " + k);
@@ -55,10 +57,11 @@ final class CandidatePool {
       byDataset.computeIfAbsent(e.dataset(), d -> new ArrayList<>()).add(e);
     }
     Map<String, Map<String, List<String>>> ranked = new HashMap<>();
-    byDataset.forEach((dataset, members) -> {
-      Map<String, List<String>> lists = k == 0 ? Map.of() : ranker.apply(of(members), k);
-      ranked.put(dataset, lists);
-    });
+    byDataset.forEach(
+        (dataset, members) -> {
+          Map<String, List<String>> lists = k == 0 ? Map.of() : ranker.apply(of(members), k);
+          ranked.put(dataset, lists);
+        });
     List<List<String>> negatives = new ArrayList<>(examples.size());
     for (TrainingExample e : examples) {
       negatives.add(ranked.get(e.dataset()).getOrDefault(e.query(), List.of()));
@@ -77,14 +80,20 @@ final class CandidatePool {
     return new CandidatePool(List.copyOf(texts), excluded);
   }
 
-  /** The {@code k} best allowed candidates by descending score, ties by text; scores index {@link #texts()}. */
+  /**
+   * The {@code k} best allowed candidates by descending score, ties by text; scores index {@link
+   * #texts()}.
+   */
   List<String> top(float[] scores, String query, int k) {
     Set<String> skip = excludedFor(query);
     // A bounded heap whose head is the weakest kept candidate.
-    PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> {
-      int c = Float.compare(scores[a], scores[b]);
-      return c != 0 ? c : Integer.compare(b, a);
-    });
+    PriorityQueue<Integer> heap =
+        new PriorityQueue<>(
+            k + 1,
+            (a, b) -> {
+              int c = Float.compare(scores[a], scores[b]);
+              return c != 0 ? c : Integer.compare(b, a);
+            });
     for (int i = 0; i < texts.size(); i++) {
       if (skip.contains(texts.get(i))) {
         continue;
@@ -95,10 +104,11 @@ final class CandidatePool {
       }
     }
     List<Integer> best = new ArrayList<>(heap);
-    best.sort((a, b) -> {
-      int c = Float.compare(scores[b], scores[a]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
+    best.sort(
+        (a, b) -> {
+          int c = Float.compare(scores[b], scores[a]);
+          return c != 0 ? c : Integer.compare(a, b);
+        });
     List<String> out = new ArrayList<>(best.size());
     best.forEach(i -> out.add(texts.get(i)));
     return out;

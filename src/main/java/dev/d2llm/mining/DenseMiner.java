@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * Mines hard negatives by exact cosine similarity between embeddings. The embedding function is
- * whatever encoder is at hand (a bi-encoder, later the student); it is called once per data set
- * for the pool and once for the queries.
+ * whatever encoder is at hand (a bi-encoder, later the student); it is called once per data set for
+ * the pool and once for the queries.
  */
 public final class DenseMiner implements NegativeMiner {
 
@@ -23,8 +23,13 @@ public final class DenseMiner implements NegativeMiner {
     this(embed, embed);
   }
 
-  /** Embeds queries and candidates with their own functions, for models that prefix them differently. */
-  public DenseMiner(Function<List<String>, float[][]> embedQueries, Function<List<String>, float[][]> embedCandidates) {
+  /**
+   * Embeds queries and candidates with their own functions, for models that prefix them
+   * differently.
+   */
+  public DenseMiner(
+      Function<List<String>, float[][]> embedQueries,
+      Function<List<String>, float[][]> embedCandidates) {
     this.embedQueries = Objects.requireNonNull(embedQueries, "embedQueries");
     this.embedCandidates = Objects.requireNonNull(embedCandidates, "embedCandidates");
   }
@@ -36,11 +41,17 @@ public final class DenseMiner implements NegativeMiner {
 
   private Map<String, List<String>> rank(CandidatePool pool, int k) {
     List<String> queries = pool.queries();
-    float[][] candidates = unit(embedCandidates.apply(pool.texts()), pool.texts().size(), "candidates");
+    float[][] candidates =
+        unit(embedCandidates.apply(pool.texts()), pool.texts().size(), "candidates");
     float[][] queryVectors = unit(embedQueries.apply(queries), queries.size(), "queries");
-    if (queryVectors.length > 0 && candidates.length > 0 && queryVectors[0].length != candidates[0].length) {
-      throw new IllegalArgumentException("query embeddings have dimension " + queryVectors[0].length
-          + " but candidate embeddings " + candidates[0].length);
+    if (queryVectors.length > 0
+        && candidates.length > 0
+        && queryVectors[0].length != candidates[0].length) {
+      throw new IllegalArgumentException(
+          "query embeddings have dimension "
+              + queryVectors[0].length
+              + " but candidate embeddings "
+              + candidates[0].length);
     }
     Map<String, List<String>> ranked = new LinkedHashMap<>();
     float[] scores = new float[candidates.length];
@@ -53,20 +64,34 @@ public final class DenseMiner implements NegativeMiner {
     return ranked;
   }
 
-  /** Checks what the embedding function returned and scales every row to unit length (zero rows stay zero). */
+  /**
+   * Checks what the embedding function returned and scales every row to unit length (zero rows stay
+   * zero).
+   */
   private static float[][] unit(float[][] vectors, int expected, String what) {
     if (vectors == null || vectors.length != expected) {
-      throw new IllegalArgumentException("the embedding function returned "
-          + (vectors == null ? "null" : vectors.length + " vectors") + " for " + expected + " " + what);
+      throw new IllegalArgumentException(
+          "the embedding function returned "
+              + (vectors == null ? "null" : vectors.length + " vectors")
+              + " for "
+              + expected
+              + " "
+              + what);
     }
     float[][] out = new float[expected][];
     int dimension = -1;
     for (int i = 0; i < expected; i++) {
       float[] v = vectors[i];
       if (v == null || v.length == 0 || (dimension != -1 && v.length != dimension)) {
-        throw new IllegalArgumentException("embedding " + i + " of the " + what + " has "
-            + (v == null ? "no vector" : "dimension " + v.length) + ", expected "
-            + (dimension == -1 ? "a non-empty vector" : "dimension " + dimension));
+        throw new IllegalArgumentException(
+            "embedding "
+                + i
+                + " of the "
+                + what
+                + " has "
+                + (v == null ? "no vector" : "dimension " + v.length)
+                + ", expected "
+                + (dimension == -1 ? "a non-empty vector" : "dimension " + dimension));
       }
       dimension = v.length;
       for (float x : v) {

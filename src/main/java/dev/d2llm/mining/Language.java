@@ -14,7 +14,9 @@ public enum Language {
       return new StandardAnalyzer(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
     }
   },
-  /** Chinese words segmented by SmartCN's hidden Markov model; Latin words lower-cased and stemmed. */
+  /**
+   * Chinese words segmented by SmartCN's hidden Markov model; Latin words lower-cased and stemmed.
+   */
   CHINESE {
     @Override
     public Analyzer newAnalyzer() {

@@ -16,21 +16,24 @@ public final class Attention {
    * Largest score block, in bytes, that {@link #scaledDotProduct} computes at once on the CPU. A
    * [B,H,T,S] score tensor of long passages runs to hundreds of MB; written, masked and soft-maxed
    * whole it costs page faults and memory traffic that took three quarters of an encoder's time
-   * ({@code bench encode --profile}). Blocks this size stay in cache and reuse the allocator's memory.
+   * ({@code bench encode --profile}). Blocks this size stay in cache and reuse the allocator's
+   * memory.
    */
   public static final long CPU_SCORE_BLOCK_BYTES = 4L << 20;
 
   /**
-   * {@code softmax(q kᵀ * scale + mask) v} for q [B,H,T,D], k and v [B,H,S,D] and an additive
-   * mask broadcastable to [B,H,T,S]. On the CPU, large inputs are computed in blocks of batch rows
-   * and query positions ({@link #CPU_SCORE_BLOCK_BYTES}); the result is the same.
+   * {@code softmax(q kᵀ * scale + mask) v} for q [B,H,T,D], k and v [B,H,S,D] and an additive mask
+   * broadcastable to [B,H,T,S]. On the CPU, large inputs are computed in blocks of batch rows and
+   * query positions ({@link #CPU_SCORE_BLOCK_BYTES}); the result is the same.
    */
-  public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
+  public static NDArray scaledDotProduct(
+      NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long t = qs.get(2);
     long perQueryRow = qs.get(1) * k.getShape().get(2) * Float.BYTES;
-    if (q.getDevice().getDeviceType() != Device.Type.CPU || b * t * perQueryRow <= CPU_SCORE_BLOCK_BYTES) {
+    if (q.getDevice().getDeviceType() != Device.Type.CPU
+        || b * t * perQueryRow <= CPU_SCORE_BLOCK_BYTES) {
       return dense(q, k, v, additiveMask, scale);
     }
     long rowsPerBlock = Math.max(1, CPU_SCORE_BLOCK_BYTES / (t * perQueryRow));
@@ -52,7 +55,8 @@ public final class Attention {
       NDList queries = new NDList();
       for (long i = 0; i < t; i += queriesPerBlock) {
         String queryRange = ":, :, " + i + ":" + Math.min(t, i + queriesPerBlock);
-        queries.add(dense(qr.get(queryRange), kr, vr, maskPerQuery ? mr.get(queryRange) : mr, scale));
+        queries.add(
+            dense(qr.get(queryRange), kr, vr, maskPerQuery ? mr.get(queryRange) : mr, scale));
       }
       rows.add(NDArrays.concat(queries, 2));
     }
@@ -61,16 +65,22 @@ public final class Attention {
 
   private static NDArray dense(NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
     NDArray scores = Scalars.mul(q, scale).matMul(k.swapAxes(-1, -2)).add(additiveMask);
-    NDArray probs = scores.getDataType() == DataType.FLOAT32
-        ? scores.softmax(-1)
-        : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
+    NDArray probs =
+        scores.getDataType() == DataType.FLOAT32
+            ? scores.softmax(-1)
+            : scores
+                .toType(DataType.FLOAT32, false)
+                .softmax(-1)
+                .toType(scores.getDataType(), false);
     return probs.matMul(v);
   }
 
   /** [B,T] of 1 (token) / 0 (padding) to an additive [B,1,1,T] mask that hides padded keys. */
   public static NDArray paddingMask(NDArray mask, DataType type) {
     // (mask - 1) * -min gives +0 for tokens, min for padding (no negative zeros).
-    return Scalars.mul(Scalars.sub(mask.toType(type, false), 1), -minValue(type)).expandDims(1).expandDims(1);
+    return Scalars.mul(Scalars.sub(mask.toType(type, false), 1), -minValue(type))
+        .expandDims(1)
+        .expandDims(1);
   }
 
   /**

@@ -5,7 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
-/** Layer normalisation over the last axis with a learned scale and shift (BERT's {@code LayerNorm}). */
+/**
+ * Layer normalisation over the last axis with a learned scale and shift (BERT's {@code LayerNorm}).
+ */
 public class LayerNorm extends NamedBlock {
 
   private final Parameter weight;

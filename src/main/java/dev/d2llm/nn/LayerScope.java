@@ -20,7 +20,11 @@ public final class LayerScope {
    * The output of {@code layer} applied to {@code input}; at inference its intermediates are freed,
    * and so is {@code input} when {@code inputIsOwn} says an earlier step of this stack made it.
    */
-  public static NDArray step(ParameterStore ps, boolean training, NDArray input, boolean inputIsOwn,
+  public static NDArray step(
+      ParameterStore ps,
+      boolean training,
+      NDArray input,
+      boolean inputIsOwn,
       Supplier<NDArray> layer) {
     if (ps != null || training) {
       return layer.get();

@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 
 /**
  * {@code y = x Wᵀ + b} with {@code W} stored [out, in] as in PyTorch checkpoints. A projection
- * {@linkplain #freeze frozen} for serving computes inputs of few rows (one query) with a
- * {@link RowKernel} on a host copy of its weights instead of PyTorch's GEMM.
+ * {@linkplain #freeze frozen} for serving computes inputs of few rows (one query) with a {@link
+ * RowKernel} on a host copy of its weights instead of PyTorch's GEMM.
  */
 public class Linear extends NamedBlock {
 
@@ -35,11 +35,15 @@ public class Linear extends NamedBlock {
     this(inFeatures, outFeatures, withBias, ParameterInit.XAVIER_UNIFORM);
   }
 
-  /** A projection whose weight starts as {@code weightInit} when trained from scratch (bias at zero). */
+  /**
+   * A projection whose weight starts as {@code weightInit} when trained from scratch (bias at
+   * zero).
+   */
   public Linear(long inFeatures, long outFeatures, boolean withBias, ParameterInit weightInit) {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = parameter("weight", Parameter.Type.WEIGHT, new Shape(outFeatures, inFeatures), weightInit);
+    this.weight =
+        parameter("weight", Parameter.Type.WEIGHT, new Shape(outFeatures, inFeatures), weightInit);
     this.bias = withBias ? parameter("bias", Parameter.Type.BIAS, new Shape(outFeatures)) : null;
   }
 
@@ -47,8 +51,12 @@ public class Linear extends NamedBlock {
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     Frozen f = frozen;
     Shape s = x.getShape();
-    if (f != null && !training && x.getDataType() == DataType.FLOAT32 && s.dimension() > 0
-        && s.get(s.dimension() - 1) == inFeatures && s.size() <= FEW_ROWS * inFeatures) {
+    if (f != null
+        && !training
+        && x.getDataType() == DataType.FLOAT32
+        && s.dimension() > 0
+        && s.get(s.dimension() - 1) == inFeatures
+        && s.size() <= FEW_ROWS * inFeatures) {
       return fewRows(f, x);
     }
     NDArray w = value(ps, weight, x, training);
@@ -60,8 +68,8 @@ public class Linear extends NamedBlock {
   /**
    * Snapshots the weights into host arrays so that inputs of at most {@link #FEW_ROWS} rows are
    * computed by {@code kernel}. Only for a model that is no longer trained: a later change to the
-   * weights would not reach the snapshot. Returns false, changing nothing, when the weights are
-   * not float32 on the CPU or an adapter is still attached.
+   * weights would not reach the snapshot. Returns false, changing nothing, when the weights are not
+   * float32 on the CPU or an adapter is still attached.
    */
   public boolean freeze(RowKernel kernel) {
     NDArray w = weight.getArray();
@@ -74,10 +82,14 @@ public class Linear extends NamedBlock {
   }
 
   private static boolean hostFloat32(NDArray a) {
-    return a.getDataType() == DataType.FLOAT32 && Device.Type.CPU.equals(a.getDevice().getDeviceType());
+    return a.getDataType() == DataType.FLOAT32
+        && Device.Type.CPU.equals(a.getDevice().getDeviceType());
   }
 
-  /** Freezes every projection in {@code root}'s tree (see {@link #freeze}); returns how many took it. */
+  /**
+   * Freezes every projection in {@code root}'s tree (see {@link #freeze}); returns how many took
+   * it.
+   */
   public static int freezeAll(NamedBlock root, RowKernel kernel) {
     int n = 0;
     for (NamedBlock b : root.namedBlocks().values()) {
@@ -97,7 +109,9 @@ public class Linear extends NamedBlock {
     Shape s = x.getShape();
     int rows = (int) (s.size() / inFeatures);
     float[] y = new float[rows * (int) outFeatures];
-    f.kernel().linear(x.toFloatArray(), rows, f.weight(), f.bias(), (int) inFeatures, (int) outFeatures, y);
+    f.kernel()
+        .linear(
+            x.toFloatArray(), rows, f.weight(), f.bias(), (int) inFeatures, (int) outFeatures, y);
     return x.getManager().create(y, s.slice(0, s.dimension() - 1).add(outFeatures));
   }
 

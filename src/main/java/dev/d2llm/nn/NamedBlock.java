@@ -25,13 +25,20 @@ public abstract class NamedBlock extends AbstractBlock {
   private final Map<String, NamedBlock> namedChildren = new LinkedHashMap<>();
   private final Map<String, ParameterInit> ownInits = new LinkedHashMap<>();
 
-  /** Registers a parameter of a fixed shape under its checkpoint name, initialised by its type's default. */
+  /**
+   * Registers a parameter of a fixed shape under its checkpoint name, initialised by its type's
+   * default.
+   */
   protected final Parameter parameter(String name, Parameter.Type type, Shape shape) {
     return parameter(name, type, shape, ParameterInit.defaultFor(type));
   }
 
-  /** Registers a parameter of a fixed shape under its checkpoint name, with the initialisation it needs when trained from scratch. */
-  protected final Parameter parameter(String name, Parameter.Type type, Shape shape, ParameterInit init) {
+  /**
+   * Registers a parameter of a fixed shape under its checkpoint name, with the initialisation it
+   * needs when trained from scratch.
+   */
+  protected final Parameter parameter(
+      String name, Parameter.Type type, Shape shape, ParameterInit init) {
     // DJL refuses setArray on a parameter built with a shape, so the shape is kept beside it.
     Parameter p = addParameter(Parameter.builder().setName(name).setType(type).build());
     ownParameters.put(name, p);
@@ -61,10 +68,10 @@ public abstract class NamedBlock extends AbstractBlock {
     namedChildren.forEach((n, c) -> c.initializeMissing(childPrefix(prefix, n), manager, random));
   }
 
-
   /** Registers a child block under its checkpoint name (a path segment such as {@code layer.0}). */
   protected final <B extends NamedBlock> B child(String name, B block) {
-    addChildBlock(name.isEmpty() ? block.getClass().getSimpleName() : name.replace('.', '_'), block);
+    addChildBlock(
+        name.isEmpty() ? block.getClass().getSimpleName() : name.replace('.', '_'), block);
     namedChildren.put(name, block);
     return block;
   }
@@ -93,7 +100,8 @@ public abstract class NamedBlock extends AbstractBlock {
     namedChildren.forEach((n, c) -> c.collectShapes(childPrefix(prefix, n), into));
   }
 
-  // A child registered under "" adds its names to its parent's (LoRA's lora_A.weight beside weight).
+  // A child registered under "" adds its names to its parent's (LoRA's lora_A.weight beside
+  // weight).
   private static String childPrefix(String prefix, String name) {
     return name.isEmpty() ? prefix : prefix + name + ".";
   }
@@ -107,7 +115,8 @@ public abstract class NamedBlock extends AbstractBlock {
 
   private void collectBlocks(String path, Map<String, NamedBlock> into) {
     into.putIfAbsent(path, this); // an adapter registered under "" keeps its host's path
-    namedChildren.forEach((n, c) -> c.collectBlocks(path.isEmpty() ? n : n.isEmpty() ? path : path + "." + n, into));
+    namedChildren.forEach(
+        (n, c) -> c.collectBlocks(path.isEmpty() ? n : n.isEmpty() ? path : path + "." + n, into));
   }
 
   /** Unregisters a child added with {@link #child}, e.g. an adapter merged into its host. */
@@ -142,7 +151,10 @@ public abstract class NamedBlock extends AbstractBlock {
     return new NDList(apply(ps, inputs.singletonOrThrow(), training));
   }
 
-  /** The block's function on one input; blocks with several inputs override {@link #forwardInternal}. */
+  /**
+   * The block's function on one input; blocks with several inputs override {@link
+   * #forwardInternal}.
+   */
   protected NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " takes several inputs");
   }

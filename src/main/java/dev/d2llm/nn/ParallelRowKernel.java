@@ -15,6 +15,7 @@ final class ParallelRowKernel implements RowKernel {
 
   /** Multiply-adds below which a part is not worth handing over. */
   private static final long MIN_WORK_PER_PART = 1L << 17;
+
   /** How long an idle helper stays awake before it parks. */
   private static final long AWAKE_NANOS = 2_000_000;
 
@@ -32,15 +33,18 @@ final class ParallelRowKernel implements RowKernel {
   }
 
   @Override
-  public void linear(float[] x, int rows, float[] w, float[] b, int in, int out, float[] y, int from, int to) {
+  public void linear(
+      float[] x, int rows, float[] w, float[] b, int in, int out, float[] y, int from, int to) {
     long work = (long) rows * in * (to - from);
-    int parts = (int) Math.min(helpers.length + 1L, Math.min(work / MIN_WORK_PER_PART, (to - from) / 4));
+    int parts =
+        (int) Math.min(helpers.length + 1L, Math.min(work / MIN_WORK_PER_PART, (to - from) / 4));
     if (parts <= 1 || !owner.tryLock()) {
       kernel.linear(x, rows, w, b, in, out, y, from, to);
       return;
     }
     try {
-      int per = ((to - from) / parts + 3) & ~3; // multiples of four keep the kernel on its fast path
+      int per =
+          ((to - from) / parts + 3) & ~3; // multiples of four keep the kernel on its fast path
       int start = from;
       int used = 0;
       for (; used < parts - 1 && start + per < to; used++, start += per) {
@@ -82,8 +86,8 @@ final class ParallelRowKernel implements RowKernel {
 
   /**
    * A daemon thread running one handed-over part at a time. A part it has not picked up by the time
-   * the caller finishes its own (the helper's CPU was taken away) is run by the caller instead, so a
-   * descheduled helper delays nothing it had not started.
+   * the caller finishes its own (the helper's CPU was taken away) is run by the caller instead, so
+   * a descheduled helper delays nothing it had not started.
    */
   private static final class Helper extends Thread {
 

@@ -12,10 +12,16 @@ public enum ParameterInit {
   ONES,
   /** Glorot uniform, bound sqrt(6 / (fan_in + fan_out)): PMA and IEM linears and the PMA seed. */
   XAVIER_UNIFORM,
-  /** PyTorch's Linear default, Kaiming uniform with a = sqrt(5), bound 1/sqrt(fan_in): LoRA's A as PEFT starts it. */
+  /**
+   * PyTorch's Linear default, Kaiming uniform with a = sqrt(5), bound 1/sqrt(fan_in): LoRA's A as
+   * PEFT starts it.
+   */
   KAIMING_UNIFORM;
 
-  /** The default for a DJL parameter type: zeros for biases and shifts, ones for scales, Xavier otherwise. */
+  /**
+   * The default for a DJL parameter type: zeros for biases and shifts, ones for scales, Xavier
+   * otherwise.
+   */
   public static ParameterInit defaultFor(Parameter.Type type) {
     if (type == Parameter.Type.BIAS || type == Parameter.Type.BETA) {
       return ZEROS;
@@ -30,9 +36,10 @@ public enum ParameterInit {
   float[] values(Shape shape, Random random) {
     float[] v = new float[Math.toIntExact(shape.size())];
     switch (this) {
-      case ZEROS -> { }
+      case ZEROS -> {}
       case ONES -> java.util.Arrays.fill(v, 1f);
-      case XAVIER_UNIFORM -> fillUniform(v, Math.sqrt(6.0 / (fanIn(shape) + fanOut(shape))), random);
+      case XAVIER_UNIFORM ->
+          fillUniform(v, Math.sqrt(6.0 / (fanIn(shape) + fanOut(shape))), random);
       case KAIMING_UNIFORM -> fillUniform(v, 1.0 / Math.sqrt(fanIn(shape)), random);
     }
     return v;

@@ -36,7 +36,10 @@ public final class RotaryEmbedding {
     return x.mul(tables.get(0)).add(rotated.mul(tables.get(1)));
   }
 
-  /** Positions [B,T] for a token mask [B,T]: the count of real tokens before each, so left padding is neutral. */
+  /**
+   * Positions [B,T] for a token mask [B,T]: the count of real tokens before each, so left padding
+   * is neutral.
+   */
   public static NDArray positionsFromMask(NDArray mask) {
     NDArray counts = Scalars.sub(mask.toType(DataType.INT64, false).cumSum(1), 1);
     return Scalars.maximum(counts, 0);

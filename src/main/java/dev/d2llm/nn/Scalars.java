@@ -17,8 +17,8 @@ public final class Scalars {
   private Scalars() {}
 
   /**
-   * A 0-d tensor holding {@code value}: float32 beside floating tensors, int64 beside integer
-   * ones, so type promotion gives what DJL's overloads gave.
+   * A 0-d tensor holding {@code value}: float32 beside floating tensors, int64 beside integer ones,
+   * so type promotion gives what DJL's overloads gave.
    */
   public static NDArray of(NDArray like, double value) {
     DataType type = like.getDataType().isFloating() ? DataType.FLOAT32 : DataType.INT64;

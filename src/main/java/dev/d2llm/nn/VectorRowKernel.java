@@ -14,7 +14,8 @@ final class VectorRowKernel implements RowKernel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   @Override
-  public void linear(float[] x, int rows, float[] w, float[] b, int in, int out, float[] y, int from, int to) {
+  public void linear(
+      float[] x, int rows, float[] w, float[] b, int in, int out, float[] y, int from, int to) {
     int bound = F.loopBound(in);
     int o = from;
     for (; o + 4 <= to; o += 4) {
@@ -42,7 +43,8 @@ final class VectorRowKernel implements RowKernel {
     }
   }
 
-  private static void fourByTwo(float[] x, int r, float[] w, int o, int in, int bound, int out, float[] y) {
+  private static void fourByTwo(
+      float[] x, int r, float[] w, int o, int in, int bound, int out, float[] y) {
     int x0 = r * in;
     int x1 = x0 + in;
     int w0 = o * in;

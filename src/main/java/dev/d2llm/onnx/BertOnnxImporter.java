@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Recovers a Hugging Face BERT checkpoint from an ONNX export (as made by {@code torch.onnx} /
  * Optimum): named initializers keep their names, anonymous MatMul weights are named through the
- * bias they are added to and transposed back to {@code [out, in]}, and the config is read off the graph.
+ * bias they are added to and transposed back to {@code [out, in]}, and the config is read off the
+ * graph.
  */
 public final class BertOnnxImporter {
 
@@ -51,10 +52,11 @@ public final class BertOnnxImporter {
     Map<String, HostTensor> tensors = new TreeMap<>();
     Set<String> matmulWeights = new HashSet<>();
     for (OnnxNode node : model.nodesOfType("MatMul")) {
-      Optional<OnnxTensor> weight = node.inputs().stream()
-          .map(model.initializers()::get)
-          .filter(t -> t != null && t.rank() == 2)
-          .findFirst();
+      Optional<OnnxTensor> weight =
+          node.inputs().stream()
+              .map(model.initializers()::get)
+              .filter(t -> t != null && t.rank() == 2)
+              .findFirst();
       if (weight.isEmpty()) {
         continue; // activation x activation, e.g. Q·Kᵀ
       }
@@ -65,7 +67,9 @@ public final class BertOnnxImporter {
     for (OnnxTensor t : model.initializers().values()) {
       String name = stripPrefix(t.name());
       boolean parameter = name.endsWith(".weight") || name.endsWith(".bias");
-      if (matmulWeights.contains(t.name()) || !parameter || OnnxTensor.elementSize(t.dataType()) < 0
+      if (matmulWeights.contains(t.name())
+          || !parameter
+          || OnnxTensor.elementSize(t.dataType()) < 0
           || !t.dtype().isFloating()) {
         continue; // position_ids, shape constants and the already named MatMul weights
       }
@@ -83,18 +87,24 @@ public final class BertOnnxImporter {
   public static void writeHubDirectory(ImportedBert bert, Path outDir, Path tokenizerJson) {
     try {
       Files.createDirectories(outDir);
-      new ObjectMapper().writerWithDefaultPrettyPrinter()
+      new ObjectMapper()
+          .writerWithDefaultPrettyPrinter()
           .writeValue(outDir.resolve("config.json").toFile(), bert.config().toJson());
-      SafetensorsWriter.write(outDir.resolve("model.safetensors"), bert.tensors(), Map.of("format", "pt"));
+      SafetensorsWriter.write(
+          outDir.resolve("model.safetensors"), bert.tensors(), Map.of("format", "pt"));
       if (tokenizerJson != null) {
-        Files.copy(tokenizerJson, outDir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            tokenizerJson, outDir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model directory " + outDir, e);
     }
   }
 
-  /** The HF module a MatMul belongs to: from the bias initializer its output is added to, checked against the node's name. */
+  /**
+   * The HF module a MatMul belongs to: from the bias initializer its output is added to, checked
+   * against the node's name.
+   */
   private static String moduleOf(OnnxModel model, OnnxNode matmul, OnnxTensor weight) {
     String viaPath = modulePathOf(matmul.name());
     List<String> consumers = new ArrayList<>();
@@ -110,9 +120,18 @@ public final class BertOnnxImporter {
           if (bias != null && bias.rank() == 1 && biasName.endsWith(".bias")) {
             String viaBias = biasName.substring(0, biasName.length() - ".bias".length());
             if (viaPath != null && !viaPath.equals(viaBias)) {
-              throw new CheckpointException("MatMul '" + matmul.name() + "' with weight '" + weight.name()
-                  + "' adds bias '" + bias.name() + "' (module '" + viaBias + "') but its node name says module '"
-                  + viaPath + "'; expected both to agree");
+              throw new CheckpointException(
+                  "MatMul '"
+                      + matmul.name()
+                      + "' with weight '"
+                      + weight.name()
+                      + "' adds bias '"
+                      + bias.name()
+                      + "' (module '"
+                      + viaBias
+                      + "') but its node name says module '"
+                      + viaPath
+                      + "'; expected both to agree");
             }
             return viaBias;
           }
@@ -122,12 +141,22 @@ public final class BertOnnxImporter {
     if (viaPath != null) {
       return viaPath; // a Linear without bias: the exporter's scope name is all there is
     }
-    throw new CheckpointException("cannot name MatMul weight '" + weight.name() + "' " + Arrays.toString(weight.dims())
-        + " of node '" + matmul.name() + "': expected its output to feed an Add with a '<module>.bias' initializer"
-        + " or a node name like '/encoder/layer.0/attention/self/query/MatMul', found consumers " + consumers);
+    throw new CheckpointException(
+        "cannot name MatMul weight '"
+            + weight.name()
+            + "' "
+            + Arrays.toString(weight.dims())
+            + " of node '"
+            + matmul.name()
+            + "': expected its output to feed an Add with a '<module>.bias' initializer"
+            + " or a node name like '/encoder/layer.0/attention/self/query/MatMul', found consumers "
+            + consumers);
   }
 
-  /** {@code /encoder/layer.0/attention/self/query/MatMul} → {@code encoder.layer.0.attention.self.query}; null if the name has no scope. */
+  /**
+   * {@code /encoder/layer.0/attention/self/query/MatMul} → {@code
+   * encoder.layer.0.attention.self.query}; null if the name has no scope.
+   */
   static String modulePathOf(String nodeName) {
     int last = nodeName.lastIndexOf('/');
     if (!nodeName.startsWith("/") || last <= 0) {
@@ -141,14 +170,21 @@ public final class BertOnnxImporter {
     return name.startsWith("bert.") ? name.substring("bert.".length()) : name;
   }
 
-  private static void put(Map<String, HostTensor> tensors, String name, HostTensor t, String source) {
+  private static void put(
+      Map<String, HostTensor> tensors, String name, HostTensor t, String source) {
     if (tensors.putIfAbsent(name, t) != null) {
-      throw new CheckpointException("two ONNX tensors map to '" + name + "' (the second is '" + source
-          + "'); expected each BERT parameter once");
+      throw new CheckpointException(
+          "two ONNX tensors map to '"
+              + name
+              + "' (the second is '"
+              + source
+              + "'); expected each BERT parameter once");
     }
   }
 
-  /** ONNX MatMul weights are {@code [in, out]}; Hugging Face Linear weights are {@code [out, in]}. */
+  /**
+   * ONNX MatMul weights are {@code [in, out]}; Hugging Face Linear weights are {@code [out, in]}.
+   */
   static HostTensor transpose(OnnxTensor w) {
     long[] d = w.dims();
     int rows = Math.toIntExact(d[0]);
@@ -189,16 +225,28 @@ public final class BertOnnxImporter {
         layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
       }
     }
-    return new OnnxBertConfig(hidden, layers, numHeads(model, hidden), Math.toIntExact(intermediate[0]),
-        hiddenAct(model), Math.toIntExact(positions[0]), Math.toIntExact(types[0]), Math.toIntExact(words[0]),
+    return new OnnxBertConfig(
+        hidden,
+        layers,
+        numHeads(model, hidden),
+        Math.toIntExact(intermediate[0]),
+        hiddenAct(model),
+        Math.toIntExact(positions[0]),
+        Math.toIntExact(types[0]),
+        Math.toIntExact(words[0]),
         layerNormEps(model));
   }
 
   private static long[] required(Map<String, HostTensor> tensors, String name) {
     HostTensor t = tensors.get(name);
     if (t == null || t.shape().length != 2) {
-      throw new CheckpointException("expected a 2-D tensor '" + name + "' in the ONNX export, found "
-          + (t == null ? "none among " + abbreviate(tensors.keySet()) : Arrays.toString(t.shape())));
+      throw new CheckpointException(
+          "expected a 2-D tensor '"
+              + name
+              + "' in the ONNX export, found "
+              + (t == null
+                  ? "none among " + abbreviate(tensors.keySet())
+                  : Arrays.toString(t.shape())));
     }
     return t.shape();
   }
@@ -229,16 +277,30 @@ public final class BertOnnxImporter {
         return Math.toIntExact(shape[2]);
       }
       if (r.name().contains("attention")) {
-        throw new CheckpointException("attention Reshape '" + r.name() + "' splits into " + shape[2] + " heads of "
-            + shape[3] + "; expected num_heads * head_dim == hidden_size " + hidden);
+        throw new CheckpointException(
+            "attention Reshape '"
+                + r.name()
+                + "' splits into "
+                + shape[2]
+                + " heads of "
+                + shape[3]
+                + "; expected num_heads * head_dim == hidden_size "
+                + hidden);
       }
     }
-    throw new CheckpointException("cannot find the number of attention heads: expected a Reshape to"
-        + " [batch, seq, num_heads, head_dim] with constant num_heads and head_dim (product " + hidden
-        + "), found none among " + reshapes.size() + " Reshape nodes");
+    throw new CheckpointException(
+        "cannot find the number of attention heads: expected a Reshape to"
+            + " [batch, seq, num_heads, head_dim] with constant num_heads and head_dim (product "
+            + hidden
+            + "), found none among "
+            + reshapes.size()
+            + " Reshape nodes");
   }
 
-  /** A Reshape target built from constants; unknown (dynamic) entries are -1, null if nothing is known. */
+  /**
+   * A Reshape target built from constants; unknown (dynamic) entries are -1, null if nothing is
+   * known.
+   */
   private static long[] targetShape(OnnxModel model, String value) {
     Optional<OnnxTensor> c = model.constant(value);
     if (c.isPresent()) {
@@ -266,7 +328,10 @@ public final class BertOnnxImporter {
     return t.dataType() == OnnxTensor.INT64 || t.dataType() == OnnxTensor.INT32;
   }
 
-  /** The epsilon of the first LayerNorm: a fused LayerNormalization's attribute, or the constant added before Sqrt. */
+  /**
+   * The epsilon of the first LayerNorm: a fused LayerNormalization's attribute, or the constant
+   * added before Sqrt.
+   */
   static double layerNormEps(OnnxModel model) {
     for (OnnxNode n : model.nodesOfType("LayerNormalization")) {
       Float eps = n.floatAttributes().get("epsilon");
@@ -281,8 +346,10 @@ public final class BertOnnxImporter {
       }
       for (String in : add.get().inputs()) {
         Optional<OnnxTensor> c = model.constant(in);
-        if (c.isPresent() && c.get().numel() == 1 && (c.get().dataType() == OnnxTensor.FLOAT
-            || c.get().dataType() == OnnxTensor.DOUBLE)) {
+        if (c.isPresent()
+            && c.get().numel() == 1
+            && (c.get().dataType() == OnnxTensor.FLOAT
+                || c.get().dataType() == OnnxTensor.DOUBLE)) {
           return tidy(c.get().doubles()[0]);
         }
       }
@@ -306,20 +373,28 @@ public final class BertOnnxImporter {
     return "gelu";
   }
 
-  /** Every parameter of every layer, with the shape the config implies; all problems are reported together. */
+  /**
+   * Every parameter of every layer, with the shape the config implies; all problems are reported
+   * together.
+   */
   private static void validate(Map<String, HostTensor> tensors, OnnxBertConfig c) {
     long h = c.hiddenSize();
     long i = c.intermediateSize();
     Map<String, long[]> expected = new LinkedHashMap<>();
     expected.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), h});
-    expected.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
+    expected.put(
+        "embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
     expected.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), h});
     expected.put("embeddings.LayerNorm.weight", new long[] {h});
     expected.put("embeddings.LayerNorm.bias", new long[] {h});
     for (int l = 0; l < c.numHiddenLayers(); l++) {
       String p = "encoder.layer." + l + ".";
-      for (String m : List.of("attention.self.query", "attention.self.key", "attention.self.value",
-          "attention.output.dense")) {
+      for (String m :
+          List.of(
+              "attention.self.query",
+              "attention.self.key",
+              "attention.self.value",
+              "attention.output.dense")) {
         expected.put(p + m + ".weight", new long[] {h, h});
         expected.put(p + m + ".bias", new long[] {h});
       }
@@ -333,27 +408,44 @@ public final class BertOnnxImporter {
       }
     }
     List<String> problems = new ArrayList<>();
-    expected.forEach((name, shape) -> {
-      HostTensor t = tensors.get(name);
-      if (t == null) {
-        problems.add("missing " + name + Arrays.toString(shape));
-      } else if (!Arrays.equals(t.shape(), shape)) {
-        problems.add(name + " expected " + Arrays.toString(shape) + ", found " + Arrays.toString(t.shape()));
-      }
-    });
+    expected.forEach(
+        (name, shape) -> {
+          HostTensor t = tensors.get(name);
+          if (t == null) {
+            problems.add("missing " + name + Arrays.toString(shape));
+          } else if (!Arrays.equals(t.shape(), shape)) {
+            problems.add(
+                name
+                    + " expected "
+                    + Arrays.toString(shape)
+                    + ", found "
+                    + Arrays.toString(t.shape()));
+          }
+        });
     if (c.hiddenSize() % c.numAttentionHeads() != 0) {
-      problems.add("hidden_size " + h + " is not a multiple of num_attention_heads " + c.numAttentionHeads());
+      problems.add(
+          "hidden_size "
+              + h
+              + " is not a multiple of num_attention_heads "
+              + c.numAttentionHeads());
     }
     if (!problems.isEmpty()) {
-      throw new CheckpointException("the ONNX export is not a complete BERT encoder (" + c.numHiddenLayers()
-          + " layers, hidden " + h + "): " + String.join("; ", problems) + "; found tensors "
-          + abbreviate(tensors.keySet()));
+      throw new CheckpointException(
+          "the ONNX export is not a complete BERT encoder ("
+              + c.numHiddenLayers()
+              + " layers, hidden "
+              + h
+              + "): "
+              + String.join("; ", problems)
+              + "; found tensors "
+              + abbreviate(tensors.keySet()));
     }
   }
 
   private static String abbreviate(Set<String> names) {
     List<String> list = new ArrayList<>(names);
-    return list.size() <= 30 ? list.toString()
+    return list.size() <= 30
+        ? list.toString()
         : list.subList(0, 30) + " and " + (list.size() - 30) + " more";
   }
 }

@@ -3,7 +3,10 @@ package dev.d2llm.onnx;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The hyper-parameters of a BERT encoder recovered from an ONNX export, as Hugging Face's {@code config.json} names them. */
+/**
+ * The hyper-parameters of a BERT encoder recovered from an ONNX export, as Hugging Face's {@code
+ * config.json} names them.
+ */
 public record OnnxBertConfig(
     int hiddenSize,
     int numHiddenLayers,

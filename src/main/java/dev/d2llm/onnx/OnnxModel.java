@@ -30,7 +30,10 @@ public final class OnnxModel {
 
   /** A model from already parsed parts; graph inputs and outputs are value names. */
   public OnnxModel(
-      Map<String, OnnxTensor> initializers, List<OnnxNode> nodes, List<String> inputs, List<String> outputs) {
+      Map<String, OnnxTensor> initializers,
+      List<OnnxNode> nodes,
+      List<String> inputs,
+      List<String> outputs) {
     this.initializers = Collections.unmodifiableMap(new LinkedHashMap<>(initializers));
     this.nodes = List.copyOf(nodes);
     this.inputs = List.copyOf(inputs);
@@ -55,7 +58,10 @@ public final class OnnxModel {
       if (size > Integer.MAX_VALUE) {
         // Protobuf caps a message at 2 GiB; larger exports always use external data.
         throw new CheckpointException(
-            file + " is " + size + " bytes; expected an ONNX file under 2 GiB (external data is not supported)");
+            file
+                + " is "
+                + size
+                + " bytes; expected an ONNX file under 2 GiB (external data is not supported)");
       }
       // The mapping outlives the channel; tensors keep views into it until they are collected.
       MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);

@@ -18,14 +18,29 @@ import java.util.Map;
  */
 final class OnnxProtoReader {
 
-  // ModelProto / GraphProto / NodeProto / AttributeProto / TensorProto / ValueInfoProto field numbers (onnx.proto).
+  // ModelProto / GraphProto / NodeProto / AttributeProto / TensorProto / ValueInfoProto field
+  // numbers (onnx.proto).
   private static final int MODEL_GRAPH = 7;
-  private static final int GRAPH_NODE = 1, GRAPH_INITIALIZER = 5, GRAPH_INPUT = 11, GRAPH_OUTPUT = 12;
-  private static final int NODE_INPUT = 1, NODE_OUTPUT = 2, NODE_NAME = 3, NODE_OP_TYPE = 4, NODE_ATTRIBUTE = 5;
+  private static final int GRAPH_NODE = 1,
+      GRAPH_INITIALIZER = 5,
+      GRAPH_INPUT = 11,
+      GRAPH_OUTPUT = 12;
+  private static final int NODE_INPUT = 1,
+      NODE_OUTPUT = 2,
+      NODE_NAME = 3,
+      NODE_OP_TYPE = 4,
+      NODE_ATTRIBUTE = 5;
   private static final int ATTR_NAME = 1, ATTR_F = 2, ATTR_T = 5;
-  private static final int TENSOR_DIMS = 1, TENSOR_DATA_TYPE = 2, TENSOR_FLOAT_DATA = 4, TENSOR_INT32_DATA = 5,
-      TENSOR_INT64_DATA = 7, TENSOR_NAME = 8, TENSOR_RAW_DATA = 9, TENSOR_DOUBLE_DATA = 10,
-      TENSOR_EXTERNAL_DATA = 13, TENSOR_DATA_LOCATION = 14;
+  private static final int TENSOR_DIMS = 1,
+      TENSOR_DATA_TYPE = 2,
+      TENSOR_FLOAT_DATA = 4,
+      TENSOR_INT32_DATA = 5,
+      TENSOR_INT64_DATA = 7,
+      TENSOR_NAME = 8,
+      TENSOR_RAW_DATA = 9,
+      TENSOR_DOUBLE_DATA = 10,
+      TENSOR_EXTERNAL_DATA = 13,
+      TENSOR_DATA_LOCATION = 14;
   private static final int VALUE_INFO_NAME = 1;
 
   private OnnxProtoReader() {}
@@ -43,14 +58,16 @@ final class OnnxProtoReader {
         }
       }
       if (graph == null) {
-        throw new CheckpointException(source + " holds no graph (ModelProto field 7); expected an ONNX model file");
+        throw new CheckpointException(
+            source + " holds no graph (ModelProto field 7); expected an ONNX model file");
       }
       return readGraph(graph);
     } catch (IOException | RuntimeException e) {
       if (e instanceof CheckpointException ce) {
         throw ce;
       }
-      throw new CheckpointException("cannot parse " + source + " as an ONNX model: " + e.getMessage(), e);
+      throw new CheckpointException(
+          "cannot parse " + source + " as an ONNX model: " + e.getMessage(), e);
     }
   }
 
@@ -101,7 +118,8 @@ final class OnnxProtoReader {
     return new OnnxNode(name, op, inputs, outputs, tensors, floats);
   }
 
-  private static void readAttribute(ByteBuffer buf, Map<String, OnnxTensor> tensors, Map<String, Float> floats)
+  private static void readAttribute(
+      ByteBuffer buf, Map<String, OnnxTensor> tensors, Map<String, Float> floats)
       throws IOException {
     String name = "";
     OnnxTensor t = null;
@@ -119,7 +137,8 @@ final class OnnxProtoReader {
         in.skipField(tag);
       }
     }
-    // The default value of an absent 'f' is 0.0, indistinguishable from a real 0.0; only a present field counts.
+    // The default value of an absent 'f' is 0.0, indistinguishable from a real 0.0; only a present
+    // field counts.
     if (t != null) {
       tensors.put(name, t);
     }
@@ -144,7 +163,8 @@ final class OnnxProtoReader {
     int dataType = 0;
     List<Long> dims = new ArrayList<>();
     ByteBuffer raw = null;
-    List<ByteBuffer> fixedChunks = new ArrayList<>(); // packed float_data / double_data: already LE bytes
+    List<ByteBuffer> fixedChunks =
+        new ArrayList<>(); // packed float_data / double_data: already LE bytes
     List<Long> varints = new ArrayList<>(); // int32_data / int64_data
     boolean external = false;
     CodedInputStream in = CodedInputStream.newInstance(buf);
@@ -175,13 +195,16 @@ final class OnnxProtoReader {
       }
     }
     if (external) {
-      throw new CheckpointException("ONNX tensor '" + name
-          + "' keeps its data in an external file; expected the weights inside the .onnx file (external data is not supported)");
+      throw new CheckpointException(
+          "ONNX tensor '"
+              + name
+              + "' keeps its data in an external file; expected the weights inside the .onnx file (external data is not supported)");
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
     int elemSize = OnnxTensor.elementSize(dataType);
     if (elemSize < 0) {
-      // Strings and other exotic types never hold weights; keep the node readable and fail only if used.
+      // Strings and other exotic types never hold weights; keep the node readable and fail only if
+      // used.
       return new OnnxTensor(name, dataType, shape, raw != null ? raw : ByteBuffer.allocate(0));
     }
     long numel = 1;
@@ -196,7 +219,8 @@ final class OnnxProtoReader {
     } else {
       data = le(Math.toIntExact(varints.size() * (long) elemSize));
       for (long v : varints) {
-        // int32_data also carries float16/bfloat16 bit patterns and small ints, one element per varint.
+        // int32_data also carries float16/bfloat16 bit patterns and small ints, one element per
+        // varint.
         switch (elemSize) {
           case 8 -> data.putLong(v);
           case 4 -> data.putInt((int) v);
@@ -207,13 +231,23 @@ final class OnnxProtoReader {
       data.flip();
     }
     if (data.remaining() != numel * elemSize) {
-      throw new CheckpointException("ONNX tensor '" + name + "' of dims " + dims + " and data_type " + dataType
-          + " needs " + numel * elemSize + " bytes, found " + data.remaining());
+      throw new CheckpointException(
+          "ONNX tensor '"
+              + name
+              + "' of dims "
+              + dims
+              + " and data_type "
+              + dataType
+              + " needs "
+              + numel * elemSize
+              + " bytes, found "
+              + data.remaining());
     }
     return new OnnxTensor(name, dataType, shape, data);
   }
 
-  private static void readVarints(CodedInputStream in, int wire, List<Long> out) throws IOException {
+  private static void readVarints(CodedInputStream in, int wire, List<Long> out)
+      throws IOException {
     if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
       int limit = in.pushLimit(in.readRawVarint32());
       while (in.getBytesUntilLimit() > 0) {
@@ -229,12 +263,15 @@ final class OnnxProtoReader {
     return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
   }
 
-  /** The next length-delimited field as a view of {@code base} (the buffer {@code in} reads from). */
+  /**
+   * The next length-delimited field as a view of {@code base} (the buffer {@code in} reads from).
+   */
   private static ByteBuffer delimited(CodedInputStream in, ByteBuffer base) throws IOException {
     int len = in.readRawVarint32();
     int pos = in.getTotalBytesRead();
     if (len < 0 || pos + len > base.limit()) {
-      throw new CheckpointException("truncated field: " + len + " bytes at offset " + pos + " of " + base.limit());
+      throw new CheckpointException(
+          "truncated field: " + len + " bytes at offset " + pos + " of " + base.limit());
     }
     ByteBuffer slice = base.slice(pos, len).order(ByteOrder.LITTLE_ENDIAN);
     in.skipRawBytes(len);

@@ -16,8 +16,16 @@ import java.util.Objects;
 public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data) {
 
   /** ONNX {@code TensorProto.DataType} codes this reader knows. */
-  public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT16 = 5, INT32 = 6, INT64 = 7, BOOL = 9,
-      FLOAT16 = 10, DOUBLE = 11, BFLOAT16 = 16;
+  public static final int FLOAT = 1,
+      UINT8 = 2,
+      INT8 = 3,
+      INT16 = 5,
+      INT32 = 6,
+      INT64 = 7,
+      BOOL = 9,
+      FLOAT16 = 10,
+      DOUBLE = 11,
+      BFLOAT16 = 16;
 
   public OnnxTensor {
     Objects.requireNonNull(name, "name");
@@ -25,7 +33,9 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
     data = data.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** The checkpoint element type for this tensor's ONNX type; fails naming the code if it has none. */
+  /**
+   * The checkpoint element type for this tensor's ONNX type; fails naming the code if it has none.
+   */
   public TensorDType dtype() {
     return switch (dataType) {
       case FLOAT -> TensorDType.F32;
@@ -38,12 +48,20 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
       case INT8 -> TensorDType.I8;
       case UINT8 -> TensorDType.U8;
       case BOOL -> TensorDType.BOOL;
-      default -> throw new CheckpointException("ONNX tensor '" + name + "' has data_type " + dataType
-          + ", expected one of float(1), float16(10), bfloat16(16), double(11) or an integer type");
+      default ->
+          throw new CheckpointException(
+              "ONNX tensor '"
+                  + name
+                  + "' has data_type "
+                  + dataType
+                  + ", expected one of float(1), float16(10), bfloat16(16), double(11) or an integer type");
     };
   }
 
-  /** Bytes per element of an ONNX data type, or -1 for types this reader does not decode (strings, complex). */
+  /**
+   * Bytes per element of an ONNX data type, or -1 for types this reader does not decode (strings,
+   * complex).
+   */
   public static int elementSize(int dataType) {
     return switch (dataType) {
       case DOUBLE, INT64 -> 8;
@@ -88,12 +106,17 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
     long[] out = new long[Math.toIntExact(numel())];
     ByteBuffer b = data();
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (dataType) {
-        case INT64 -> b.getLong();
-        case INT32 -> b.getInt();
-        default -> throw new CheckpointException(
-            "ONNX tensor '" + name + "' is expected to hold integers, found data_type " + dataType);
-      };
+      out[i] =
+          switch (dataType) {
+            case INT64 -> b.getLong();
+            case INT32 -> b.getInt();
+            default ->
+                throw new CheckpointException(
+                    "ONNX tensor '"
+                        + name
+                        + "' is expected to hold integers, found data_type "
+                        + dataType);
+          };
     }
     return out;
   }
@@ -103,12 +126,17 @@ public record OnnxTensor(String name, int dataType, long[] dims, ByteBuffer data
     double[] out = new double[Math.toIntExact(numel())];
     ByteBuffer b = data();
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (dataType) {
-        case FLOAT -> b.getFloat();
-        case DOUBLE -> b.getDouble();
-        default -> throw new CheckpointException(
-            "ONNX tensor '" + name + "' is expected to hold floats, found data_type " + dataType);
-      };
+      out[i] =
+          switch (dataType) {
+            case FLOAT -> b.getFloat();
+            case DOUBLE -> b.getDouble();
+            default ->
+                throw new CheckpointException(
+                    "ONNX tensor '"
+                        + name
+                        + "' is expected to hold floats, found data_type "
+                        + dataType);
+          };
     }
     return out;
   }

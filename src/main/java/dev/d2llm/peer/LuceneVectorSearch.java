@@ -1,8 +1,8 @@
 package dev.d2llm.peer;
 
 import dev.d2llm.index.VectorRows;
-import dev.d2llm.store.LocalFiles;
 import dev.d2llm.search.TopK;
+import dev.d2llm.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,17 +33,17 @@ import org.apache.lucene.store.MMapDirectory;
  * Apache Lucene's exact top-k search over the same unit vectors as a d2llm index: the peer the
  * cosine scan is measured against.
  *
- * <p>Exactness comes from Lucene's own exhaustive path, not from ours: the vectors go into
- * segments written by {@link Lucene99HnswVectorsFormat} with a tiny-segment threshold no segment
- * reaches, so no HNSW graph is built, and a plain {@link KnnFloatVectorQuery} then makes the
- * vectors reader score every vector of each segment (64 at a time through the flat vectors scorer,
- * Lucene's vectorised {@code MemorySegment} one when the Vector API is enabled and the index is
+ * <p>Exactness comes from Lucene's own exhaustive path, not from ours: the vectors go into segments
+ * written by {@link Lucene99HnswVectorsFormat} with a tiny-segment threshold no segment reaches, so
+ * no HNSW graph is built, and a plain {@link KnnFloatVectorQuery} then makes the vectors reader
+ * score every vector of each segment (64 at a time through the flat vectors scorer, Lucene's
+ * vectorised {@code MemorySegment} one when the Vector API is enabled and the index is
  * memory-mapped), the same loop Lucene runs for segments too small to deserve a graph. The
  * alternatives were worse stand-ins: a filter only forces exact search when it matches fewer
  * documents than k, and scoring {@code FloatVectorValues} by hand would measure our loop with
- * Lucene's dot product rather than Lucene's search. Vectors are stored with
- * {@link VectorSimilarityFunction#DOT_PRODUCT} (they are unit length), in a memory-mapped
- * temporary directory deleted on {@link #close}.
+ * Lucene's dot product rather than Lucene's search. Vectors are stored with {@link
+ * VectorSimilarityFunction#DOT_PRODUCT} (they are unit length), in a memory-mapped temporary
+ * directory deleted on {@link #close}.
  */
 public final class LuceneVectorSearch implements AutoCloseable {
 
@@ -61,12 +61,18 @@ public final class LuceneVectorSearch implements AutoCloseable {
     this.dir = dir;
     this.directory = directory;
     this.reader = DirectoryReader.open(directory);
-    this.executor = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "lucene-search");
-      t.setDaemon(true);
-      return t;
-    }) : null;
-    this.searcher = executor == null ? new IndexSearcher(reader) : new IndexSearcher(reader, executor);
+    this.executor =
+        threads > 1
+            ? Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "lucene-search");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+    this.searcher =
+        executor == null ? new IndexSearcher(reader) : new IndexSearcher(reader, executor);
     searcher.setQueryCache(null);
     this.rowOfDoc = new int[reader.maxDoc()];
     for (LeafReaderContext leaf : reader.leaves()) {
@@ -84,7 +90,8 @@ public final class LuceneVectorSearch implements AutoCloseable {
    */
   public static LuceneVectorSearch build(VectorRows rows, int segments, int threads) {
     if (segments <= 0 || threads <= 0) {
-      throw new IllegalArgumentException("segments and threads must be > 0, found " + segments + ", " + threads);
+      throw new IllegalArgumentException(
+          "segments and threads must be > 0, found " + segments + ", " + threads);
     }
     Path dir;
     try {
@@ -95,16 +102,19 @@ public final class LuceneVectorSearch implements AutoCloseable {
     try {
       MMapDirectory directory = new MMapDirectory(dir);
       int perSegment = Math.max(1, (rows.rows() + segments - 1) / segments);
-      IndexWriterConfig config = new IndexWriterConfig()
-          .setCodec(flatCodec())
-          .setMergePolicy(NoMergePolicy.INSTANCE)
-          .setUseCompoundFile(false)
-          .setMaxBufferedDocs(Math.max(2, perSegment)) // a segment per perSegment rows, flushed by count only
-          .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
+      IndexWriterConfig config =
+          new IndexWriterConfig()
+              .setCodec(flatCodec())
+              .setMergePolicy(NoMergePolicy.INSTANCE)
+              .setUseCompoundFile(false)
+              .setMaxBufferedDocs(
+                  Math.max(2, perSegment)) // a segment per perSegment rows, flushed by count only
+              .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
       try (IndexWriter writer = new IndexWriter(directory, config)) {
         for (int r = 0; r < rows.rows(); r++) {
           Document doc = new Document();
-          doc.add(new KnnFloatVectorField(VECTOR, rows.row(r), VectorSimilarityFunction.DOT_PRODUCT));
+          doc.add(
+              new KnnFloatVectorField(VECTOR, rows.row(r), VectorSimilarityFunction.DOT_PRODUCT));
           doc.add(new NumericDocValuesField(ROW, r));
           writer.addDocument(doc);
         }
@@ -117,7 +127,10 @@ public final class LuceneVectorSearch implements AutoCloseable {
     }
   }
 
-  /** The {@code k} rows with the highest dot product with {@code unitQuery}, best first, with their cosines. */
+  /**
+   * The {@code k} rows with the highest dot product with {@code unitQuery}, best first, with their
+   * cosines.
+   */
   public TopK.Ranked search(float[] unitQuery, int k) {
     TopDocs top;
     try {
@@ -140,14 +153,21 @@ public final class LuceneVectorSearch implements AutoCloseable {
     return reader.leaves().size();
   }
 
-  /** Which flat vectors scorer this Lucene uses (its vectorised one or the default), for reports. */
+  /**
+   * Which flat vectors scorer this Lucene uses (its vectorised one or the default), for reports.
+   */
   public static String scorer() {
     return FlatVectorScorerUtil.getLucene99FlatVectorsScorer().toString();
   }
 
   private static Lucene104Codec flatCodec() {
-    KnnVectorsFormat flat = new Lucene99HnswVectorsFormat(Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
-        Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH, 1, null, Integer.MAX_VALUE);
+    KnnVectorsFormat flat =
+        new Lucene99HnswVectorsFormat(
+            Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
+            Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH,
+            1,
+            null,
+            Integer.MAX_VALUE);
     return new Lucene104Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
@@ -155,7 +175,6 @@ public final class LuceneVectorSearch implements AutoCloseable {
       }
     };
   }
-
 
   @Override
   public void close() {

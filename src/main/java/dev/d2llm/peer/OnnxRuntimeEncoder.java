@@ -28,7 +28,8 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
       session = env.createSession(onnxFile.toString(), options);
       takesTokenTypes = session.getInputNames().contains("token_type_ids");
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot load " + onnxFile + ": " + e.getMessage(), e);
     }
   }
 
@@ -38,9 +39,12 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
       inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape));
-      inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.mask()), shape));
+      inputs.put(
+          "attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.mask()), shape));
       if (takesTokenTypes) {
-        inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.ids().length]), shape));
+        inputs.put(
+            "token_type_ids",
+            OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.ids().length]), shape));
       }
       try (OrtSession.Result result = session.run(inputs)) {
         FloatBuffer fb = ((OnnxTensor) result.get(0)).getFloatBuffer();

@@ -24,17 +24,24 @@ public final class LossCurve {
 
   /**
    * As {@link #write}, for a run that must go on without its plot: a machine without fonts (a bare
-   * GPU image has no fontconfig, and Java2D cannot draw text without it) gets the reason instead of a
-   * failed run. Returns empty when the plot was written, else why not.
+   * GPU image has no fontconfig, and Java2D cannot draw text without it) gets the reason instead of
+   * a failed run. Returns empty when the plot was written, else why not.
    */
   public static java.util.Optional<String> tryWrite(Path csv, Path png, String title) {
     try {
       write(csv, png, title);
       return java.util.Optional.empty();
     } catch (RuntimeException | LinkageError e) {
-      return java.util.Optional.of(png.getFileName() + " not drawn (" + e + "); the figures are in " + csv.getFileName()
-          + (String.valueOf(e.getMessage()).contains("ontconfig") ? "; install fontconfig and a font (Debian:"
-          + " fontconfig fonts-dejavu-core) to get the plot" : ""));
+      return java.util.Optional.of(
+          png.getFileName()
+              + " not drawn ("
+              + e
+              + "); the figures are in "
+              + csv.getFileName()
+              + (String.valueOf(e.getMessage()).contains("ontconfig")
+                  ? "; install fontconfig and a font (Debian:"
+                      + " fontconfig fonts-dejavu-core) to get the plot"
+                  : ""));
     }
   }
 
@@ -51,7 +58,8 @@ public final class LossCurve {
       int total = header.indexOf("total");
       int validation = header.indexOf("validation");
       if (total < 0 || validation < 0) {
-        throw new IllegalArgumentException(csv + ": expected columns 'total' and 'validation', found " + header);
+        throw new IllegalArgumentException(
+            csv + ": expected columns 'total' and 'validation', found " + header);
       }
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",", -1);
@@ -68,12 +76,20 @@ public final class LossCurve {
       if (steps.isEmpty()) {
         throw new IllegalArgumentException(csv + " has no steps to plot");
       }
-      XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss").build();
+      XYChart chart =
+          new XYChartBuilder()
+              .width(900)
+              .height(500)
+              .title(title)
+              .xAxisTitle("step")
+              .yAxisTitle("loss")
+              .build();
       chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
       XYSeries raw = chart.addSeries("total loss", steps, totals);
       raw.setMarker(SeriesMarkers.NONE);
       raw.setLineWidth(0.8f);
-      XYSeries smooth = chart.addSeries("moving average (" + WINDOW + ")", steps, movingAverage(totals));
+      XYSeries smooth =
+          chart.addSeries("moving average (" + WINDOW + ")", steps, movingAverage(totals));
       smooth.setMarker(SeriesMarkers.NONE);
       if (!validations.isEmpty()) {
         XYSeries val = chart.addSeries("validation", validationSteps, validations);

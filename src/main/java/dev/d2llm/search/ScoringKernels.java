@@ -1,7 +1,7 @@
 package dev.d2llm.search;
 
-import dev.d2llm.nn.VectorApi;
 import dev.d2llm.index.VectorRows;
+import dev.d2llm.nn.VectorApi;
 import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 import java.util.Optional;
@@ -33,14 +33,19 @@ public final class ScoringKernels {
 
   /** The Vector API kernel, or empty with the reason logged when this JVM cannot run it. */
   public static Optional<ScoringKernel> vector() {
-    return VectorApi.load(MethodHandles.lookup(), "dev.d2llm.search.VectorScoringKernel", ScoringKernel.class,
-        "scan kernel", "scalar", LOG);
+    return VectorApi.load(
+        MethodHandles.lookup(),
+        "dev.d2llm.search.VectorScoringKernel",
+        ScoringKernel.class,
+        "scan kernel",
+        "scalar",
+        LOG);
   }
 
   /**
-   * Runs {@code kernel} on a small float and int8 matrix until the JIT has compiled it (a few tenths
-   * of a second): interpreted, the Vector API scans hundreds of times slower. A server calls this
-   * while it loads, so that its first query does not pay for it.
+   * Runs {@code kernel} on a small float and int8 matrix until the JIT has compiled it (a few
+   * tenths of a second): interpreted, the Vector API scans hundreds of times slower. A server calls
+   * this while it loads, so that its first query does not pay for it.
    */
   public static void warmUp(ScoringKernel kernel) {
     int rows = 1_024;

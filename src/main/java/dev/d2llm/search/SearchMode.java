@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** How a query is ranked against the index. */
 public enum SearchMode {
-  /** The IEM scores every passage: the exact D2LLM ranking, linear in corpus size times the IEM's cost. */
+  /**
+   * The IEM scores every passage: the exact D2LLM ranking, linear in corpus size times the IEM's
+   * cost.
+   */
   EXACT,
   /** A cosine scan of the passage vectors picks candidates, and the IEM re-ranks only those. */
   TWO_STAGE;

@@ -4,8 +4,8 @@ import dev.d2llm.student.Branch;
 import java.util.Objects;
 
 /**
- * One search: the query text, how many hits, which IEM branch, the mode and, for two-stage
- * search, how many cosine candidates the IEM re-ranks.
+ * One search: the query text, how many hits, which IEM branch, the mode and, for two-stage search,
+ * how many cosine candidates the IEM re-ranks.
  */
 public record SearchQuery(String text, int topK, Branch branch, SearchMode mode, int candidates) {
 
@@ -28,12 +28,14 @@ public record SearchQuery(String text, int topK, Branch branch, SearchMode mode,
       throw new IllegalArgumentException("topK must be > 0, found " + topK);
     }
     if (mode == SearchMode.TWO_STAGE && candidates < topK) {
-      throw new IllegalArgumentException("candidates (" + candidates + ") must be >= topK (" + topK + ")");
+      throw new IllegalArgumentException(
+          "candidates (" + candidates + ") must be >= topK (" + topK + ")");
     }
   }
 
   /** A two-stage query on the asymmetric (query-passage) branch with the default candidates. */
   public static SearchQuery of(String text, int topK) {
-    return new SearchQuery(text, topK, Branch.ASYMMETRIC, SearchMode.TWO_STAGE, Math.max(topK, DEFAULT_CANDIDATES));
+    return new SearchQuery(
+        text, topK, Branch.ASYMMETRIC, SearchMode.TWO_STAGE, Math.max(topK, DEFAULT_CANDIDATES));
   }
 }

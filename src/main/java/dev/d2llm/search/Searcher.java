@@ -22,17 +22,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Answers queries over one index with one student: encodes the query once, then ranks by a full
- * IEM scan or by a cosine scan whose candidates the IEM re-ranks. Safe for concurrent queries.
+ * Answers queries over one index with one student: encodes the query once, then ranks by a full IEM
+ * scan or by a cosine scan whose candidates the IEM re-ranks. Safe for concurrent queries.
  */
 public final class Searcher implements AutoCloseable {
 
   /** Below this many rows a scan runs on the calling thread. */
   private static final int PARALLEL_FROM = 16_384;
+
   /** Below this many candidates the IEM scores them on the calling thread. */
   private static final int IEM_PARALLEL_FROM = 128;
+
   /** Rows scored per kernel call (scores stay in L1/L2). */
   private static final int BLOCK = 2_048;
+
   /** Rows per IEM call in a full scan. */
   private static final int IEM_CHUNK = 4_096;
 
@@ -41,41 +44,70 @@ public final class Searcher implements AutoCloseable {
   private final ScoringKernel kernel;
   private final int threads;
   private final ExecutorService pool;
+
   /** The IEM on host arrays, or null when this JVM has no row kernel (PyTorch scores then). */
   private final HostIem hostIem;
 
   /**
    * Checks that the index was built by this student (same weights hash, same widths) and prepares
-   * {@code threads} scan threads. A student {@linkplain Student#freezeForServing frozen for serving}
-   * encodes queries and scores candidates on the Vector API kernels; an unfrozen one through PyTorch,
-   * which is faster for a one-off query (the kernels are fast only once the JIT has compiled them).
+   * {@code threads} scan threads. A student {@linkplain Student#freezeForServing frozen for
+   * serving} encodes queries and scores candidates on the Vector API kernels; an unfrozen one
+   * through PyTorch, which is faster for a one-off query (the kernels are fast only once the JIT
+   * has compiled them).
    */
-  public Searcher(Student student, String studentFingerprint, SearchIndex index, ScoringKernel kernel, int threads) {
+  public Searcher(
+      Student student,
+      String studentFingerprint,
+      SearchIndex index,
+      ScoringKernel kernel,
+      int threads) {
     this.student = student;
     this.index = index;
     this.kernel = kernel;
     if (!index.manifest().model().sha256().equals(studentFingerprint)) {
-      throw new IndexFormatException("index " + index.manifest().version() + " was built by model "
-          + index.manifest().model().reference() + " (sha256 " + index.manifest().model().sha256()
-          + "), not by the loaded student (sha256 " + studentFingerprint + "): its IEM projections would be wrong;"
-          + " rebuild the index with this student");
+      throw new IndexFormatException(
+          "index "
+              + index.manifest().version()
+              + " was built by model "
+              + index.manifest().model().reference()
+              + " (sha256 "
+              + index.manifest().model().sha256()
+              + "), not by the loaded student (sha256 "
+              + studentFingerprint
+              + "): its IEM projections would be wrong;"
+              + " rebuild the index with this student");
     }
     if (index.manifest().dimension() != student.dimension()
         || index.projectionWidth() != student.iem().hidden()) {
-      throw new IndexFormatException("index widths (vectors " + index.manifest().dimension() + ", projection "
-          + index.projectionWidth() + ") do not match the student (" + student.dimension() + ", "
-          + student.iem().hidden() + ")");
+      throw new IndexFormatException(
+          "index widths (vectors "
+              + index.manifest().dimension()
+              + ", projection "
+              + index.projectionWidth()
+              + ") do not match the student ("
+              + student.dimension()
+              + ", "
+              + student.iem().hidden()
+              + ")");
     }
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be > 0, found " + threads);
     }
-    this.hostIem = student.frozenForServing() ? RowKernels.best().map(k -> student.iem().toHost(k)).orElse(null) : null;
+    this.hostIem =
+        student.frozenForServing()
+            ? RowKernels.best().map(k -> student.iem().toHost(k)).orElse(null)
+            : null;
     this.threads = threads;
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "d2llm-scan");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "d2llm-scan");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /** Ranks the index for one query. */
@@ -109,9 +141,14 @@ public final class Searcher implements AutoCloseable {
     List<SearchHit> hits = new ArrayList<>(ranked.rows().length);
     for (int i = 0; i < ranked.rows().length; i++) {
       int row = ranked.rows()[i];
-      hits.add(new SearchHit(index.ids().get(row), sigmoid(ranked.scores()[i]), index.texts().get(row), row));
+      hits.add(
+          new SearchHit(
+              index.ids().get(row), sigmoid(ranked.scores()[i]), index.texts().get(row), row));
     }
-    return new SearchResult(hits, q.mode(), candidates,
+    return new SearchResult(
+        hits,
+        q.mode(),
+        candidates,
         new SearchResult.Timings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0)));
   }
 
@@ -120,40 +157,52 @@ public final class Searcher implements AutoCloseable {
     return queryVector(text, Branch.ASYMMETRIC);
   }
 
-  /** The student's vector of a query on {@code branch}: a query on the asymmetric one, a plain text on the symmetric one. */
+  /**
+   * The student's vector of a query on {@code branch}: a query on the asymmetric one, a plain text
+   * on the symmetric one.
+   */
   public float[] queryVector(String text, Branch branch) {
-    return student.embed(List.of(text), branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN)[0];
+    return student
+        .embed(List.of(text), branch == Branch.ASYMMETRIC ? TextRole.QUERY : TextRole.PLAIN)[0];
   }
 
   /** The {@code n} rows with the highest cosine to a unit query (the first stage). */
   public TopK.Ranked cosineTop(float[] unitQuery, int n) {
     VectorRows rows = index.vectors();
     TopK all = new TopK(n);
-    inParts(rows.rows(), PARALLEL_FROM, (from, to) -> scanRange(rows, unitQuery, from, to, n)).forEach(all::addAll);
+    inParts(rows.rows(), PARALLEL_FROM, (from, to) -> scanRange(rows, unitQuery, from, to, n))
+        .forEach(all::addAll);
     return all.order();
   }
 
-  /** The {@code k} rows the IEM scores highest over the whole index (the exact D2LLM ranking), as logits. */
+  /**
+   * The {@code k} rows the IEM scores highest over the whole index (the exact D2LLM ranking), as
+   * logits.
+   */
   public TopK.Ranked iemTop(float[] queryVector, int k, Branch branch) {
     boolean residual = student.iem().kind() == IemKind.RESIDUAL;
     float[] unitQuery = SentenceEncoder.unit(queryVector);
     if (hostIem != null) {
       float[] qp = hostIem.projectQuery(queryVector);
-      List<TopK> parts = inParts(index.count(), IEM_PARALLEL_FROM, (from, to) -> {
-        TopK top = new TopK(k);
-        float[] z = new float[IEM_CHUNK];
-        float[] cos = residual ? new float[IEM_CHUNK] : null;
-        for (int start = from; start < to; start += IEM_CHUNK) {
-          int n = Math.min(IEM_CHUNK, to - start);
-          if (residual) {
-            kernel.dotProducts(index.vectors(), unitQuery, start, start + n, cos);
-          }
-          hostIem.logits(qp, index.projection(), start, n, branch, z, 0, cos);
-          gate(unitQuery, branch, z, cos, start, null, n);
-          top.offer(z, n, start);
-        }
-        return top;
-      });
+      List<TopK> parts =
+          inParts(
+              index.count(),
+              IEM_PARALLEL_FROM,
+              (from, to) -> {
+                TopK top = new TopK(k);
+                float[] z = new float[IEM_CHUNK];
+                float[] cos = residual ? new float[IEM_CHUNK] : null;
+                for (int start = from; start < to; start += IEM_CHUNK) {
+                  int n = Math.min(IEM_CHUNK, to - start);
+                  if (residual) {
+                    kernel.dotProducts(index.vectors(), unitQuery, start, start + n, cos);
+                  }
+                  hostIem.logits(qp, index.projection(), start, n, branch, z, 0, cos);
+                  gate(unitQuery, branch, z, cos, start, null, n);
+                  top.offer(z, n, start);
+                }
+                return top;
+              });
       TopK all = new TopK(k);
       parts.forEach(all::addAll);
       return all.order();
@@ -162,7 +211,8 @@ public final class Searcher implements AutoCloseable {
     float[] proj = index.projection();
     TopK top = new TopK(k);
     try (NDManager scope = student.manager().newSubManager()) {
-      NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
+      NDArray qp =
+          student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
       for (int start = 0; start < index.count(); start += IEM_CHUNK) {
         int n = Math.min(IEM_CHUNK, index.count() - start);
         try (NDManager chunk = scope.newSubManager()) {
@@ -184,7 +234,10 @@ public final class Searcher implements AutoCloseable {
     return top.order();
   }
 
-  /** IEM logits of a query vector against the given rows' stored projections (and vectors, for a residual IEM). */
+  /**
+   * IEM logits of a query vector against the given rows' stored projections (and vectors, for a
+   * residual IEM).
+   */
   public float[] iemLogits(float[] queryVector, int[] rows, Branch branch) {
     float[] cosines = null;
     if (student.iem().kind() == IemKind.RESIDUAL) {
@@ -212,17 +265,21 @@ public final class Searcher implements AutoCloseable {
     if (hostIem != null) {
       float[] qp = hostIem.projectQuery(queryVector);
       float[] out = new float[rows.length];
-      inParts(rows.length, IEM_PARALLEL_FROM, (from, to) -> {
-        hostIem.logits(qp, gathered, from, to - from, branch, out, from, cosines);
-        return null;
-      });
+      inParts(
+          rows.length,
+          IEM_PARALLEL_FROM,
+          (from, to) -> {
+            hostIem.logits(qp, gathered, from, to - from, branch, out, from, cosines);
+            return null;
+          });
       if (cosines != null) {
         gate(SentenceEncoder.unit(queryVector), branch, out, cosines, 0, rows, rows.length);
       }
       return out;
     }
     try (NDManager scope = student.manager().newSubManager()) {
-      NDArray qp = student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
+      NDArray qp =
+          student.iem().projectQuery(scope.create(queryVector, new Shape(1, queryVector.length)));
       NDArray pp = scope.create(gathered, new Shape(rows.length, h));
       NDArray cos = cosines == null ? null : scope.create(cosines);
       float[] z = student.iem().scoreProjected(qp, pp, cos, branch).logits().toFloatArray();
@@ -234,10 +291,11 @@ public final class Searcher implements AutoCloseable {
   }
 
   /**
-   * Applies the branch's domain gate (if any) to {@code n} ungated logits in place: rows {@code rows}
-   * (or, when null, {@code first} on), their cosines to the query from {@code cosines}.
+   * Applies the branch's domain gate (if any) to {@code n} ungated logits in place: rows {@code
+   * rows} (or, when null, {@code first} on), their cosines to the query from {@code cosines}.
    */
-  private void gate(float[] unitQuery, Branch branch, float[] z, float[] cosines, int first, int[] rows, int n) {
+  private void gate(
+      float[] unitQuery, Branch branch, float[] z, float[] cosines, int first, int[] rows, int n) {
     var gate = student.iem().gate(branch);
     if (gate.isEmpty()) {
       return;
@@ -264,7 +322,9 @@ public final class Searcher implements AutoCloseable {
     student.iem().gateLogits(branch, z, cosines, weights, n);
   }
 
-  /** IEM relevance probabilities of one query against passages given as text (no index involved). */
+  /**
+   * IEM relevance probabilities of one query against passages given as text (no index involved).
+   */
   public float[] score(String query, List<String> passages, Branch branch) {
     return student.relevance(query, passages, branch);
   }

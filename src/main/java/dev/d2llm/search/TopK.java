@@ -3,8 +3,8 @@ package dev.d2llm.search;
 import java.util.Arrays;
 
 /**
- * The k best (score, row) pairs seen so far, kept in a min-heap on primitive arrays; ties go to
- * the lower row so results are deterministic.
+ * The k best (score, row) pairs seen so far, kept in a min-heap on primitive arrays; ties go to the
+ * lower row so results are deterministic.
  */
 public final class TopK {
 
@@ -60,7 +60,8 @@ public final class TopK {
     for (int i = 0; i < size; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> better(scores[a], rows[a], scores[b], rows[b]) ? -1 : a.equals(b) ? 0 : 1);
+    Arrays.sort(
+        idx, (a, b) -> better(scores[a], rows[a], scores[b], rows[b]) ? -1 : a.equals(b) ? 0 : 1);
     int[] r = new int[size];
     float[] s = new float[size];
     for (int i = 0; i < size; i++) {

@@ -11,13 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The SIMD kernel on the Java Vector API at the CPU's preferred width: rows four at a time (each
  * query slice loaded once for four rows, four independent fused multiply-add chains, so more row
  * loads are in flight and a scan larger than the caches runs at memory speed), int8 rows widened to
- * floats in registers. Loaded only when the {@code jdk.incubator.vector} module is
- * present (see {@link ScoringKernels}).
+ * floats in registers. Loaded only when the {@code jdk.incubator.vector} module is present (see
+ * {@link ScoringKernels}).
  */
 final class VectorScoringKernel implements ScoringKernel {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
 
   @Override
   public String name() {
@@ -72,8 +73,12 @@ final class VectorScoringKernel implements ScoringKernel {
     oneByOne(v, w, query, r, to, from, out);
   }
 
-  /** Rows {@code [start, to)} one at a time with two accumulators each; {@code out} is indexed from {@code from}. */
-  private static void oneByOne(float[] v, int w, float[] query, int start, int to, int from, float[] out) {
+  /**
+   * Rows {@code [start, to)} one at a time with two accumulators each; {@code out} is indexed from
+   * {@code from}.
+   */
+  private static void oneByOne(
+      float[] v, int w, float[] query, int start, int to, int from, float[] out) {
     int lanes = F.length();
     int bound = F.loopBound(w);
     int pairBound = w - w % (2 * lanes);
@@ -84,7 +89,9 @@ final class VectorScoringKernel implements ScoringKernel {
       int i = 0;
       for (; i < pairBound; i += 2 * lanes) {
         a0 = FloatVector.fromArray(F, v, base + i).fma(FloatVector.fromArray(F, query, i), a0);
-        a1 = FloatVector.fromArray(F, v, base + i + lanes).fma(FloatVector.fromArray(F, query, i + lanes), a1);
+        a1 =
+            FloatVector.fromArray(F, v, base + i + lanes)
+                .fma(FloatVector.fromArray(F, query, i + lanes), a1);
       }
       for (; i < bound; i += lanes) {
         a0 = FloatVector.fromArray(F, v, base + i).fma(FloatVector.fromArray(F, query, i), a0);
@@ -97,7 +104,8 @@ final class VectorScoringKernel implements ScoringKernel {
     }
   }
 
-  private static void int8(byte[] v, float[] scales, int w, float[] query, int from, int to, float[] out) {
+  private static void int8(
+      byte[] v, float[] scales, int w, float[] query, int from, int to, float[] out) {
     int lanes = F.length();
     int bound = F.loopBound(w);
     int r = from;

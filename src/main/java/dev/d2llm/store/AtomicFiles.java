@@ -13,9 +13,9 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Whole-file writes: the content goes to a temporary file beside the target, is forced to disk,
- * and is renamed over the target in one step, so a reader or a crash sees the old file or the new
- * one, never a part.
+ * Whole-file writes: the content goes to a temporary file beside the target, is forced to disk, and
+ * is renamed over the target in one step, so a reader or a crash sees the old file or the new one,
+ * never a part.
  */
 final class AtomicFiles {
 
@@ -34,7 +34,10 @@ final class AtomicFiles {
 
   /** Writes {@code content} to {@code target}. */
   static void write(Path target, byte[] content) throws IOException {
-    write(target, temp -> Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    write(
+        target,
+        temp ->
+            Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
   /** Copies the file {@code source} to {@code target}, streaming it. */
@@ -47,7 +50,8 @@ final class AtomicFiles {
   static void requireFile(Path source) {
     if (!Files.isRegularFile(source)) {
       throw new UncheckedIOException(
-          "cannot upload " + source + ": not a regular file", new NoSuchFileException(source.toString()));
+          "cannot upload " + source + ": not a regular file",
+          new NoSuchFileException(source.toString()));
     }
   }
 
@@ -56,12 +60,19 @@ final class AtomicFiles {
     return file.getFileName().toString().startsWith(ObjectKeys.TEMP_PREFIX);
   }
 
-  /** Lets {@code writer} fill a fresh temporary file beside {@code target}, then renames it over the target. */
+  /**
+   * Lets {@code writer} fill a fresh temporary file beside {@code target}, then renames it over the
+   * target.
+   */
   static void write(Path target, Writer writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // A name of our own rather than Files.createTempFile, which would give the final file mode 0600.
-    Path temp = dir.resolve(ObjectKeys.TEMP_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+    // A name of our own rather than Files.createTempFile, which would give the final file mode
+    // 0600.
+    Path temp =
+        dir.resolve(
+            ObjectKeys.TEMP_PREFIX
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
     try {
       writer.writeTo(temp);
       // Without this, a crash soon after the rename can leave an empty file under the final name.

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * An object store in a local directory: key {@code a/b} is the file {@code root/a/b}. Writes go
  * through a temporary file in the target's directory and an atomic rename; directories are created
- * as needed and left in place when their last object is deleted. Since a path cannot be a file and a
- * directory at once, keys {@code a} and {@code a/b} cannot both exist here (in S3 they can).
+ * as needed and left in place when their last object is deleted. Since a path cannot be a file and
+ * a directory at once, keys {@code a} and {@code a/b} cannot both exist here (in S3 they can).
  */
 public final class FileObjectStore implements ObjectStore {
 
@@ -105,7 +105,8 @@ public final class FileObjectStore implements ObjectStore {
     }
     List<String> keys = new ArrayList<>();
     try (Stream<Path> files = Files.walk(start)) {
-      files.filter(Files::isRegularFile)
+      files
+          .filter(Files::isRegularFile)
           .filter(file -> !AtomicFiles.isTemporary(file))
           .map(this::key)
           .filter(key -> key.startsWith(prefix))

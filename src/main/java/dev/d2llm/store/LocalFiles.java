@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Local directory housekeeping shared by index staging, caches, benchmark scratch and training runs. */
+/**
+ * Local directory housekeeping shared by index staging, caches, benchmark scratch and training
+ * runs.
+ */
 public final class LocalFiles {
 
   private LocalFiles() {}

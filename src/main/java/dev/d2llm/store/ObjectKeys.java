@@ -30,8 +30,8 @@ public final class ObjectKeys {
   }
 
   /**
-   * Checks a listing prefix: empty (everything) or a string a key may start with; a trailing '/'
-   * is allowed, and the last segment may be partial.
+   * Checks a listing prefix: empty (everything) or a string a key may start with; a trailing '/' is
+   * allowed, and the last segment may be partial.
    */
   static String checkPrefix(String prefix) {
     if (prefix == null) {
@@ -42,7 +42,8 @@ public final class ObjectKeys {
     }
     String body = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     if (body.isEmpty()) {
-      throw new IllegalArgumentException("prefix '" + prefix + "' must be relative: no leading '/'");
+      throw new IllegalArgumentException(
+          "prefix '" + prefix + "' must be relative: no leading '/'");
     }
     checkSegments(prefix, body.split("/", -1), "prefix");
     return prefix;
@@ -54,10 +55,14 @@ public final class ObjectKeys {
     return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
-  /** The URI of {@code key} below a base URI that ends in '/', percent-encoding what URIs cannot hold. */
+  /**
+   * The URI of {@code key} below a base URI that ends in '/', percent-encoding what URIs cannot
+   * hold.
+   */
   static URI resolve(URI base, String key) {
     try {
-      // A scheme and a leading '/' make the constructor quote the path without reading ':' as a scheme.
+      // A scheme and a leading '/' make the constructor quote the path without reading ':' as a
+      // scheme.
       String encoded = new URI("x", null, "/" + key, null).getRawPath().substring(1);
       return URI.create(base.toString() + encoded);
     } catch (URISyntaxException e) {
@@ -67,21 +72,29 @@ public final class ObjectKeys {
 
   private static void checkSegments(String whole, String[] segments, String what) {
     if (whole.startsWith("/")) {
-      throw new IllegalArgumentException(what + " '" + whole + "' must be relative: no leading '/'");
+      throw new IllegalArgumentException(
+          what + " '" + whole + "' must be relative: no leading '/'");
     }
     if (whole.indexOf('\\') >= 0) {
-      throw new IllegalArgumentException(what + " '" + whole + "' must use '/' as separator, not '\\'");
+      throw new IllegalArgumentException(
+          what + " '" + whole + "' must use '/' as separator, not '\\'");
     }
     for (String segment : segments) {
       if (segment.isEmpty()) {
         throw new IllegalArgumentException(what + " '" + whole + "' has an empty segment");
       }
       if (segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException(what + " '" + whole + "' must not contain '" + segment + "' segments");
+        throw new IllegalArgumentException(
+            what + " '" + whole + "' must not contain '" + segment + "' segments");
       }
       if (segment.startsWith(TEMP_PREFIX)) {
         throw new IllegalArgumentException(
-            what + " '" + whole + "' has a segment starting with '" + TEMP_PREFIX + "', reserved for writes in progress");
+            what
+                + " '"
+                + whole
+                + "' has a segment starting with '"
+                + TEMP_PREFIX
+                + "', reserved for writes in progress");
       }
     }
   }

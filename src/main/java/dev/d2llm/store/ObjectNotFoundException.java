@@ -13,7 +13,9 @@ public final class ObjectNotFoundException extends RuntimeException {
     this(store, key, null);
   }
 
-  /** As {@link #ObjectNotFoundException(URI, String)}, keeping the store's own report as the cause. */
+  /**
+   * As {@link #ObjectNotFoundException(URI, String)}, keeping the store's own report as the cause.
+   */
   public ObjectNotFoundException(URI store, String key, Throwable cause) {
     super("no object '" + key + "' in " + store, cause);
     this.store = store;

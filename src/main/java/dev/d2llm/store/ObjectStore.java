@@ -14,14 +14,17 @@ import java.util.OptionalLong;
  * Every write replaces a whole object at once, so a reader sees the old content or the new, never a
  * part; the index relies on this to publish shards, then the manifest, then a pointer.
  *
- * <p>Keys are relative: not empty, no leading '/', no empty, '.' or '..' segments, no backslashes, and
- * no segment starting with {@code .tmp-} (reserved for writes in progress); a bad key fails with an
- * {@link IllegalArgumentException} that names it. Failures of the medium surface as unchecked
- * exceptions ({@link UncheckedIOException} for files, the SDK's exceptions for S3).
+ * <p>Keys are relative: not empty, no leading '/', no empty, '.' or '..' segments, no backslashes,
+ * and no segment starting with {@code .tmp-} (reserved for writes in progress); a bad key fails
+ * with an {@link IllegalArgumentException} that names it. Failures of the medium surface as
+ * unchecked exceptions ({@link UncheckedIOException} for files, the SDK's exceptions for S3).
  */
 public interface ObjectStore extends AutoCloseable {
 
-  /** Uploads the local file {@code source} as {@code key}, streaming it rather than loading it whole. */
+  /**
+   * Uploads the local file {@code source} as {@code key}, streaming it rather than loading it
+   * whole.
+   */
   void put(String key, Path source);
 
   /** Stores {@code content} as {@code key}. */
@@ -49,8 +52,8 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * Downloads {@code key} to the local file {@code target}, creating its directory and replacing an
-   * existing file. The bytes go to a temporary file beside {@code target} that is renamed at the end,
-   * so a failure or a crash never leaves a partial file at {@code target}.
+   * existing file. The bytes go to a temporary file beside {@code target} that is renamed at the
+   * end, so a failure or a crash never leaves a partial file at {@code target}.
    *
    * @throws ObjectNotFoundException when no object has that key; {@code target} is then untouched
    */
@@ -77,10 +80,14 @@ public interface ObjectStore extends AutoCloseable {
   /** Removes {@code key}; removing a key that holds no object is not an error. */
   void delete(String key);
 
-  /** Where this store is, ending in '/': {@code file:///abs/dir/} or {@code s3://bucket/prefix/}. */
+  /**
+   * Where this store is, ending in '/': {@code file:///abs/dir/} or {@code s3://bucket/prefix/}.
+   */
   URI uri();
 
-  /** Where {@code key} is: {@link #uri()} followed by the key, percent-encoded where a URI needs it. */
+  /**
+   * Where {@code key} is: {@link #uri()} followed by the key, percent-encoded where a URI needs it.
+   */
   default URI uri(String key) {
     return ObjectKeys.resolve(uri(), ObjectKeys.check(key));
   }
@@ -95,9 +102,9 @@ public interface ObjectStore extends AutoCloseable {
   }
 
   /**
-   * A view of the objects under {@code prefix} (e.g. {@code versions/3/}) as a store of its own, whose
-   * keys leave the prefix out. A prefix without a trailing '/' gets one. The view shares this store's
-   * resources: closing it does nothing, closing this store ends both.
+   * A view of the objects under {@code prefix} (e.g. {@code versions/3/}) as a store of its own,
+   * whose keys leave the prefix out. A prefix without a trailing '/' gets one. The view shares this
+   * store's resources: closing it does nothing, closing this store ends both.
    */
   default ObjectStore child(String prefix) {
     return new PrefixedObjectStore(this, ObjectKeys.directory(prefix));

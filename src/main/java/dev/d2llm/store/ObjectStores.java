@@ -14,9 +14,9 @@ public final class ObjectStores {
   private ObjectStores() {}
 
   /**
-   * The store at {@code location}: {@code file:///abs/path/} or a plain local path (a
-   * {@link FileObjectStore}), or {@code s3://bucket/prefix/} (an {@link S3ObjectStore} set up by
-   * {@link S3Settings#fromEnvironment()}).
+   * The store at {@code location}: {@code file:///abs/path/} or a plain local path (a {@link
+   * FileObjectStore}), or {@code s3://bucket/prefix/} (an {@link S3ObjectStore} set up by {@link
+   * S3Settings#fromEnvironment()}).
    */
   public static ObjectStore open(String location) {
     return open(location, null);
@@ -39,7 +39,8 @@ public final class ObjectStores {
     try {
       uri = URI.create(location);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("object store URI '" + location + "' is malformed: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "object store URI '" + location + "' is malformed: " + e.getMessage(), e);
     }
     return open(uri, settings);
   }
@@ -53,20 +54,31 @@ public final class ObjectStores {
           yield new FileObjectStore(Path.of(uri));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              "file URI '" + uri + "' must be absolute with no host, e.g. file:///path/: " + e.getMessage(), e);
+              "file URI '"
+                  + uri
+                  + "' must be absolute with no host, e.g. file:///path/: "
+                  + e.getMessage(),
+              e);
         }
       }
       case "s3" -> {
         String bucket = uri.getAuthority();
-        if (bucket == null || bucket.isBlank() || uri.getQuery() != null || uri.getFragment() != null) {
+        if (bucket == null
+            || bucket.isBlank()
+            || uri.getQuery() != null
+            || uri.getFragment() != null) {
           throw new IllegalArgumentException("S3 URI '" + uri + "' must be s3://bucket/prefix/");
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
         String prefix = path.startsWith("/") ? path.substring(1) : path;
-        yield S3ObjectStore.connect(bucket, prefix, settings != null ? settings : S3Settings.fromEnvironment());
+        yield S3ObjectStore.connect(
+            bucket, prefix, settings != null ? settings : S3Settings.fromEnvironment());
       }
-      default -> throw new IllegalArgumentException(
-          "unsupported object store URI '" + uri + "': use file:///path/ or s3://bucket/prefix/");
+      default ->
+          throw new IllegalArgumentException(
+              "unsupported object store URI '"
+                  + uri
+                  + "': use file:///path/ or s3://bucket/prefix/");
     };
   }
 }

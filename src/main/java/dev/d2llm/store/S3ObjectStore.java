@@ -46,20 +46,25 @@ public final class S3ObjectStore implements ObjectStore {
     this(client, bucket, prefix, MAX_PAGE_SIZE);
   }
 
-  /** As {@link #S3ObjectStore(S3Client, String, String)}, listing {@code pageSize} keys per request. */
+  /**
+   * As {@link #S3ObjectStore(S3Client, String, String)}, listing {@code pageSize} keys per request.
+   */
   public S3ObjectStore(S3Client client, String bucket, String prefix, int pageSize) {
     this(client, false, bucket, prefix, pageSize);
   }
 
-  private S3ObjectStore(S3Client client, boolean ownsClient, String bucket, String prefix, int pageSize) {
+  private S3ObjectStore(
+      S3Client client, boolean ownsClient, String bucket, String prefix, int pageSize) {
     if (client == null) {
       throw new IllegalArgumentException("S3 client must not be null");
     }
     if (bucket == null || bucket.isBlank() || bucket.contains("/")) {
-      throw new IllegalArgumentException("S3 bucket must be a non-blank name without '/', found '" + bucket + "'");
+      throw new IllegalArgumentException(
+          "S3 bucket must be a non-blank name without '/', found '" + bucket + "'");
     }
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException("page size must be in [1, " + MAX_PAGE_SIZE + "], found " + pageSize);
+      throw new IllegalArgumentException(
+          "page size must be in [1, " + MAX_PAGE_SIZE + "], found " + pageSize);
     }
     this.client = client;
     this.ownsClient = ownsClient;
@@ -69,7 +74,8 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       this.uri = new URI("s3", bucket, "/" + this.prefix, null, null);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("s3://" + bucket + "/" + this.prefix + " is not a valid URI", e);
+      throw new IllegalArgumentException(
+          "s3://" + bucket + "/" + this.prefix + " is not a valid URI", e);
     }
   }
 
@@ -92,10 +98,11 @@ public final class S3ObjectStore implements ObjectStore {
    * otherwise SDK defaults, for callers that add their own credentials or overrides.
    */
   public static S3ClientBuilder clientBuilder(S3Settings settings) {
-    S3ClientBuilder builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .region(Region.of(settings.region()))
-        .forcePathStyle(settings.pathStyle());
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .region(Region.of(settings.region()))
+            .forcePathStyle(settings.pathStyle());
     settings.endpoint().ifPresent(builder::endpointOverride);
     return builder;
   }
@@ -118,13 +125,16 @@ public final class S3ObjectStore implements ObjectStore {
   public void put(String key, Path source) {
     String full = full(key);
     AtomicFiles.requireFile(source);
-    client.putObject(PutObjectRequest.builder().bucket(bucket).key(full).build(), RequestBody.fromFile(source));
+    client.putObject(
+        PutObjectRequest.builder().bucket(bucket).key(full).build(), RequestBody.fromFile(source));
   }
 
   @Override
   public void putBytes(String key, byte[] content) {
     String full = full(key);
-    client.putObject(PutObjectRequest.builder().bucket(bucket).key(full).build(), RequestBody.fromBytes(content));
+    client.putObject(
+        PutObjectRequest.builder().bucket(bucket).key(full).build(),
+        RequestBody.fromBytes(content));
   }
 
   @Override
@@ -165,8 +175,10 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private static boolean isMissingKey(S3Exception e) {
-    // A HEAD answer has no body to carry an error code, so its 404 may arrive as a plain S3Exception.
-    return e instanceof NoSuchKeyException || e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e));
+    // A HEAD answer has no body to carry an error code, so its 404 may arrive as a plain
+    // S3Exception.
+    return e instanceof NoSuchKeyException
+        || e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e));
   }
 
   private static String errorCode(S3Exception e) {
@@ -175,7 +187,8 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public List<String> list(String prefix) {
-    ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).maxKeys(pageSize);
+    ListObjectsV2Request.Builder request =
+        ListObjectsV2Request.builder().bucket(bucket).maxKeys(pageSize);
     String full = this.prefix + ObjectKeys.checkPrefix(prefix);
     if (!full.isEmpty()) {
       request.prefix(full);

@@ -10,9 +10,9 @@ import java.util.function.IntConsumer;
 /**
  * A student's vectors through a {@link VectorCache} on disk, keyed by the text its backbone reads
  * (prefix included), so that a distillation that trains the IEM alone and the evaluations after it
- * embed each text once across runs. The cache is named by the student's
- * {@linkplain StudentFiles#encodingFingerprint encoding fingerprint} and device type: retraining the
- * IEM keeps it, touching the backbone, LoRA, PMA or gate starts a new one.
+ * embed each text once across runs. The cache is named by the student's {@linkplain
+ * StudentFiles#encodingFingerprint encoding fingerprint} and device type: retraining the IEM keeps
+ * it, touching the backbone, LoRA, PMA or gate starts a new one.
  */
 public final class CachedStudentVectors implements TextEncoder {
 
@@ -24,11 +24,17 @@ public final class CachedStudentVectors implements TextEncoder {
     this.cache = cache;
   }
 
-  /** The vectors of {@code student}, loaded from {@code studentDir}, cached under {@code cacheDir}. */
+  /**
+   * The vectors of {@code student}, loaded from {@code studentDir}, cached under {@code cacheDir}.
+   */
   public static CachedStudentVectors open(Student student, Path studentDir, Path cacheDir) {
-    String identity = "d2llm-student " + StudentFiles.encodingFingerprint(studentDir) + " on "
-        + student.manager().getDevice().getDeviceType();
-    return new CachedStudentVectors(student, VectorCache.open(cacheDir, identity, student.dimension()));
+    String identity =
+        "d2llm-student "
+            + StudentFiles.encodingFingerprint(studentDir)
+            + " on "
+            + student.manager().getDevice().getDeviceType();
+    return new CachedStudentVectors(
+        student, VectorCache.open(cacheDir, identity, student.dimension()));
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class CosineMidpoint {
 
   /** Examples read; their first hard negatives only. */
   static final int SAMPLE = 400;
+
   static final int NEGATIVES = 3;
 
   private CosineMidpoint() {}
@@ -48,7 +49,8 @@ public final class CosineMidpoint {
       }
     }
     if (negatives == 0) {
-      throw new IllegalArgumentException("the calibration examples have no hard negatives; mine them first");
+      throw new IllegalArgumentException(
+          "the calibration examples have no hard negatives; mine them first");
     }
     return (float) ((positive / sample.size() + negative / negatives) / 2);
   }

@@ -16,18 +16,25 @@ import java.util.List;
 public final class DefaultStudents {
 
   private static final String RESOURCES = "dev/d2llm/students/";
-  private static final List<String> FILES = List.of(StudentFiles.DESCRIPTOR, "pma.safetensors", "iem.safetensors");
+  private static final List<String> FILES =
+      List.of(StudentFiles.DESCRIPTOR, "pma.safetensors", "iem.safetensors");
+
   /** Files only some students have: a residual student's PMA gate and domain gates. */
-  private static final List<String> OPTIONAL_FILES = List.of(StudentFiles.GATE_FILE, StudentFiles.DOMAIN_GATE_FILE);
+  private static final List<String> OPTIONAL_FILES =
+      List.of(StudentFiles.GATE_FILE, StudentFiles.DOMAIN_GATE_FILE);
 
   private DefaultStudents() {}
 
-  /** The directory of a student reference: a shipped name ({@code default}, {@code default-en}) or a path. */
+  /**
+   * The directory of a student reference: a shipped name ({@code default}, {@code default-en}) or a
+   * path.
+   */
   public static Path resolve(String reference) {
-    String name = switch (reference) {
-      case "default", "default-en" -> "default-en";
-      default -> null;
-    };
+    String name =
+        switch (reference) {
+          case "default", "default-en" -> "default-en";
+          default -> null;
+        };
     if (name == null) {
       return Path.of(reference);
     }
@@ -38,8 +45,15 @@ public final class DefaultStudents {
       for (String file : FILES) {
         try (InputStream in = loader.getResourceAsStream(RESOURCES + name + "/" + file)) {
           if (in == null) {
-            throw new IllegalStateException("the shipped student '" + name + "' is not in this build (missing "
-                + RESOURCES + name + "/" + file + ")");
+            throw new IllegalStateException(
+                "the shipped student '"
+                    + name
+                    + "' is not in this build (missing "
+                    + RESOURCES
+                    + name
+                    + "/"
+                    + file
+                    + ")");
           }
           Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -54,7 +68,8 @@ public final class DefaultStudents {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot unpack the shipped student '" + name + "' into " + dir, e);
+      throw new UncheckedIOException(
+          "cannot unpack the shipped student '" + name + "' into " + dir, e);
     }
     return dir;
   }

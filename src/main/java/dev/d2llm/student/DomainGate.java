@@ -9,13 +9,13 @@ import dev.d2llm.nn.Scalars;
 import java.util.Arrays;
 
 /**
- * Where a residual branch's learned correction applies. A pair's logit is
- * {@code a cos + c + w(q, p) mlp(q, p)}, with the weight {@code w = w_q(q) w_p(p)} rising from 0 to 1
- * as each side's unit vector moves towards the centre of the branch's training texts: a query or
- * passage unlike anything the branch was trained on is ranked by its backbone's cosine alone, so
- * a branch trained on one domain cannot rank another below its starting point. Each side's ramp
- * runs between two percentiles of the training texts' similarity to their centre; the passage side
- * is optional (null: weight 1).
+ * Where a residual branch's learned correction applies. A pair's logit is {@code a cos + c + w(q,
+ * p) mlp(q, p)}, with the weight {@code w = w_q(q) w_p(p)} rising from 0 to 1 as each side's unit
+ * vector moves towards the centre of the branch's training texts: a query or passage unlike
+ * anything the branch was trained on is ranked by its backbone's cosine alone, so a branch trained
+ * on one domain cannot rank another below its starting point. Each side's ramp runs between two
+ * percentiles of the training texts' similarity to their centre; the passage side is optional
+ * (null: weight 1).
  */
 public record DomainGate(Side query, Side passage) {
 
@@ -23,24 +23,33 @@ public record DomainGate(Side query, Side passage) {
     java.util.Objects.requireNonNull(query, "query");
   }
 
-  /** One side's ramp: weight 0 at or below {@code low} similarity to {@code centre} (a unit vector), 1 at {@code high}. */
+  /**
+   * One side's ramp: weight 0 at or below {@code low} similarity to {@code centre} (a unit vector),
+   * 1 at {@code high}.
+   */
   public record Side(float[] centre, float low, float high) {
 
     public Side {
       if (!(high > low)) {
-        throw new IllegalArgumentException("a domain gate needs high > low, found " + low + ", " + high);
+        throw new IllegalArgumentException(
+            "a domain gate needs high > low, found " + low + ", " + high);
       }
       centre = centre.clone();
     }
 
-    /** The centre of {@code vectors} and the similarities at the two percentiles (0-100) of them. */
+    /**
+     * The centre of {@code vectors} and the similarities at the two percentiles (0-100) of them.
+     */
     public static Side fit(float[][] vectors, double lowPercentile, double highPercentile) {
       if (vectors.length == 0) {
         throw new IllegalArgumentException("a domain gate is fitted on at least one text");
       }
       if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100)) {
-        throw new IllegalArgumentException("domain gate percentiles need 0 <= low < high <= 100, found "
-            + lowPercentile + ", " + highPercentile);
+        throw new IllegalArgumentException(
+            "domain gate percentiles need 0 <= low < high <= 100, found "
+                + lowPercentile
+                + ", "
+                + highPercentile);
       }
       int d = vectors[0].length;
       float[] sum = new float[d];
@@ -86,7 +95,10 @@ public record DomainGate(Side query, Side passage) {
     return query.weight(unitQuery) * (passage == null ? 1f : passage.weight(unitPassage));
   }
 
-  /** The passage side's weight of a unit passage whose similarity to its centre is {@code similarity}. */
+  /**
+   * The passage side's weight of a unit passage whose similarity to its centre is {@code
+   * similarity}.
+   */
   public float passageRamp(float similarity) {
     return passage == null ? 1f : passage.ramp(similarity);
   }
@@ -96,8 +108,12 @@ public record DomainGate(Side query, Side passage) {
     NDArray q = query.weight(queries);
     if (passage == null) {
       // Broadcast the query's weight over the pairs.
-      return q.mul(passages.getManager().ones(passages.getShape().slice(0, passages.getShape().dimension() - 1),
-          q.getDataType()));
+      return q.mul(
+          passages
+              .getManager()
+              .ones(
+                  passages.getShape().slice(0, passages.getShape().dimension() - 1),
+                  q.getDataType()));
     }
     return q.mul(passage.weight(passages));
   }
@@ -114,7 +130,8 @@ public record DomainGate(Side query, Side passage) {
 
   /** Reads {@link #toJson}'s form. */
   public static DomainGate fromJson(JsonNode node) {
-    return new DomainGate(side(node.required("query")), node.has("passage") ? side(node.get("passage")) : null);
+    return new DomainGate(
+        side(node.required("query")), node.has("passage") ? side(node.get("passage")) : null);
   }
 
   private static ObjectNode side(ObjectMapper json, Side s) {
@@ -134,12 +151,14 @@ public record DomainGate(Side query, Side passage) {
     for (int i = 0; i < centre.length; i++) {
       centre[i] = (float) c.get(i).asDouble();
     }
-    return new Side(centre, (float) node.required("low").asDouble(), (float) node.required("high").asDouble());
+    return new Side(
+        centre, (float) node.required("low").asDouble(), (float) node.required("high").asDouble());
   }
 
   private static double dot(float[] a, float[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("a domain gate of width " + b.length + " given a vector of width " + a.length);
+      throw new IllegalArgumentException(
+          "a domain gate of width " + b.length + " given a vector of width " + a.length);
     }
     double s = 0;
     for (int i = 0; i < a.length; i++) {

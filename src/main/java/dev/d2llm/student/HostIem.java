@@ -5,8 +5,8 @@ import dev.d2llm.nn.RowKernel;
 /**
  * The IEM's query-time half on host arrays, for search: a snapshot of the query's share of the
  * first layer, both branches and the last layer, scoring passages from their stored projections
- * ({@code W1p e_p + b1}) with a {@link RowKernel}. It computes what
- * {@link InteractionEmulation#scoreProjected} does, on any thread, without PyTorch.
+ * ({@code W1p e_p + b1}) with a {@link RowKernel}. It computes what {@link
+ * InteractionEmulation#scoreProjected} does, on any thread, without PyTorch.
  */
 public final class HostIem {
 
@@ -21,16 +21,34 @@ public final class HostIem {
   private final float[] symmetricBias;
   private final float[] asymmetric;
   private final float[] asymmetricBias;
-  /** The last layer's weights and bias per branch (index {@link Branch#ordinal()}; one array twice when shared). */
+
+  /**
+   * The last layer's weights and bias per branch (index {@link Branch#ordinal()}; one array twice
+   * when shared).
+   */
   private final float[][] last;
+
   private final float[] lastBias;
   private final Residual residual;
 
-  /** A residual IEM's cosine term per branch (index {@link Branch#ordinal()}): {@code scale cos + shift}. */
+  /**
+   * A residual IEM's cosine term per branch (index {@link Branch#ordinal()}): {@code scale cos +
+   * shift}.
+   */
   public record Residual(float[] scale, float[] shift) {}
 
-  HostIem(RowKernel kernel, int dim, int hidden, float[] queryWeight, float[] symmetric, float[] symmetricBias,
-      float[] asymmetric, float[] asymmetricBias, float[][] last, float[] lastBias, Residual residual) {
+  HostIem(
+      RowKernel kernel,
+      int dim,
+      int hidden,
+      float[] queryWeight,
+      float[] symmetric,
+      float[] symmetricBias,
+      float[] asymmetric,
+      float[] asymmetricBias,
+      float[][] last,
+      float[] lastBias,
+      Residual residual) {
     this.kernel = kernel;
     this.dim = dim;
     this.hidden = hidden;
@@ -52,7 +70,8 @@ public final class HostIem {
   /** The query's share of the first layer, {@code W1q e_q} [hidden], for a query vector [dim]. */
   public float[] projectQuery(float[] query) {
     if (query.length != dim) {
-      throw new IllegalArgumentException("query vector has " + query.length + " values, the IEM takes " + dim);
+      throw new IllegalArgumentException(
+          "query vector has " + query.length + " values, the IEM takes " + dim);
     }
     float[] out = new float[hidden];
     kernel.linear(query, 1, queryWeight, null, dim, hidden, out);
@@ -64,10 +83,18 @@ public final class HostIem {
    * {@code projections} from row {@code firstRow}, written to {@code out[outOffset..]}. A residual
    * IEM reads each pair's cosine from {@code cosines[outOffset..]} (null for the paper's IEM).
    */
-  public void logits(float[] projectedQuery, float[] projections, int firstRow, int count, Branch branch,
-      float[] out, int outOffset, float[] cosines) {
+  public void logits(
+      float[] projectedQuery,
+      float[] projections,
+      int firstRow,
+      int count,
+      Branch branch,
+      float[] out,
+      int outOffset,
+      float[] cosines) {
     if (residual != null && cosines == null) {
-      throw new IllegalArgumentException("a residual IEM scores passages with their cosines to the query");
+      throw new IllegalArgumentException(
+          "a residual IEM scores passages with their cosines to the query");
     }
     float[] w = branch == Branch.SYMMETRIC ? symmetric : asymmetric;
     float[] b = branch == Branch.SYMMETRIC ? symmetricBias : asymmetricBias;
@@ -91,7 +118,9 @@ public final class HostIem {
           z += Math.max(0f, g[off + j]) * lastWeight[j];
         }
         if (residual != null) {
-          z += residual.scale()[branch.ordinal()] * cosines[outOffset + start + r] + residual.shift()[branch.ordinal()];
+          z +=
+              residual.scale()[branch.ordinal()] * cosines[outOffset + start + r]
+                  + residual.shift()[branch.ordinal()];
         }
         out[outOffset + start + r] = z;
       }

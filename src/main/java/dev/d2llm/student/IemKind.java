@@ -5,8 +5,9 @@ import java.util.Locale;
 /**
  * Which interaction module a student scores with. {@link #PAPER} is D2LLM's MLP trained from
  * scratch; {@link #RESIDUAL} adds that MLP (its last layer starting at zero) to an affine function
- * of the pair's cosine under the backbone's native pooling, so an untrained student ranks exactly as
- * its backbone's zero-shot bi-encoder and training moves the ranking only where the teacher says.
+ * of the pair's cosine under the backbone's native pooling, so an untrained student ranks exactly
+ * as its backbone's zero-shot bi-encoder and training moves the ranking only where the teacher
+ * says.
  */
 public enum IemKind {
   PAPER,

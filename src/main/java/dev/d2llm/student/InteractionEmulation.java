@@ -20,13 +20,14 @@ import dev.d2llm.nn.Scalars;
  * {@code g = ReLU(W_branch h + b_branch)}, then one shared {@code z = w2 · g + b2}: the logit the
  * cross-encoder would have given the pair. The {@linkplain IemKind#RESIDUAL residual} kind adds
  * {@code a_branch cos(e_q, e_p) + c_branch} to that logit, with {@code a = 20 exp(log_scale)},
- * {@code c = 20 shift} and
- * {@code w2} per branch starting at zero: untrained, a branch ranks by the cosine alone.
+ * {@code c = 20 shift} and {@code w2} per branch starting at zero: untrained, a branch ranks by the
+ * cosine alone.
  */
 public final class InteractionEmulation extends NamedBlock {
 
   /** The method's hidden width. */
   public static final int DEFAULT_HIDDEN = 512;
+
   /**
    * The residual cosine's fixed factor, times the learned {@code exp(log_scale)}: the scale that
    * sentence-transformers' in-batch ranking loss uses, so the method's temperature-1 softmaxes see
@@ -39,15 +40,29 @@ public final class InteractionEmulation extends NamedBlock {
   private final Linear first;
   private final Linear symmetric;
   private final Linear asymmetric;
-  /** The last layer: one shared by both branches (the paper's), or per branch (symmetric, asymmetric) when residual. */
+
+  /**
+   * The last layer: one shared by both branches (the paper's), or per branch (symmetric,
+   * asymmetric) when residual.
+   */
   private final Linear last;
+
   private final Linear lastAsymmetric;
   private final IemKind kind;
-  /** Residual only: per branch (symmetric, asymmetric), the log of the cosine's scale over COSINE_SCALE. */
+
+  /**
+   * Residual only: per branch (symmetric, asymmetric), the log of the cosine's scale over
+   * COSINE_SCALE.
+   */
   private final Parameter logScale;
+
   /** Residual only: per branch, the logit's shift over COSINE_SCALE. */
   private final Parameter shift;
-  /** Residual only: per branch (symmetric, asymmetric), where its MLP's correction applies; null: everywhere. */
+
+  /**
+   * Residual only: per branch (symmetric, asymmetric), where its MLP's correction applies; null:
+   * everywhere.
+   */
   private final DomainGate[] gates = new DomainGate[2];
 
   /** The paper's IEM. */
@@ -65,14 +80,29 @@ public final class InteractionEmulation extends NamedBlock {
     boolean residual = kind == IemKind.RESIDUAL;
     // A residual branch's MLP starts at zero and must stay there until its own data moves it: the
     // last layer is the branch's own, so training one branch leaves the other at its cosine.
-    last = child(residual ? "fc2_sym" : "fc2", new Linear(hidden, 1, true, residual ? ParameterInit.ZEROS : ParameterInit.XAVIER_UNIFORM));
-    lastAsymmetric = residual ? child("fc2_asym", new Linear(hidden, 1, true, ParameterInit.ZEROS)) : last;
-    logScale = residual ? parameter("cos_log_scale", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS) : null;
-    shift = residual ? parameter("cos_shift", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS) : null;
+    last =
+        child(
+            residual ? "fc2_sym" : "fc2",
+            new Linear(
+                hidden, 1, true, residual ? ParameterInit.ZEROS : ParameterInit.XAVIER_UNIFORM));
+    lastAsymmetric =
+        residual ? child("fc2_asym", new Linear(hidden, 1, true, ParameterInit.ZEROS)) : last;
+    logScale =
+        residual
+            ? parameter("cos_log_scale", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS)
+            : null;
+    shift =
+        residual
+            ? parameter("cos_shift", Parameter.Type.BIAS, new Shape(2), ParameterInit.ZEROS)
+            : null;
   }
 
-  /** Logits [..] and branch features g [.., hidden] for query vectors [.., d] and passage vectors [.., d]. */
-  public Output score(ParameterStore ps, NDArray query, NDArray passage, Branch branch, boolean training) {
+  /**
+   * Logits [..] and branch features g [.., hidden] for query vectors [.., d] and passage vectors
+   * [.., d].
+   */
+  public Output score(
+      ParameterStore ps, NDArray query, NDArray passage, Branch branch, boolean training) {
     NDArray h = Activation.relu(first.apply(ps, query.concat(passage, -1), training));
     Output out = finish(ps, h, branch, training);
     if (kind != IemKind.RESIDUAL) {
@@ -80,8 +110,11 @@ public final class InteractionEmulation extends NamedBlock {
     }
     DomainGate gate = gates[branch.ordinal()];
     if (gate != null) {
-      out = new Output(out.logits().mul(gate.weight(query, passage).toType(out.logits().getDataType(), false)),
-          out.features());
+      out =
+          new Output(
+              out.logits()
+                  .mul(gate.weight(query, passage).toType(out.logits().getDataType(), false)),
+              out.features());
     }
     return withCosine(ps, out, cosine(query, passage), branch, training);
   }
@@ -128,13 +161,19 @@ public final class InteractionEmulation extends NamedBlock {
   }
 
   /** The residual logit: the MLP's plus {@code a_branch cos + c_branch}. */
-  private Output withCosine(ParameterStore ps, Output mlp, NDArray cosines, Branch branch, boolean training) {
+  private Output withCosine(
+      ParameterStore ps, Output mlp, NDArray cosines, Branch branch, boolean training) {
     int i = branch.ordinal();
     NDArray a = Scalars.mul(value(ps, logScale, cosines, training).get(i).exp(), COSINE_SCALE);
     // The shift is stored over the same factor, so that AdamW's steps move it as fast as the scale.
     NDArray c = Scalars.mul(value(ps, shift, cosines, training).get(i), COSINE_SCALE);
-    NDArray z = mlp.logits().add(cosines.toType(mlp.logits().getDataType(), false).mul(a.toType(mlp.logits().getDataType(), false)))
-        .add(c.toType(mlp.logits().getDataType(), false));
+    NDArray z =
+        mlp.logits()
+            .add(
+                cosines
+                    .toType(mlp.logits().getDataType(), false)
+                    .mul(a.toType(mlp.logits().getDataType(), false)))
+            .add(c.toType(mlp.logits().getDataType(), false));
     return new Output(z, mlp.features());
   }
 
@@ -153,9 +192,13 @@ public final class InteractionEmulation extends NamedBlock {
     return query.getNDArrayInternal().linear(query, w, null).singletonOrThrow();
   }
 
-  /** A host snapshot of the weights search needs, computed with {@code kernel}; later training does not reach it. */
+  /**
+   * A host snapshot of the weights search needs, computed with {@code kernel}; later training does
+   * not reach it.
+   */
   public HostIem toHost(RowKernel kernel) {
-    float[] w1 = host(first.weightArray()); // [hidden, 2 dim]: the query's share is the first dim columns
+    float[] w1 =
+        host(first.weightArray()); // [hidden, 2 dim]: the query's share is the first dim columns
     float[] queryWeight = new float[hidden * dim];
     for (int o = 0; o < hidden; o++) {
       System.arraycopy(w1, o * 2 * dim, queryWeight, o * dim, dim);
@@ -164,13 +207,25 @@ public final class InteractionEmulation extends NamedBlock {
     if (kind == IemKind.RESIDUAL) {
       float[] ls = host(logScale.getArray());
       float[] c = host(shift.getArray());
-      residual = new HostIem.Residual(new float[] {(float) (COSINE_SCALE * Math.exp(ls[0])),
-          (float) (COSINE_SCALE * Math.exp(ls[1]))}, new float[] {COSINE_SCALE * c[0], COSINE_SCALE * c[1]});
+      residual =
+          new HostIem.Residual(
+              new float[] {
+                (float) (COSINE_SCALE * Math.exp(ls[0])), (float) (COSINE_SCALE * Math.exp(ls[1]))
+              },
+              new float[] {COSINE_SCALE * c[0], COSINE_SCALE * c[1]});
     }
-    return new HostIem(kernel, dim, hidden, queryWeight, host(symmetric.weightArray()), host(symmetric.biasArray()),
-        host(asymmetric.weightArray()), host(asymmetric.biasArray()),
+    return new HostIem(
+        kernel,
+        dim,
+        hidden,
+        queryWeight,
+        host(symmetric.weightArray()),
+        host(symmetric.biasArray()),
+        host(asymmetric.weightArray()),
+        host(asymmetric.biasArray()),
         new float[][] {host(last.weightArray()), host(lastAsymmetric.weightArray())},
-        new float[] {host(last.biasArray())[0], host(lastAsymmetric.biasArray())[0]}, residual);
+        new float[] {host(last.biasArray())[0], host(lastAsymmetric.biasArray())[0]},
+        residual);
   }
 
   /** A weight's values as float32 on the host, whatever its precision and device. */
@@ -183,23 +238,29 @@ public final class InteractionEmulation extends NamedBlock {
     }
   }
 
-  /** A slice of a weight lives in the weight's manager; hand it to the caller's scope so it is freed with it. */
+  /**
+   * A slice of a weight lives in the weight's manager; hand it to the caller's scope so it is freed
+   * with it.
+   */
   private static NDArray inScope(NDArray slice, NDArray like) {
     slice.attach(like.getManager());
     return slice;
   }
 
   /**
-   * The same logits as {@link #score} from a projected query [.., hidden], projected passages
-   * [.., hidden] and, for a residual IEM, the pairs' cosines [..] (null for the paper's).
+   * The same logits as {@link #score} from a projected query [.., hidden], projected passages [..,
+   * hidden] and, for a residual IEM, the pairs' cosines [..] (null for the paper's).
    */
-  public Output scoreProjected(NDArray projectedQuery, NDArray projectedPassages, NDArray cosines, Branch branch) {
-    Output out = finish(null, Activation.relu(projectedQuery.add(projectedPassages)), branch, false);
+  public Output scoreProjected(
+      NDArray projectedQuery, NDArray projectedPassages, NDArray cosines, Branch branch) {
+    Output out =
+        finish(null, Activation.relu(projectedQuery.add(projectedPassages)), branch, false);
     if (kind != IemKind.RESIDUAL) {
       return out;
     }
     if (cosines == null) {
-      throw new IllegalArgumentException("a residual IEM scores projected passages with their cosines to the query");
+      throw new IllegalArgumentException(
+          "a residual IEM scores projected passages with their cosines to the query");
     }
     return withCosine(null, out, cosines, branch, false);
   }
@@ -212,7 +273,8 @@ public final class InteractionEmulation extends NamedBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     Output out = score(ps, inputs.get(0), inputs.get(1), Branch.SYMMETRIC, training);
     return new NDList(out.logits(), out.features());
   }
@@ -226,8 +288,8 @@ public final class InteractionEmulation extends NamedBlock {
   }
 
   /**
-   * Sets a residual IEM's cosine term on {@code branch} to {@code 20 (cos - midpoint)}: a pair whose
-   * cosine is above the midpoint gets a positive logit. Call on an untrained IEM so that its
+   * Sets a residual IEM's cosine term on {@code branch} to {@code 20 (cos - midpoint)}: a pair
+   * whose cosine is above the midpoint gets a positive logit. Call on an untrained IEM so that its
    * probabilities start calibrated (at shift 0 every pair of a backbone whose cosines sit near 1
    * would score about 1); the ranking does not change.
    */

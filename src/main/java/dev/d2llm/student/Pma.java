@@ -15,8 +15,8 @@ import dev.d2llm.nn.ParameterInit;
 
 /**
  * Pooling by multi-head attention (PMA) with one learned seed, as D2LLM defines it: the seed
- * attends over the real tokens, scores scaled by sqrt(d) (the full width, as the reference does),
- * a residual with the raw seed, LayerNorm, a ReLU feed-forward residual, LayerNorm.
+ * attends over the real tokens, scores scaled by sqrt(d) (the full width, as the reference does), a
+ * residual with the raw seed, LayerNorm, a ReLU feed-forward residual, LayerNorm.
  */
 public final class Pma extends NamedBlock {
 
@@ -34,11 +34,13 @@ public final class Pma extends NamedBlock {
 
   public Pma(int dim, int heads) {
     if (heads < 1 || dim % heads != 0) {
-      throw new IllegalArgumentException("PMA heads must divide the hidden size " + dim + ", found " + heads);
+      throw new IllegalArgumentException(
+          "PMA heads must divide the hidden size " + dim + ", found " + heads);
     }
     this.dim = dim;
     this.heads = heads;
-    seed = parameter("S", Parameter.Type.WEIGHT, new Shape(1, 1, dim), ParameterInit.XAVIER_UNIFORM);
+    seed =
+        parameter("S", Parameter.Type.WEIGHT, new Shape(1, 1, dim), ParameterInit.XAVIER_UNIFORM);
     q = child("fc_q", new Linear(dim, dim, true));
     k = child("fc_k", new Linear(dim, dim, true));
     v = child("fc_v", new Linear(dim, dim, true));
@@ -53,19 +55,23 @@ public final class Pma extends NamedBlock {
     long t = hidden.getShape().get(1);
     long headDim = dim / heads;
     NDArray s = value(ps, seed, hidden, training); // [1,1,d]
-    NDArray qs = q.apply(ps, s, training).reshape(1, 1, heads, headDim).transpose(0, 2, 1, 3); // [1,h,1,dh]
+    NDArray qs =
+        q.apply(ps, s, training).reshape(1, 1, heads, headDim).transpose(0, 2, 1, 3); // [1,h,1,dh]
     NDArray ks = k.apply(ps, hidden, training).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
     NDArray vs = v.apply(ps, hidden, training).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
     NDArray additive = Attention.paddingMask(mask, hidden.getDataType()); // [B,1,1,T]
-    NDArray attended = Attention.scaledDotProduct(qs, ks, vs, additive, (float) (1.0 / Math.sqrt(dim)));
-    NDArray out = attended.transpose(0, 2, 1, 3).reshape(b, 1, dim).add(s); // residual with the raw seed
+    NDArray attended =
+        Attention.scaledDotProduct(qs, ks, vs, additive, (float) (1.0 / Math.sqrt(dim)));
+    NDArray out =
+        attended.transpose(0, 2, 1, 3).reshape(b, 1, dim).add(s); // residual with the raw seed
     out = ln0.apply(ps, out, training);
     out = out.add(Activation.relu(o.apply(ps, out, training)));
     return ln1.apply(ps, out, training).reshape(b, dim);
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     return new NDList(pool(ps, inputs.get(0), inputs.get(1), training));
   }
 

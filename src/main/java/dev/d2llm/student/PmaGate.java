@@ -23,10 +23,16 @@ public final class PmaGate extends NamedBlock {
   }
 
   /** Vectors [B,d] from token states [B,T,d] under mask [B,T]. */
-  public NDArray pool(ParameterStore ps, Pooling nativePooling, Pma pma, NDArray hidden, NDArray mask,
+  public NDArray pool(
+      ParameterStore ps,
+      Pooling nativePooling,
+      Pma pma,
+      NDArray hidden,
+      NDArray mask,
       boolean training) {
     NDArray pooled = pma.pool(ps, hidden, mask, training);
-    NDArray base = Pooling.normalize(nativePooling.pool(hidden, mask)).toType(pooled.getDataType(), false);
+    NDArray base =
+        Pooling.normalize(nativePooling.pool(hidden, mask)).toType(pooled.getDataType(), false);
     return base.add(pooled.mul(value(ps, gate, pooled, training)));
   }
 }

@@ -40,16 +40,29 @@ public final class Student implements TextEncoder {
   private final TextTokenizer tokenizer;
   private final Pma pma;
   private final InteractionEmulation iem;
+
   /** Residual students only, else null. */
   private final PmaGate gate;
+
   private final LengthBatcher batcher = LengthBatcher.DEFAULT;
   private volatile boolean frozenForServing;
 
-  Student(StudentConfig config, BackboneModel backbone, TextTokenizer tokenizer, Pma pma, InteractionEmulation iem,
+  Student(
+      StudentConfig config,
+      BackboneModel backbone,
+      TextTokenizer tokenizer,
+      Pma pma,
+      InteractionEmulation iem,
       PmaGate gate) {
     if ((config.iem() == IemKind.RESIDUAL) != (gate != null) || iem.kind() != config.iem()) {
-      throw new IllegalArgumentException("a " + config.iem().label() + " student got a " + iem.kind().label()
-          + " IEM and " + (gate == null ? "no" : "a") + " PMA gate");
+      throw new IllegalArgumentException(
+          "a "
+              + config.iem().label()
+              + " student got a "
+              + iem.kind().label()
+              + " IEM and "
+              + (gate == null ? "no" : "a")
+              + " PMA gate");
     }
     this.config = config;
     this.backbone = backbone;
@@ -91,19 +104,28 @@ public final class Student implements TextEncoder {
   }
 
   /**
-   * Readies a student that will not be trained again for answering single queries: every
-   * projection with float32 weights on the CPU computes inputs of few rows with the Vector API
-   * {@link RowKernel} (when the JVM has it) instead of PyTorch's GEMM, which cuts one query's
-   * encoding by a third to a half (docs/search.md). Returns the projections frozen.
+   * Readies a student that will not be trained again for answering single queries: every projection
+   * with float32 weights on the CPU computes inputs of few rows with the Vector API {@link
+   * RowKernel} (when the JVM has it) instead of PyTorch's GEMM, which cuts one query's encoding by
+   * a third to a half (docs/search.md). Returns the projections frozen.
    */
   public int freezeForServing() {
-    int frozen = RowKernels.best().map(k -> Linear.freezeAll(backbone.backbone(), k) + Linear.freezeAll(pma, k)
-        + Linear.freezeAll(iem, k)).orElse(0);
+    int frozen =
+        RowKernels.best()
+            .map(
+                k ->
+                    Linear.freezeAll(backbone.backbone(), k)
+                        + Linear.freezeAll(pma, k)
+                        + Linear.freezeAll(iem, k))
+            .orElse(0);
     frozenForServing = frozen > 0;
     return frozen;
   }
 
-  /** Whether {@link #freezeForServing} took effect: search then scores candidates with the host IEM too. */
+  /**
+   * Whether {@link #freezeForServing} took effect: search then scores candidates with the host IEM
+   * too.
+   */
   public boolean frozenForServing() {
     return frozenForServing;
   }
@@ -114,7 +136,10 @@ public final class Student implements TextEncoder {
     return pool(ps, hidden, mask, training);
   }
 
-  /** The student's vectors [B,d] from token states [B,T,d]: PMA, or for a residual student native pooling plus gated PMA. */
+  /**
+   * The student's vectors [B,d] from token states [B,T,d]: PMA, or for a residual student native
+   * pooling plus gated PMA.
+   */
   public NDArray pool(ParameterStore ps, NDArray hidden, NDArray mask, boolean training) {
     if (gate == null) {
       return pma.pool(ps, hidden, mask, training);
@@ -142,8 +167,14 @@ public final class Student implements TextEncoder {
   @Override
   public float[][] embed(List<String> texts, TextRole role, IntConsumer progress) {
     List<String> inputs = texts.stream().map(t -> inputText(t, role)).toList();
-    return BatchedEncoding.run(tokenizer.encodeAll(inputs), batcher, tokenizer.padId(), PaddingSide.RIGHT,
-        backbone.manager(), (scope, b) -> encode(null, b.idsArray(scope), b.maskArray(scope), false), progress);
+    return BatchedEncoding.run(
+        tokenizer.encodeAll(inputs),
+        batcher,
+        tokenizer.padId(),
+        PaddingSide.RIGHT,
+        backbone.manager(),
+        (scope, b) -> encode(null, b.idsArray(scope), b.maskArray(scope), false),
+        progress);
   }
 
   /** IEM relevance probabilities, sigmoid(z), of one query against each passage. */
@@ -155,21 +186,26 @@ public final class Student implements TextEncoder {
     try (NDManager scope = backbone.manager().newSubManager()) {
       NDArray qs = scope.create(q).expandDims(0).repeat(0, passages.size());
       NDArray ps = scope.create(p);
-      return ai.djl.nn.Activation.sigmoid(iem.score(null, qs, ps, branch, false).logits()).toFloatArray();
+      return ai.djl.nn.Activation.sigmoid(iem.score(null, qs, ps, branch, false).logits())
+          .toFloatArray();
     }
   }
 
   /**
-   * Every parameter training changes: LoRA's, then PMA's ({@code pma.}), the IEM's ({@code iem.}) and
-   * a residual student's gate ({@code pooling.}).
+   * Every parameter training changes: LoRA's, then PMA's ({@code pma.}), the IEM's ({@code iem.})
+   * and a residual student's gate ({@code pooling.}).
    */
   public Map<String, Parameter> trainableParameters() {
     Map<String, Parameter> out = new LinkedHashMap<>();
-    backbone.backbone().namedParameters().forEach((n, p) -> {
-      if (isAdapterParameter(n)) {
-        out.put(n, p);
-      }
-    });
+    backbone
+        .backbone()
+        .namedParameters()
+        .forEach(
+            (n, p) -> {
+              if (isAdapterParameter(n)) {
+                out.put(n, p);
+              }
+            });
     pma.namedParameters().forEach((n, p) -> out.put("pma." + n, p));
     iem.namedParameters().forEach((n, p) -> out.put("iem." + n, p));
     if (gate != null) {
@@ -185,14 +221,18 @@ public final class Student implements TextEncoder {
    */
   public Map<String, Parameter> biEncoderParameters() {
     if (config.iem() != IemKind.RESIDUAL) {
-      throw new IllegalStateException("only a residual student holds a bi-encoder: its IEM without the MLP is a scaled cosine");
+      throw new IllegalStateException(
+          "only a residual student holds a bi-encoder: its IEM without the MLP is a scaled cosine");
     }
     Map<String, Parameter> out = new LinkedHashMap<>(trainableParameters());
     out.keySet().removeIf(n -> n.startsWith("iem.") && !n.startsWith("iem.cos_"));
     return out;
   }
 
-  /** Whether a trainable parameter (named as {@link #trainableParameters} names them) belongs to the backbone's adapters. */
+  /**
+   * Whether a trainable parameter (named as {@link #trainableParameters} names them) belongs to the
+   * backbone's adapters.
+   */
   public static boolean isAdapterParameter(String name) {
     return name.contains("lora_");
   }

@@ -4,12 +4,17 @@ import dev.d2llm.embedding.EncoderSettings;
 import dev.d2llm.lora.LoraConfig;
 
 /**
- * What a student is made of: its base model directory (relative paths resolve against the
- * student's own directory), the LoRA adapters (null once merged), PMA heads, IEM width and kind,
- * and for a {@linkplain IemKind#RESIDUAL residual} student the base model's native encoding
- * (pooling and per-role prefixes) that its cosine term reproduces.
+ * What a student is made of: its base model directory (relative paths resolve against the student's
+ * own directory), the LoRA adapters (null once merged), PMA heads, IEM width and kind, and for a
+ * {@linkplain IemKind#RESIDUAL residual} student the base model's native encoding (pooling and
+ * per-role prefixes) that its cosine term reproduces.
  */
-public record StudentConfig(String baseModel, LoraConfig lora, int pmaHeads, int iemHidden, IemKind iem,
+public record StudentConfig(
+    String baseModel,
+    LoraConfig lora,
+    int pmaHeads,
+    int iemHidden,
+    IemKind iem,
     EncoderSettings nativeEncoding) {
 
   public StudentConfig {
@@ -26,7 +31,8 @@ public record StudentConfig(String baseModel, LoraConfig lora, int pmaHeads, int
       throw new IllegalArgumentException("a student needs an IEM kind (paper or residual)");
     }
     if (iem == IemKind.RESIDUAL && nativeEncoding == null) {
-      throw new IllegalArgumentException("a residual student needs its base model's native encoding (pooling, prefixes)");
+      throw new IllegalArgumentException(
+          "a residual student needs its base model's native encoding (pooling, prefixes)");
     }
     if (iem == IemKind.PAPER) {
       nativeEncoding = null;
@@ -39,12 +45,19 @@ public record StudentConfig(String baseModel, LoraConfig lora, int pmaHeads, int
   }
 
   /** A residual student whose cosine term uses {@code nativeEncoding}. */
-  public static StudentConfig residual(String baseModel, LoraConfig lora, int pmaHeads, int iemHidden,
+  public static StudentConfig residual(
+      String baseModel,
+      LoraConfig lora,
+      int pmaHeads,
+      int iemHidden,
       EncoderSettings nativeEncoding) {
-    return new StudentConfig(baseModel, lora, pmaHeads, iemHidden, IemKind.RESIDUAL, nativeEncoding);
+    return new StudentConfig(
+        baseModel, lora, pmaHeads, iemHidden, IemKind.RESIDUAL, nativeEncoding);
   }
 
-  /** The same student with its adapters folded into the base weights stored at {@code mergedBase}. */
+  /**
+   * The same student with its adapters folded into the base weights stored at {@code mergedBase}.
+   */
   public StudentConfig merged(String mergedBase) {
     return new StudentConfig(mergedBase, null, pmaHeads, iemHidden, iem, nativeEncoding);
   }

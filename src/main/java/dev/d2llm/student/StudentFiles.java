@@ -35,10 +35,10 @@ import java.util.Map;
 
 /**
  * A student as a directory: {@code d2llm_student.json} (what it is made of), the LoRA weights as
- * PEFT writes them ({@code adapter_model.safetensors} + {@code adapter_config.json}), and
- * {@code pma.safetensors} and {@code iem.safetensors} (and a residual student's PMA gate,
- * {@code pooling.safetensors}). An exported student holds its merged
- * backbone ({@code config.json}, {@code model.safetensors}, tokenizer) and no adapter.
+ * PEFT writes them ({@code adapter_model.safetensors} + {@code adapter_config.json}), and {@code
+ * pma.safetensors} and {@code iem.safetensors} (and a residual student's PMA gate, {@code
+ * pooling.safetensors}). An exported student holds its merged backbone ({@code config.json}, {@code
+ * model.safetensors}, tokenizer) and no adapter.
  */
 public final class StudentFiles {
 
@@ -48,8 +48,10 @@ public final class StudentFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FORMAT = "d2llm-student";
   private static final String PEFT_PREFIX = "base_model.model.";
+
   /** A residual student's PMA gate. */
   public static final String GATE_FILE = "pooling.safetensors";
+
   /** A residual student's domain gates, per branch that has one ({@link DomainGate}). */
   public static final String DOMAIN_GATE_FILE = "domain_gate.json";
 
@@ -60,23 +62,34 @@ public final class StudentFiles {
     return Files.isRegularFile(dir.resolve(DESCRIPTOR));
   }
 
-  /** Writes the student's descriptor, adapter and heads into {@code dir} (the base model stays where it is). */
+  /**
+   * Writes the student's descriptor, adapter and heads into {@code dir} (the base model stays where
+   * it is).
+   */
   public static void save(Student student, Path dir) {
     try {
       Files.createDirectories(dir);
       StudentConfig c = student.config();
       Map<String, HostTensor> lora = new LinkedHashMap<>();
-      student.backbone().backbone().namedParameters().forEach((n, p) -> {
-        if (Student.isAdapterParameter(n)) {
-          lora.put(PEFT_PREFIX + n, host(p));
-        }
-      });
+      student
+          .backbone()
+          .backbone()
+          .namedParameters()
+          .forEach(
+              (n, p) -> {
+                if (Student.isAdapterParameter(n)) {
+                  lora.put(PEFT_PREFIX + n, host(p));
+                }
+              });
       if (c.lora() != null) {
-        SafetensorsWriter.write(dir.resolve("adapter_model.safetensors"), lora, Map.of("format", "pt"));
+        SafetensorsWriter.write(
+            dir.resolve("adapter_model.safetensors"), lora, Map.of("format", "pt"));
         writeJson(dir.resolve("adapter_config.json"), peftConfig(c));
       }
-      SafetensorsWriter.write(dir.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
-      SafetensorsWriter.write(dir.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
+      SafetensorsWriter.write(
+          dir.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
+      SafetensorsWriter.write(
+          dir.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
       writeGate(student, dir);
       writeDomainGates(student, dir);
       writeJson(dir.resolve(DESCRIPTOR), descriptor(c, student.dimension()));
@@ -125,13 +138,20 @@ public final class StudentFiles {
       Files.createDirectories(out);
       Map<String, HostTensor> weights = hostTensors(student.backbone().backbone());
       SafetensorsWriter.write(out.resolve("model.safetensors"), weights, Map.of("format", "pt"));
-      for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
+      for (String file :
+          List.of(
+              "config.json",
+              "tokenizer.json",
+              "tokenizer_config.json",
+              "special_tokens_map.json")) {
         if (Files.isRegularFile(base.resolve(file))) {
           Files.copy(base.resolve(file), out.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      SafetensorsWriter.write(out.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
-      SafetensorsWriter.write(out.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
+      SafetensorsWriter.write(
+          out.resolve("pma.safetensors"), hostTensors(student.pma()), Map.of("format", "pt"));
+      SafetensorsWriter.write(
+          out.resolve("iem.safetensors"), hostTensors(student.iem()), Map.of("format", "pt"));
       writeGate(student, out);
       writeDomainGates(student, out);
       writeJson(out.resolve(DESCRIPTOR), descriptor(c.merged("."), student.dimension()));
@@ -147,8 +167,15 @@ public final class StudentFiles {
   public static String fingerprint(Path dir) {
     readConfig(dir);
     MessageDigest digest = sha256();
-    for (String name : List.of(DESCRIPTOR, "adapter_model.safetensors", "model.safetensors", "pma.safetensors",
-        "iem.safetensors", GATE_FILE, DOMAIN_GATE_FILE)) {
+    for (String name :
+        List.of(
+            DESCRIPTOR,
+            "adapter_model.safetensors",
+            "model.safetensors",
+            "pma.safetensors",
+            "iem.safetensors",
+            GATE_FILE,
+            DOMAIN_GATE_FILE)) {
       digestFile(digest, dir, name);
     }
     return HexFormat.of().formatHex(digest.digest());
@@ -169,7 +196,8 @@ public final class StudentFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + dir.resolve(DESCRIPTOR), e);
     }
-    for (String name : List.of("adapter_model.safetensors", "model.safetensors", "pma.safetensors", GATE_FILE)) {
+    for (String name :
+        List.of("adapter_model.safetensors", "model.safetensors", "pma.safetensors", GATE_FILE)) {
       digestFile(digest, dir, name);
     }
     return HexFormat.of().formatHex(digest.digest());
@@ -209,14 +237,20 @@ public final class StudentFiles {
     try {
       JsonNode j = JSON.readTree(file.toFile());
       if (!FORMAT.equals(j.path("format").asText())) {
-        throw new CheckpointException(file + ": expected \"format\": \"" + FORMAT + "\", found " + j.path("format"));
+        throw new CheckpointException(
+            file + ": expected \"format\": \"" + FORMAT + "\", found " + j.path("format"));
       }
       LoraConfig lora = null;
       JsonNode l = j.path("lora");
       if (l.isObject()) {
         List<String> targets = new ArrayList<>();
         l.path("target_modules").forEach(t -> targets.add(t.asText()));
-        lora = new LoraConfig(l.path("r").asInt(), l.path("lora_alpha").asDouble(), l.path("lora_dropout").asDouble(), targets);
+        lora =
+            new LoraConfig(
+                l.path("r").asInt(),
+                l.path("lora_alpha").asDouble(),
+                l.path("lora_dropout").asDouble(),
+                targets);
       }
       // Students written before the residual IEM existed carry no "iem": they are the paper's.
       IemKind iem = IemKind.parse(j.path("iem").asText(IemKind.PAPER.label()));
@@ -224,14 +258,24 @@ public final class StudentFiles {
       if (iem == IemKind.RESIDUAL) {
         JsonNode n = j.path("native_encoding");
         if (!n.isObject()) {
-          throw new CheckpointException(file + ": a residual student needs \"native_encoding\" (pooling, prefixes)");
+          throw new CheckpointException(
+              file + ": a residual student needs \"native_encoding\" (pooling, prefixes)");
         }
-        nativeEncoding = new EncoderSettings(Pooling.valueOf(n.path("pooling").asText("CLS").toUpperCase(java.util.Locale.ROOT)),
-            n.path("normalize").asBoolean(true), n.path("query_prefix").asText(""), n.path("passage_prefix").asText(""),
-            n.path("max_length").asInt(Student.MAX_LENGTH));
+        nativeEncoding =
+            new EncoderSettings(
+                Pooling.valueOf(n.path("pooling").asText("CLS").toUpperCase(java.util.Locale.ROOT)),
+                n.path("normalize").asBoolean(true),
+                n.path("query_prefix").asText(""),
+                n.path("passage_prefix").asText(""),
+                n.path("max_length").asInt(Student.MAX_LENGTH));
       }
-      return new StudentConfig(j.path("base_model").asText(), lora, j.path("pma_heads").asInt(), j.path("iem_hidden").asInt(),
-          iem, nativeEncoding);
+      return new StudentConfig(
+          j.path("base_model").asText(),
+          lora,
+          j.path("pma_heads").asInt(),
+          j.path("iem_hidden").asInt(),
+          iem,
+          nativeEncoding);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -294,7 +338,8 @@ public final class StudentFiles {
 
   private static void writeGate(Student student, Path dir) throws IOException {
     if (student.gate().isPresent()) {
-      SafetensorsWriter.write(dir.resolve(GATE_FILE), hostTensors(student.gate().get()), Map.of("format", "pt"));
+      SafetensorsWriter.write(
+          dir.resolve(GATE_FILE), hostTensors(student.gate().get()), Map.of("format", "pt"));
     }
   }
 
@@ -309,11 +354,17 @@ public final class StudentFiles {
     return HostTensor.ofFloats(a.toFloatArray(), a.getShape().getShape());
   }
 
-  /** Writes {@link #DOMAIN_GATE_FILE} when a branch has a domain gate, and removes a stale one when none has. */
+  /**
+   * Writes {@link #DOMAIN_GATE_FILE} when a branch has a domain gate, and removes a stale one when
+   * none has.
+   */
   private static void writeDomainGates(Student student, Path dir) throws IOException {
     ObjectNode gates = JSON.createObjectNode();
     for (Branch b : Branch.values()) {
-      student.iem().gate(b).ifPresent(g -> gates.set(b.name().toLowerCase(java.util.Locale.ROOT), g.toJson(JSON)));
+      student
+          .iem()
+          .gate(b)
+          .ifPresent(g -> gates.set(b.name().toLowerCase(java.util.Locale.ROOT), g.toJson(JSON)));
     }
     Path file = dir.resolve(DOMAIN_GATE_FILE);
     if (gates.isEmpty()) {
@@ -337,7 +388,8 @@ public final class StudentFiles {
         }
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckpointException("cannot read the domain gates in " + file + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "cannot read the domain gates in " + file + ": " + e.getMessage(), e);
     }
   }
 

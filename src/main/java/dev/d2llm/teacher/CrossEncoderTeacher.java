@@ -17,9 +17,9 @@ import dev.d2llm.checkpoint.TensorSource;
 import dev.d2llm.embedding.LengthBatcher;
 import dev.d2llm.student.Branch;
 import dev.d2llm.text.TextTokenizer;
+import dev.d2llm.text.TokenBatch;
 import dev.d2llm.text.TokenPair;
 import dev.d2llm.text.TypedTokenBatch;
-import dev.d2llm.text.TokenBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,7 +50,8 @@ public final class CrossEncoderTeacher implements Teacher {
 
   private CrossEncoderTeacher(BackboneModel model, CrossEncoderHead head, TextTokenizer tokenizer) {
     if (!(model.backbone() instanceof BertBackbone b)) {
-      throw new IllegalArgumentException("a cross-encoder teacher needs a BERT-family model, found " + model.config().modelType());
+      throw new IllegalArgumentException(
+          "a cross-encoder teacher needs a BERT-family model, found " + model.config().modelType());
     }
     this.model = model;
     this.bert = b;
@@ -83,7 +84,9 @@ public final class CrossEncoderTeacher implements Teacher {
   /** Logits [B] and pooled features [B,d] of a pair batch; with {@code training}, dropout is on. */
   public NDArray[] forward(NDManager scope, TypedTokenBatch batch, boolean training) {
     NDArray mask = batch.tokens().maskArray(scope);
-    NDArray hidden = bert.hiddenStates(null, batch.tokens().idsArray(scope), mask, batch.typeIdsArray(scope), training);
+    NDArray hidden =
+        bert.hiddenStates(
+            null, batch.tokens().idsArray(scope), mask, batch.typeIdsArray(scope), training);
     NDArray feature = head.feature(null, hidden, training);
     return new NDArray[] {head.logits(null, feature, training), feature};
   }
@@ -104,7 +107,8 @@ public final class CrossEncoderTeacher implements Teacher {
     Judgement[] out = new Judgement[pairs.size()];
     for (int[] idx : batcher.batches(encoded.stream().mapToInt(p -> p.ids().length).toArray())) {
       try (NDManager scope = model.manager().newSubManager()) {
-        NDArray[] r = forward(scope, batch(Arrays.stream(idx).mapToObj(encoded::get).toList()), false);
+        NDArray[] r =
+            forward(scope, batch(Arrays.stream(idx).mapToObj(encoded::get).toList()), false);
         float[] scores = Activation.sigmoid(r[0]).toFloatArray();
         float[] features = r[1].toFloatArray();
         int d = features.length / idx.length;
@@ -133,7 +137,13 @@ public final class CrossEncoderTeacher implements Teacher {
     try {
       Files.createDirectories(out);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
-      parameters().forEach((n, p) -> tensors.put(n, HostTensor.ofFloats(p.getArray().toFloatArray(), p.getArray().getShape().getShape())));
+      parameters()
+          .forEach(
+              (n, p) ->
+                  tensors.put(
+                      n,
+                      HostTensor.ofFloats(
+                          p.getArray().toFloatArray(), p.getArray().getShape().getShape())));
       SafetensorsWriter.write(out.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
       Path from = model.directory();
       ObjectMapper json = new ObjectMapper();
@@ -141,8 +151,11 @@ public final class CrossEncoderTeacher implements Teacher {
       config.putArray("architectures").add("BertForSequenceClassification");
       config.put("num_labels", 1);
       json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), config);
-      for (String f : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")) {
-        if (Files.isRegularFile(from.resolve(f)) && !from.resolve(f).toAbsolutePath().equals(out.resolve(f).toAbsolutePath())) {
+      for (String f :
+          List.of(
+              "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")) {
+        if (Files.isRegularFile(from.resolve(f))
+            && !from.resolve(f).toAbsolutePath().equals(out.resolve(f).toAbsolutePath())) {
           Files.copy(from.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
       }

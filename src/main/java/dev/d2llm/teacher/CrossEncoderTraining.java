@@ -27,18 +27,38 @@ import java.util.Random;
 public final class CrossEncoderTraining {
 
   /** How to train. */
-  public record Options(int epochs, int batchSize, float learningRate, float warmupFraction, float weightDecay,
-      double clipNorm, long seed) {
+  public record Options(
+      int epochs,
+      int batchSize,
+      float learningRate,
+      float warmupFraction,
+      float weightDecay,
+      double clipNorm,
+      long seed) {
 
-    /** Settings that fine-tune small BERT cross-encoders well: 3 epochs, batch 16, lr 2e-5, 10% warm-up. */
+    /**
+     * Settings that fine-tune small BERT cross-encoders well: 3 epochs, batch 16, lr 2e-5, 10%
+     * warm-up.
+     */
     public static Options defaults() {
       return new Options(3, 16, 2e-5f, 0.1f, 0.01f, 1.0, 2023);
     }
 
     public Options {
-      if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || warmupFraction < 0 || warmupFraction > 1) {
-        throw new IllegalArgumentException("need epochs >= 1, batch >= 1, lr > 0, warm-up in [0, 1]; found "
-            + epochs + ", " + batchSize + ", " + learningRate + ", " + warmupFraction);
+      if (epochs < 1
+          || batchSize < 1
+          || !(learningRate > 0)
+          || warmupFraction < 0
+          || warmupFraction > 1) {
+        throw new IllegalArgumentException(
+            "need epochs >= 1, batch >= 1, lr > 0, warm-up in [0, 1]; found "
+                + epochs
+                + ", "
+                + batchSize
+                + ", "
+                + learningRate
+                + ", "
+                + warmupFraction);
       }
     }
   }
@@ -52,14 +72,23 @@ public final class CrossEncoderTraining {
 
   private CrossEncoderTraining() {}
 
-  /** Trains {@code teacher} in place; the best epoch by dev Spearman is saved to {@code out}. Returns that Spearman. */
-  public static double train(CrossEncoderTeacher teacher, List<ScoredPair> train, List<ScoredPair> dev, Options o,
-      Path out, Listener listener) {
+  /**
+   * Trains {@code teacher} in place; the best epoch by dev Spearman is saved to {@code out}.
+   * Returns that Spearman.
+   */
+  public static double train(
+      CrossEncoderTeacher teacher,
+      List<ScoredPair> train,
+      List<ScoredPair> dev,
+      Options o,
+      Path out,
+      Listener listener) {
     Map<String, Parameter> params = teacher.parameters();
     params.values().forEach(p -> p.getArray().setRequiresGradient(true));
     AdamW adam = new AdamW(params, 0.9f, 0.999f, 1e-6f, o.weightDecay());
     long steps = (long) o.epochs() * ((train.size() + o.batchSize() - 1) / o.batchSize());
-    LearningRateSchedule schedule = new LearningRateSchedule(o.learningRate(), (long) (steps * o.warmupFraction()), steps);
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(o.learningRate(), (long) (steps * o.warmupFraction()), steps);
     List<TokenPair> encoded = teacher.encode(train.stream().map(ScoredPair::pair).toList());
     Random random = new Random(o.seed());
     double best = Double.NEGATIVE_INFINITY;
@@ -79,7 +108,9 @@ public final class CrossEncoderTraining {
         double loss;
         try (NDManager scope = teacher.model().manager().newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray logits = teacher.forward(scope, teacher.batch(idx.stream().map(encoded::get).toList()), true)[0];
+          NDArray logits =
+              teacher
+                  .forward(scope, teacher.batch(idx.stream().map(encoded::get).toList()), true)[0];
           NDArray l = softTargetCrossEntropy(logits, scope.create(targets));
           collector.backward(l);
           loss = l.getFloat();
@@ -101,15 +132,20 @@ public final class CrossEncoderTraining {
     return best;
   }
 
-  /** Mean binary cross-entropy of logits against soft targets, {@code softplus(z) - t z}, in a stable form. */
+  /**
+   * Mean binary cross-entropy of logits against soft targets, {@code softplus(z) - t z}, in a
+   * stable form.
+   */
   public static NDArray softTargetCrossEntropy(NDArray logits, NDArray targets) {
-    NDArray softplus = Scalars.maximum(logits, 0).add(Scalars.add(logits.abs().neg().exp(), 1).log());
+    NDArray softplus =
+        Scalars.maximum(logits, 0).add(Scalars.add(logits.abs().neg().exp(), 1).log());
     return softplus.sub(targets.mul(logits)).mean();
   }
 
   /** Spearman of the teacher's scores against the dev targets. */
   public static double devSpearman(CrossEncoderTeacher teacher, List<ScoredPair> dev) {
-    List<Judgement> j = teacher.judge(dev.stream().map(ScoredPair::pair).toList(), Branch.SYMMETRIC, n -> {});
+    List<Judgement> j =
+        teacher.judge(dev.stream().map(ScoredPair::pair).toList(), Branch.SYMMETRIC, n -> {});
     double[] predicted = new double[dev.size()];
     double[] gold = new double[dev.size()];
     for (int i = 0; i < dev.size(); i++) {

@@ -1,6 +1,8 @@
 package dev.d2llm.teacher;
 
-/** A teacher's verdict on one pair: the probability of relevance and the feature vector behind it. */
+/**
+ * A teacher's verdict on one pair: the probability of relevance and the feature vector behind it.
+ */
 public record Judgement(float score, float[] feature) {
 
   public Judgement {

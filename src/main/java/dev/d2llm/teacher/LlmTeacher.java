@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * A decoder LLM as cross-encoder: the pair goes into a yes/no prompt, the score is
- * {@code sigmoid((l_yes - l_no) / T)} from the next-token logits at the last prompt position, and the
+ * A decoder LLM as cross-encoder: the pair goes into a yes/no prompt, the score is {@code
+ * sigmoid((l_yes - l_no) / T)} from the next-token logits at the last prompt position, and the
  * feature is the final-layer state there.
  */
 public final class LlmTeacher implements Teacher {
@@ -30,9 +30,11 @@ public final class LlmTeacher implements Teacher {
   private final float temperature;
   private final LengthBatcher batcher = new LengthBatcher(4096, 64);
 
-  public LlmTeacher(BackboneModel model, TextTokenizer tokenizer, PromptTemplates templates, float temperature) {
+  public LlmTeacher(
+      BackboneModel model, TextTokenizer tokenizer, PromptTemplates templates, float temperature) {
     if (!(model.backbone() instanceof DecoderBackbone d)) {
-      throw new IllegalArgumentException("an LLM teacher needs a decoder model, found " + model.config().modelType());
+      throw new IllegalArgumentException(
+          "an LLM teacher needs a decoder model, found " + model.config().modelType());
     }
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("teacher temperature must be > 0, found " + temperature);
@@ -50,8 +52,14 @@ public final class LlmTeacher implements Teacher {
     long yes = answerToken(template.yes());
     long no = answerToken(template.no());
     if (yes == no) {
-      throw new IllegalArgumentException("answers '" + template.yes() + "' and '" + template.no()
-          + "' start with the same token " + yes + "; choose answer words that differ in their first token");
+      throw new IllegalArgumentException(
+          "answers '"
+              + template.yes()
+              + "' and '"
+              + template.no()
+              + "' start with the same token "
+              + yes
+              + "; choose answer words that differ in their first token");
     }
     List<long[]> prompts = promptIds(pairs, branch);
     Judgement[] out = new Judgement[pairs.size()];
@@ -64,12 +72,14 @@ public final class LlmTeacher implements Teacher {
         NDArray hidden = decoder.hiddenStates(null, tokens.idsArray(scope), mask, false);
         NDArray last = DecoderBackbone.lastTokenStates(hidden, mask); // [B,d]
         NDArray logits = decoder.logits(null, last, false);
-        NDArray margin = logits.get(new NDIndex(":, {}", yes)).sub(logits.get(new NDIndex(":, {}", no)));
+        NDArray margin =
+            logits.get(new NDIndex(":, {}", yes)).sub(logits.get(new NDIndex(":, {}", no)));
         float[] scores = Activation.sigmoid(Scalars.div(margin, temperature)).toFloatArray();
         float[] features = last.toFloatArray();
         int d = features.length / batch.length;
         for (int r = 0; r < batch.length; r++) {
-          out[batch[r]] = new Judgement(scores[r], Arrays.copyOfRange(features, r * d, (r + 1) * d));
+          out[batch[r]] =
+              new Judgement(scores[r], Arrays.copyOfRange(features, r * d, (r + 1) * d));
         }
       }
       progress.accept(batch.length);
@@ -77,13 +87,17 @@ public final class LlmTeacher implements Teacher {
     return List.of(out);
   }
 
-  /** The token ids of each pair's prompt for {@code branch}: what {@link #judge} runs the model on. */
+  /**
+   * The token ids of each pair's prompt for {@code branch}: what {@link #judge} runs the model on.
+   */
   public List<long[]> promptIds(List<TextPair> pairs, Branch branch) {
     PromptTemplate template = templates.forBranch(branch);
     return pairs.stream().map(p -> prompt(template, p)).toList();
   }
 
-  /** The prompt's ids; an over-long pair loses the end of its passage, never the question after it. */
+  /**
+   * The prompt's ids; an over-long pair loses the end of its passage, never the question after it.
+   */
   private long[] prompt(PromptTemplate template, TextPair pair) {
     int max = model.config().maxPositions();
     TextPair p = pair;
@@ -93,8 +107,12 @@ public final class LlmTeacher implements Teacher {
       ids = tokenizer.encodeWithoutSpecialTokens(template.render(p));
     }
     if (ids.length > max) {
-      throw new IllegalArgumentException("prompt of " + ids.length + " tokens exceeds the model's " + max
-          + " positions even with an empty passage");
+      throw new IllegalArgumentException(
+          "prompt of "
+              + ids.length
+              + " tokens exceeds the model's "
+              + max
+              + " positions even with an empty passage");
     }
     return ids;
   }
@@ -112,9 +130,16 @@ public final class LlmTeacher implements Teacher {
     return identityOf(model.directory(), templates, temperature);
   }
 
-  /** The identity of the LLM teacher at {@code dir} with these prompts, known without loading it. */
+  /**
+   * The identity of the LLM teacher at {@code dir} with these prompts, known without loading it.
+   */
   static String identityOf(java.nio.file.Path dir, PromptTemplates templates, float temperature) {
-    return "llm:" + dir.toAbsolutePath().normalize() + ":" + templates.hashCode() + ":T=" + temperature;
+    return "llm:"
+        + dir.toAbsolutePath().normalize()
+        + ":"
+        + templates.hashCode()
+        + ":T="
+        + temperature;
   }
 
   /** The model the teacher reads with. */

@@ -1,6 +1,9 @@
 package dev.d2llm.teacher;
 
-/** A pair with the probability a teacher should learn to give it (an STS score rescaled to [0, 1], or a 0/1 label). */
+/**
+ * A pair with the probability a teacher should learn to give it (an STS score rescaled to [0, 1],
+ * or a 0/1 label).
+ */
 public record ScoredPair(TextPair pair, float target) {
 
   public ScoredPair {

@@ -7,7 +7,10 @@ import java.util.function.IntConsumer;
 /** A cross-encoder that judges pairs; the student is distilled from its scores and features. */
 public interface Teacher extends AutoCloseable {
 
-  /** One judgement per pair, in input order, reporting each finished batch's size to {@code progress}. */
+  /**
+   * One judgement per pair, in input order, reporting each finished batch's size to {@code
+   * progress}.
+   */
   List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress);
 
   /** What identifies this teacher's outputs (model and prompts), for content-keyed caches. */

@@ -61,7 +61,8 @@ public final class TeacherScoreCache implements AutoCloseable {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (String part : new String[] {teacher, branch.name(), pair.query(), pair.passage()}) {
         byte[] b = part.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(4).putInt(b.length).array()); // length-prefixed: no ambiguity
+        sha.update(
+            ByteBuffer.allocate(4).putInt(b.length).array()); // length-prefixed: no ambiguity
         sha.update(b);
       }
       return HexFormat.of().formatHex(sha.digest());
@@ -75,7 +76,9 @@ public final class TeacherScoreCache implements AutoCloseable {
     return entries.get(key(teacher, branch, pair));
   }
 
-  /** How many distinct pairs of {@code pairs} have no judgement under this teacher and branch yet. */
+  /**
+   * How many distinct pairs of {@code pairs} have no judgement under this teacher and branch yet.
+   */
   public int missing(String teacher, Branch branch, List<TextPair> pairs) {
     java.util.Set<String> lacking = new java.util.HashSet<>();
     for (TextPair p : pairs) {
@@ -93,24 +96,31 @@ public final class TeacherScoreCache implements AutoCloseable {
   }
 
   /**
-   * Judges every pair not yet cached with {@code teacher}, in batches of {@code batchSize}, each batch
-   * appended and forced to disk before the next; returns how many were scored.
+   * Judges every pair not yet cached with {@code teacher}, in batches of {@code batchSize}, each
+   * batch appended and forced to disk before the next; returns how many were scored.
    */
-  public int fill(Teacher teacher, Branch branch, List<TextPair> pairs, int batchSize, IntConsumer progress) {
+  public int fill(
+      Teacher teacher, Branch branch, List<TextPair> pairs, int batchSize, IntConsumer progress) {
     return fill(List.of(teacher), branch, pairs, batchSize, progress);
   }
 
   /**
-   * Scores what the cache lacks of {@code pairs} with several copies of one teacher (one a device): the
-   * missing pairs go out in chunks of {@code batchSize} to whichever copy is free, each copy in its own
-   * thread, and every chunk is appended and forced as it finishes. The copies must share an identity.
+   * Scores what the cache lacks of {@code pairs} with several copies of one teacher (one a device):
+   * the missing pairs go out in chunks of {@code batchSize} to whichever copy is free, each copy in
+   * its own thread, and every chunk is appended and forced as it finishes. The copies must share an
+   * identity.
    */
-  public int fill(List<? extends Teacher> teachers, Branch branch, List<TextPair> pairs, int batchSize,
+  public int fill(
+      List<? extends Teacher> teachers,
+      Branch branch,
+      List<TextPair> pairs,
+      int batchSize,
       IntConsumer progress) {
     String identity = teachers.get(0).identity();
     for (Teacher t : teachers) {
       if (!t.identity().equals(identity)) {
-        throw new IllegalArgumentException("teacher copies differ: " + identity + " and " + t.identity());
+        throw new IllegalArgumentException(
+            "teacher copies differ: " + identity + " and " + t.identity());
       }
     }
     List<TextPair> missing = new ArrayList<>();
@@ -122,20 +132,25 @@ public final class TeacherScoreCache implements AutoCloseable {
       }
     }
     progress.accept(pairs.size() - missing.size());
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.function.Consumer<Teacher> worker = teacher -> {
-      for (int start = next.getAndAdd(batchSize); start < missing.size(); start = next.getAndAdd(batchSize)) {
-        List<TextPair> batch = missing.subList(start, Math.min(missing.size(), start + batchSize));
-        List<Judgement> judged = teacher.judge(batch, branch, n -> {});
-        synchronized (this) {
-          for (int i = 0; i < batch.size(); i++) {
-            append(key(identity, branch, batch.get(i)), judged.get(i));
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Consumer<Teacher> worker =
+        teacher -> {
+          for (int start = next.getAndAdd(batchSize);
+              start < missing.size();
+              start = next.getAndAdd(batchSize)) {
+            List<TextPair> batch =
+                missing.subList(start, Math.min(missing.size(), start + batchSize));
+            List<Judgement> judged = teacher.judge(batch, branch, n -> {});
+            synchronized (this) {
+              for (int i = 0; i < batch.size(); i++) {
+                append(key(identity, branch, batch.get(i)), judged.get(i));
+              }
+              force();
+              progress.accept(batch.size());
+            }
           }
-          force();
-          progress.accept(batch.size());
-        }
-      }
-    };
+        };
     if (teachers.size() == 1) {
       worker.accept(teachers.get(0));
     } else {
@@ -144,7 +159,8 @@ public final class TeacherScoreCache implements AutoCloseable {
     return missing.size();
   }
 
-  private static void runInParallel(List<? extends Teacher> teachers, java.util.function.Consumer<Teacher> worker) {
+  private static void runInParallel(
+      List<? extends Teacher> teachers, java.util.function.Consumer<Teacher> worker) {
     try (var pool = java.util.concurrent.Executors.newFixedThreadPool(teachers.size())) {
       List<java.util.concurrent.Future<?>> running = new ArrayList<>();
       for (Teacher t : teachers) {
@@ -157,12 +173,15 @@ public final class TeacherScoreCache implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("teacher scoring interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
   }
 
   private void append(String key, Judgement j) {
-    ByteBuffer b = ByteBuffer.allocate(KEY_BYTES + 8 + 4 * j.feature().length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(KEY_BYTES + 8 + 4 * j.feature().length).order(ByteOrder.LITTLE_ENDIAN);
     b.put(HexFormat.of().parseHex(key)).putFloat(j.score()).putInt(j.feature().length);
     for (float f : j.feature()) {
       b.putFloat(f);
@@ -192,7 +211,8 @@ public final class TeacherScoreCache implements AutoCloseable {
       return 0;
     }
     long valid = 0;
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
       while (true) {
         byte[] key = new byte[KEY_BYTES];
         try {

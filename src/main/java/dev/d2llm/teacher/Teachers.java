@@ -8,7 +8,10 @@ import dev.d2llm.backbone.Precision;
 import dev.d2llm.text.TextTokenizer;
 import java.nio.file.Path;
 
-/** Opens a teacher directory by what it holds: a BERT-family cross-encoder, or a decoder LLM with prompts. */
+/**
+ * Opens a teacher directory by what it holds: a BERT-family cross-encoder, or a decoder LLM with
+ * prompts.
+ */
 public final class Teachers {
 
   private Teachers() {}
@@ -23,7 +26,10 @@ public final class Teachers {
         : LlmTeacher.identityOf(dir, PromptTemplates.named(prompts), 1f);
   }
 
-  /** The teacher at {@code dir}; {@code prompts} ({@code en}, {@code zh} or a JSON file) apply to LLMs. */
+  /**
+   * The teacher at {@code dir}; {@code prompts} ({@code en}, {@code zh} or a JSON file) apply to
+   * LLMs.
+   */
   public static Teacher open(Path dir, String prompts, Device device) {
     BackboneConfig config = BackboneConfig.read(dir);
     if (config instanceof BertConfig) {
@@ -31,7 +37,11 @@ public final class Teachers {
     }
     BackboneModel model = BackboneModel.load(dir, device, Precision.FP32);
     try {
-      return new LlmTeacher(model, TextTokenizer.open(dir, config.maxPositions(), false), PromptTemplates.named(prompts), 1f);
+      return new LlmTeacher(
+          model,
+          TextTokenizer.open(dir, config.maxPositions(), false),
+          PromptTemplates.named(prompts),
+          1f);
     } catch (RuntimeException e) {
       model.close();
       throw e;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Hugging Face {@code tokenizer.json} tokenizer (through DJL's bindings of the Rust library)
- * that truncates to a maximum length and leaves padding to {@link TokenBatch}.
+ * A Hugging Face {@code tokenizer.json} tokenizer (through DJL's bindings of the Rust library) that
+ * truncates to a maximum length and leaves padding to {@link TokenBatch}.
  */
 public final class TextTokenizer implements AutoCloseable {
 
@@ -36,11 +36,18 @@ public final class TextTokenizer implements AutoCloseable {
       throw new CheckpointException("no tokenizer.json at " + file);
     }
     try {
-      HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(file, Map.of(
-          "addSpecialTokens", Boolean.toString(addSpecialTokens),
-          "truncation", "true",
-          "padding", "false",
-          "maxLength", Integer.toString(maxLength)));
+      HuggingFaceTokenizer t =
+          HuggingFaceTokenizer.newInstance(
+              file,
+              Map.of(
+                  "addSpecialTokens",
+                  Boolean.toString(addSpecialTokens),
+                  "truncation",
+                  "true",
+                  "padding",
+                  "false",
+                  "maxLength",
+                  Integer.toString(maxLength)));
       return new TextTokenizer(t, maxLength, padIdOf(t));
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException("cannot load tokenizer " + file + ": " + e.getMessage(), e);

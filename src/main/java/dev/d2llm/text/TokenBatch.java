@@ -5,14 +5,24 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
-/** Token id sequences padded to one length, with the mask that tells tokens (1) from padding (0). */
+/**
+ * Token id sequences padded to one length, with the mask that tells tokens (1) from padding (0).
+ */
 public record TokenBatch(long[] ids, long[] mask, int size, int length) {
 
   public TokenBatch {
     if (ids.length != (long) size * length || mask.length != ids.length) {
       throw new IllegalArgumentException(
-          "batch of " + size + "x" + length + " needs " + (size * length) + " ids and mask values, found "
-              + ids.length + " and " + mask.length);
+          "batch of "
+              + size
+              + "x"
+              + length
+              + " needs "
+              + (size * length)
+              + " ids and mask values, found "
+              + ids.length
+              + " and "
+              + mask.length);
     }
   }
 

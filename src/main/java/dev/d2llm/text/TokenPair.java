@@ -5,7 +5,8 @@ public record TokenPair(long[] ids, long[] typeIds) {
 
   public TokenPair {
     if (ids.length != typeIds.length) {
-      throw new IllegalArgumentException("ids and type ids differ in length: " + ids.length + " vs " + typeIds.length);
+      throw new IllegalArgumentException(
+          "ids and type ids differ in length: " + ids.length + " vs " + typeIds.length);
     }
   }
 }

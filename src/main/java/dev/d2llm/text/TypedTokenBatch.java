@@ -9,7 +9,8 @@ public record TypedTokenBatch(TokenBatch tokens, long[] typeIds) {
 
   public TypedTokenBatch {
     if (typeIds.length != tokens.ids().length) {
-      throw new IllegalArgumentException("need " + tokens.ids().length + " type ids, found " + typeIds.length);
+      throw new IllegalArgumentException(
+          "need " + tokens.ids().length + " type ids, found " + typeIds.length);
     }
   }
 

@@ -28,12 +28,18 @@ public final class AdamW {
     return new AdamW(parameters, 0.8f, 0.999f, 1e-6f, 0.01f);
   }
 
-  public AdamW(Map<String, Parameter> parameters, float beta1, float beta2, float epsilon, float weightDecay) {
+  public AdamW(
+      Map<String, Parameter> parameters,
+      float beta1,
+      float beta2,
+      float epsilon,
+      float weightDecay) {
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
       throw new IllegalArgumentException("betas must lie in [0, 1), found " + beta1 + ", " + beta2);
     }
     if (!(epsilon > 0) || weightDecay < 0) {
-      throw new IllegalArgumentException("need epsilon > 0 and weight decay >= 0, found " + epsilon + ", " + weightDecay);
+      throw new IllegalArgumentException(
+          "need epsilon > 0 and weight decay >= 0, found " + epsilon + ", " + weightDecay);
     }
     this.parameters = new LinkedHashMap<>(parameters);
     this.beta1 = beta1;
@@ -51,15 +57,28 @@ public final class AdamW {
   /** One update at learning rate {@code lr} from the gradients autograd left on the parameters. */
   public void step(float lr) {
     step++;
-    float correction = (float) (lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
+    float correction =
+        (float) (lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
     for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
       NDArray w = e.getValue().getArray();
       NDArray grad = w.getGradient();
       NDArray m = means.computeIfAbsent(e.getKey(), k -> state(w));
       NDArray v = variances.computeIfAbsent(e.getKey(), k -> state(w));
       float decay = decays(e.getValue()) ? weightDecay : 0f;
-      w.getNDArrayInternal().adamUpdate(new NDList(w, grad, m, v), new NDList(w), lr, correction, decay,
-          1f, -1f, beta1, beta2, epsilon, false, true);
+      w.getNDArrayInternal()
+          .adamUpdate(
+              new NDList(w, grad, m, v),
+              new NDList(w),
+              lr,
+              correction,
+              decay,
+              1f,
+              -1f,
+              beta1,
+              beta2,
+              epsilon,
+              false,
+              true);
       grad.close();
     }
   }
@@ -75,7 +94,10 @@ public final class AdamW {
     return step;
   }
 
-  /** First and second moments by parameter name ({@code m.<name>}, {@code v.<name>}), for checkpoints. */
+  /**
+   * First and second moments by parameter name ({@code m.<name>}, {@code v.<name>}), for
+   * checkpoints.
+   */
   public Map<String, NDArray> state() {
     Map<String, NDArray> out = new LinkedHashMap<>();
     means.forEach((n, a) -> out.put("m." + n, a));
@@ -91,7 +113,8 @@ public final class AdamW {
       float[] m = state.get("m." + e.getKey());
       float[] v = state.get("v." + e.getKey());
       if (m == null || v == null) {
-        throw new IllegalArgumentException("optimizer state lacks the moments of '" + e.getKey() + "'");
+        throw new IllegalArgumentException(
+            "optimizer state lacks the moments of '" + e.getKey() + "'");
       }
       NDArray mean = manager.create(m, w.getShape());
       NDArray var = manager.create(v, w.getShape());

@@ -6,7 +6,10 @@ import ai.djl.nn.Parameter;
 import dev.d2llm.nn.Scalars;
 import java.util.Collection;
 
-/** Scales all gradients together so that their global L2 norm is at most a bound (PyTorch's clip_grad_norm_). */
+/**
+ * Scales all gradients together so that their global L2 norm is at most a bound (PyTorch's
+ * clip_grad_norm_).
+ */
 public final class GradientClipping {
 
   private GradientClipping() {}

@@ -1,8 +1,8 @@
 package dev.d2llm.train;
 
 /**
- * Linear warm-up from 0 to the peak rate over {@code warmupSteps}, then linear decay to 0 at
- * {@code totalSteps} (transformers' {@code get_linear_schedule_with_warmup}, which the reference uses).
+ * Linear warm-up from 0 to the peak rate over {@code warmupSteps}, then linear decay to 0 at {@code
+ * totalSteps} (transformers' {@code get_linear_schedule_with_warmup}, which the reference uses).
  */
 public record LearningRateSchedule(float peak, long warmupSteps, long totalSteps) {
 
@@ -11,7 +11,8 @@ public record LearningRateSchedule(float peak, long warmupSteps, long totalSteps
       throw new IllegalArgumentException("learning rate must be > 0, found " + peak);
     }
     if (warmupSteps < 0 || totalSteps < 1) {
-      throw new IllegalArgumentException("need warmup >= 0 and total >= 1 steps, found " + warmupSteps + ", " + totalSteps);
+      throw new IllegalArgumentException(
+          "need warmup >= 0 and total >= 1 steps, found " + warmupSteps + ", " + totalSteps);
     }
   }
 

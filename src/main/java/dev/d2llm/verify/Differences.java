@@ -1,14 +1,23 @@
 package dev.d2llm.verify;
 
-/** Largest absolute difference between two [B,T,W] arrays over the positions a mask marks as tokens. */
+/**
+ * Largest absolute difference between two [B,T,W] arrays over the positions a mask marks as tokens.
+ */
 final class Differences {
 
   private Differences() {}
 
   static double maxAbsOverTokens(float[] a, float[] b, long[] mask, int width) {
     if (a.length != b.length || a.length != mask.length * (long) width) {
-      throw new IllegalArgumentException("shapes differ: " + a.length + " vs " + b.length + " for "
-          + mask.length + " positions of width " + width);
+      throw new IllegalArgumentException(
+          "shapes differ: "
+              + a.length
+              + " vs "
+              + b.length
+              + " for "
+              + mask.length
+              + " positions of width "
+              + width);
     }
     double max = 0;
     for (int p = 0; p < mask.length; p++) {

@@ -25,14 +25,16 @@ import java.util.function.Function;
 
 /**
  * Compares a BERT-family model directory's final-layer states with ONNX Runtime running the
- * original ONNX export ({@code onnx/model.onnx} beside the weights), on padded mixed-length batches.
- * ONNX Runtime's states can also be saved to a file on one machine ({@link #saveReference}) and
- * compared with ours on another, such as a GPU machine without ONNX Runtime ({@link #verifyAgainst}).
+ * original ONNX export ({@code onnx/model.onnx} beside the weights), on padded mixed-length
+ * batches. ONNX Runtime's states can also be saved to a file on one machine ({@link
+ * #saveReference}) and compared with ours on another, such as a GPU machine without ONNX Runtime
+ * ({@link #verifyAgainst}).
  */
 public final class OnnxRuntimeParity {
 
   /** The bound on the largest absolute difference in float32. */
   public static final double TOLERANCE = 1e-4;
+
   private static final int BATCH = 8;
   private static final int MAGIC = 0x44324f52; // "D2OR"
 
@@ -57,7 +59,8 @@ public final class OnnxRuntimeParity {
 
   /**
    * Writes ONNX Runtime's final-layer states of {@link ParitySentences#ALL}, batch by batch as
-   * {@link #verifyAgainst} reads them (little-endian float32 after a header). Returns the batch count.
+   * {@link #verifyAgainst} reads them (little-endian float32 after a header). Returns the batch
+   * count.
    */
   public static int saveReference(Path dir, int threads, Path file) {
     requireOnnx(dir);
@@ -73,7 +76,8 @@ public final class OnnxRuntimeParity {
       out.writeInt(states.size());
       for (float[] s : states) {
         out.writeInt(s.length);
-        ByteBuffer bytes = ByteBuffer.allocate(s.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes =
+            ByteBuffer.allocate(s.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(s);
         out.write(bytes.array());
       }
@@ -83,44 +87,81 @@ public final class OnnxRuntimeParity {
     return states.size();
   }
 
-  /** Our states on {@code device} against ONNX Runtime's saved by {@link #saveReference} for the same model. */
+  /**
+   * Our states on {@code device} against ONNX Runtime's saved by {@link #saveReference} for the
+   * same model.
+   */
   public static ParityReport verifyAgainst(Path dir, Path reference, Device device) {
     List<float[]> saved = readReference(reference);
     int[] next = {0};
-    return compare(dir, device, "onnxruntime saved in " + reference.getFileName(), batch -> {
-      if (next[0] >= saved.size()) {
-        throw new CheckpointException(reference + " holds " + saved.size() + " batches; the sentences need more:"
-            + " it was saved for another model or version");
-      }
-      float[] theirs = saved.get(next[0]++);
-      if (theirs.length % (batch.size() * batch.length()) != 0) {
-        throw new CheckpointException(reference + " batch " + next[0] + " has " + theirs.length + " values, not a"
-            + " multiple of " + batch.size() + "x" + batch.length() + " tokens: saved for another tokenizer");
-      }
-      return theirs;
-    });
+    return compare(
+        dir,
+        device,
+        "onnxruntime saved in " + reference.getFileName(),
+        batch -> {
+          if (next[0] >= saved.size()) {
+            throw new CheckpointException(
+                reference
+                    + " holds "
+                    + saved.size()
+                    + " batches; the sentences need more:"
+                    + " it was saved for another model or version");
+          }
+          float[] theirs = saved.get(next[0]++);
+          if (theirs.length % (batch.size() * batch.length()) != 0) {
+            throw new CheckpointException(
+                reference
+                    + " batch "
+                    + next[0]
+                    + " has "
+                    + theirs.length
+                    + " values, not a"
+                    + " multiple of "
+                    + batch.size()
+                    + "x"
+                    + batch.length()
+                    + " tokens: saved for another tokenizer");
+          }
+          return theirs;
+        });
   }
 
-  private static ParityReport compare(Path dir, Device device, String peerName, Function<TokenBatch, float[]> peer) {
+  private static ParityReport compare(
+      Path dir, Device device, String peerName, Function<TokenBatch, float[]> peer) {
     double max = 0;
-    try (BackboneModel model = BackboneModel.load(dir, device, Precision.FP32); TextTokenizer tokenizer = tokenizer(dir)) {
+    try (BackboneModel model = BackboneModel.load(dir, device, Precision.FP32);
+        TextTokenizer tokenizer = tokenizer(dir)) {
       int width = model.config().hiddenSize();
       for (TokenBatch batch : batches(tokenizer)) {
         float[] ours;
         try (NDManager scope = model.manager().newSubManager()) {
-          NDArray h = model.backbone().hiddenStates(null, batch.idsArray(scope), batch.maskArray(scope), false);
+          NDArray h =
+              model
+                  .backbone()
+                  .hiddenStates(null, batch.idsArray(scope), batch.maskArray(scope), false);
           ours = h.toType(DataType.FLOAT32, false).toFloatArray();
         }
         float[] theirs = peer.apply(batch);
         if (theirs.length != ours.length) {
-          throw new CheckpointException(peerName + " gave " + theirs.length + " values where ours are " + ours.length);
+          throw new CheckpointException(
+              peerName + " gave " + theirs.length + " values where ours are " + ours.length);
         }
         max = Math.max(max, Differences.maxAbsOverTokens(ours, theirs, batch.mask(), width));
       }
     }
     List<Comparison> list = new ArrayList<>();
-    list.add(new Comparison("last_hidden_state on " + device + " vs " + peerName + " (" + ParitySentences.ALL.size()
-        + " sentences)", max, TOLERANCE, true));
+    list.add(
+        new Comparison(
+            "last_hidden_state on "
+                + device
+                + " vs "
+                + peerName
+                + " ("
+                + ParitySentences.ALL.size()
+                + " sentences)",
+            max,
+            TOLERANCE,
+            true));
     return new ParityReport(dir.toString(), list);
   }
 
@@ -128,7 +169,11 @@ public final class OnnxRuntimeParity {
     List<long[]> ids = tokenizer.encodeAll(ParitySentences.ALL);
     List<TokenBatch> out = new ArrayList<>();
     for (int start = 0; start < ids.size(); start += BATCH) {
-      out.add(TokenBatch.pad(ids.subList(start, Math.min(ids.size(), start + BATCH)), tokenizer.padId(), PaddingSide.RIGHT));
+      out.add(
+          TokenBatch.pad(
+              ids.subList(start, Math.min(ids.size(), start + BATCH)),
+              tokenizer.padId(),
+              PaddingSide.RIGHT));
     }
     return out;
   }
@@ -140,7 +185,9 @@ public final class OnnxRuntimeParity {
   private static List<float[]> readReference(Path file) {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
       if (in.readInt() != MAGIC) {
-        throw new CheckpointException(file + " is not an ONNX Runtime reference written by model verify --save-onnx-reference");
+        throw new CheckpointException(
+            file
+                + " is not an ONNX Runtime reference written by model verify --save-onnx-reference");
       }
       int n = in.readInt();
       List<float[]> out = new ArrayList<>();

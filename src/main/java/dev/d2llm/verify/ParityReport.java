@@ -11,11 +11,16 @@ public record ParityReport(String subject, List<Comparison> comparisons) {
 
   /** Largest difference among the comparisons that decide pass or fail. */
   public double maxAbsDiff() {
-    return comparisons.stream().filter(Comparison::gating).mapToDouble(Comparison::maxAbsDiff).max().orElse(Double.NaN);
+    return comparisons.stream()
+        .filter(Comparison::gating)
+        .mapToDouble(Comparison::maxAbsDiff)
+        .max()
+        .orElse(Double.NaN);
   }
 
   /** Whether every gating comparison passes. */
   public boolean passes() {
-    return comparisons.stream().filter(Comparison::gating).allMatch(Comparison::passes) && !comparisons.isEmpty();
+    return comparisons.stream().filter(Comparison::gating).allMatch(Comparison::passes)
+        && !comparisons.isEmpty();
   }
 }

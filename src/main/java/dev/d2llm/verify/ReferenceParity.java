@@ -15,16 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compares a model directory with the outputs Hugging Face transformers produced for it, stored
- * in {@code reference.safetensors} ({@code right.*} and {@code left.*} padded batches).
+ * Compares a model directory with the outputs Hugging Face transformers produced for it, stored in
+ * {@code reference.safetensors} ({@code right.*} and {@code left.*} padded batches).
  */
 public final class ReferenceParity {
 
   /** The bound on the largest absolute difference in float32. */
   public static final double TOLERANCE = 1e-4;
+
   /** bf16 keeps 8 bits of mantissa: its comparison is reported, not gated. */
   public static final double BF16_TOLERANCE = 1e-1;
-  /** fp16 keeps 11 bits: half-precision states against the float32 reference, reported, not gated. */
+
+  /**
+   * fp16 keeps 11 bits: half-precision states against the float32 reference, reported, not gated.
+   */
   public static final double FP16_TOLERANCE = 1e-2;
 
   private ReferenceParity() {}
@@ -63,8 +67,14 @@ public final class ReferenceParity {
   }
 
   private static void compare(
-      BackboneModel model, SafetensorsFile ref, String side, String expected, String suffix, List<Comparison> out,
-      double tolerance, boolean gating) {
+      BackboneModel model,
+      SafetensorsFile ref,
+      String side,
+      String expected,
+      String suffix,
+      List<Comparison> out,
+      double tolerance,
+      boolean gating) {
     long[] shape = ref.info(side + ".input_ids").shape();
     long[] ids = ref.longs(side + ".input_ids");
     long[] mask = ref.longs(side + ".attention_mask");
@@ -75,13 +85,24 @@ public final class ReferenceParity {
       int width = model.config().hiddenSize();
       float[] ours = hidden.toType(DataType.FLOAT32, false).toFloatArray();
       String label = side + "." + expected + (suffix.isEmpty() ? "" : "_" + suffix);
-      out.add(new Comparison(label,
-          Differences.maxAbsOverTokens(ours, ref.floats(side + "." + expected), mask, width), tolerance, gating));
-      if (model.backbone() instanceof DecoderBackbone decoder && ref.contains(side + ".logits") && gating) {
-        float[] logits = decoder.logits(null, hidden, false).toType(DataType.FLOAT32, false).toFloatArray();
-        out.add(new Comparison(side + ".logits",
-            Differences.maxAbsOverTokens(logits, ref.floats(side + ".logits"), mask, model.config().vocabSize()),
-            tolerance, true));
+      out.add(
+          new Comparison(
+              label,
+              Differences.maxAbsOverTokens(ours, ref.floats(side + "." + expected), mask, width),
+              tolerance,
+              gating));
+      if (model.backbone() instanceof DecoderBackbone decoder
+          && ref.contains(side + ".logits")
+          && gating) {
+        float[] logits =
+            decoder.logits(null, hidden, false).toType(DataType.FLOAT32, false).toFloatArray();
+        out.add(
+            new Comparison(
+                side + ".logits",
+                Differences.maxAbsOverTokens(
+                    logits, ref.floats(side + ".logits"), mask, model.config().vocabSize()),
+                tolerance,
+                true));
       }
     }
   }

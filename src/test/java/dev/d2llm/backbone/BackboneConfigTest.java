@@ -21,7 +21,9 @@ class BackboneConfigTest {
 
   @Test
   void readsBertConfigWithDefaults() throws IOException {
-    BackboneConfig c = read("""
+    BackboneConfig c =
+        read(
+            """
         {"model_type":"bert","vocab_size":30522,"hidden_size":384,"num_hidden_layers":12,
          "num_attention_heads":12,"intermediate_size":1536}""");
     assertThat(c).isInstanceOf(BertConfig.class);
@@ -33,7 +35,10 @@ class BackboneConfigTest {
 
   @Test
   void readsTransformers4LlamaRopeScaling() throws IOException {
-    DecoderConfig c = (DecoderConfig) read("""
+    DecoderConfig c =
+        (DecoderConfig)
+            read(
+                """
         {"model_type":"llama","vocab_size":128256,"hidden_size":4096,"num_hidden_layers":32,
          "num_attention_heads":32,"num_key_value_heads":8,"intermediate_size":14336,
          "rope_theta":500000.0,"tie_word_embeddings":false,
@@ -49,7 +54,10 @@ class BackboneConfigTest {
 
   @Test
   void readsTransformers5RopeParameters() throws IOException {
-    DecoderConfig c = (DecoderConfig) read("""
+    DecoderConfig c =
+        (DecoderConfig)
+            read(
+                """
         {"model_type":"qwen3","vocab_size":100,"hidden_size":64,"num_hidden_layers":2,
          "num_attention_heads":4,"num_key_value_heads":2,"head_dim":32,"intermediate_size":128,
          "rope_parameters":{"rope_type":"default","rope_theta":1000000.0}}""");
@@ -69,7 +77,10 @@ class BackboneConfigTest {
 
   @Test
   void rejectsHeadsThatDoNotDivideIntoKvGroups() {
-    assertThatThrownBy(() -> read("""
+    assertThatThrownBy(
+            () ->
+                read(
+                    """
         {"model_type":"qwen2","vocab_size":100,"hidden_size":64,"num_hidden_layers":2,
          "num_attention_heads":4,"num_key_value_heads":3,"intermediate_size":128}"""))
         .isInstanceOf(CheckpointException.class)

@@ -30,7 +30,8 @@ class RopeConfigTest {
         assertThat((double) scaled[i]).isCloseTo(plain[i] / 8.0, within(1e-9));
       } else {
         double smooth = (32 / wavelen - 1) / 3;
-        assertThat((double) scaled[i]).isCloseTo((1 - smooth) * plain[i] / 8 + smooth * plain[i], within(1e-7));
+        assertThat((double) scaled[i])
+            .isCloseTo((1 - smooth) * plain[i] / 8 + smooth * plain[i], within(1e-7));
       }
     }
     // theta 10000 over 16 channels spans all three regimes.

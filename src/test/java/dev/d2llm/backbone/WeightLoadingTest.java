@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.d2llm.checkpoint.CheckpointException;
-import dev.d2llm.checkpoint.DTypes;
 import dev.d2llm.checkpoint.Checkpoints;
+import dev.d2llm.checkpoint.DTypes;
 import dev.d2llm.checkpoint.HostTensor;
 import dev.d2llm.checkpoint.SafetensorsWriter;
-import dev.d2llm.checkpoint.TensorSource;
 import dev.d2llm.checkpoint.TensorDType;
+import dev.d2llm.checkpoint.TensorSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,10 @@ class WeightLoadingTest {
 
   @Test
   void aWrongShapeNamesExpectedAndFound(@TempDir Path dir) throws IOException {
-    writeCopy(dir, "model.layers.0.self_attn.q_proj.weight", HostTensor.ofFloats(new float[64 * 32], 32, 64));
+    writeCopy(
+        dir,
+        "model.layers.0.self_attn.q_proj.weight",
+        HostTensor.ofFloats(new float[64 * 32], 32, 64));
 
     assertThatThrownBy(() -> BackboneModel.load(dir).close())
         .isInstanceOf(CheckpointException.class)
@@ -51,7 +54,9 @@ class WeightLoadingTest {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     try (TensorSource source = Checkpoints.open(QWEN2)) {
       for (String name : source.names()) {
-        tensors.put(name, HostTensor.ofFloats(source.floats(name), TensorDType.BF16, source.info(name).shape()));
+        tensors.put(
+            name,
+            HostTensor.ofFloats(source.floats(name), TensorDType.BF16, source.info(name).shape()));
       }
     }
     copyConfigAndTokenizer(dir);
@@ -62,7 +67,12 @@ class WeightLoadingTest {
       original = source.floats("model.layers.0.self_attn.q_proj.weight");
     }
     try (BackboneModel model = BackboneModel.load(dir)) {
-      var loaded = model.backbone().namedParameters().get("model.layers.0.self_attn.q_proj.weight").getArray();
+      var loaded =
+          model
+              .backbone()
+              .namedParameters()
+              .get("model.layers.0.self_attn.q_proj.weight")
+              .getArray();
       assertThat(loaded.getDataType()).isEqualTo(DataType.FLOAT32);
       float[] values = loaded.toFloatArray();
       for (int i = 0; i < values.length; i++) {
@@ -73,7 +83,8 @@ class WeightLoadingTest {
   }
 
   @Test
-  void float32WeightsAreWrappedCopyOnWriteSoWritesNeverReachTheFile(@TempDir Path dir) throws IOException {
+  void float32WeightsAreWrappedCopyOnWriteSoWritesNeverReachTheFile(@TempDir Path dir)
+      throws IOException {
     writeCopy(dir, "none", null);
     Path file = dir.resolve("model.safetensors");
     byte[] before = Files.readAllBytes(file);
@@ -93,7 +104,8 @@ class WeightLoadingTest {
 
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
     try (BackboneModel again = BackboneModel.load(dir)) {
-      assertThat(again.backbone().namedParameters().get(name).getArray().toFloatArray()).containsExactly(original);
+      assertThat(again.backbone().namedParameters().get(name).getArray().toFloatArray())
+          .containsExactly(original);
     }
   }
 

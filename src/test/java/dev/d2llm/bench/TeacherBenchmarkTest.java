@@ -18,7 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The teacher benchmark counts what it ran, trains for real, and writes the rows a Python peer reruns. */
+/**
+ * The teacher benchmark counts what it ran, trains for real, and writes the rows a Python peer
+ * reruns.
+ */
 class TeacherBenchmarkTest {
 
   private static final Path BERT = Path.of("test/resources/models/tiny-bert");
@@ -26,7 +29,8 @@ class TeacherBenchmarkTest {
   private static List<TextPair> pairs(int n) {
     List<TextPair> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new TextPair("question number " + i, "a passage that answers " + "it ".repeat(i % 7)));
+      out.add(
+          new TextPair("question number " + i, "a passage that answers " + "it ".repeat(i % 7)));
     }
     return out;
   }
@@ -37,7 +41,10 @@ class TeacherBenchmarkTest {
     try (Teacher teacher = CrossEncoderTeacher.open(BERT, Device.cpu(), 1)) {
       TeacherBenchmark.Result r = TeacherBenchmark.scoring(teacher, pairs, Branch.ASYMMETRIC, 2);
 
-      long tokens = TeacherBenchmark.inputIds(teacher, pairs, Branch.ASYMMETRIC).stream().mapToLong(a -> a.length).sum();
+      long tokens =
+          TeacherBenchmark.inputIds(teacher, pairs, Branch.ASYMMETRIC).stream()
+              .mapToLong(a -> a.length)
+              .sum();
       assertThat(r.pairs()).isEqualTo(10);
       assertThat(r.tokens()).isEqualTo(tokens);
       assertThat(r.pairsPerSecond()).isEqualTo(10 / r.seconds());
@@ -80,7 +87,8 @@ class TeacherBenchmarkTest {
       assertThat(lines).hasSize(3);
       for (int i = 0; i < 3; i++) {
         String[] halves = lines.get(i).split("\\|");
-        assertThat(Arrays.stream(halves[0].split(" ")).mapToLong(Long::parseLong).toArray()).isEqualTo(ids.get(i));
+        assertThat(Arrays.stream(halves[0].split(" ")).mapToLong(Long::parseLong).toArray())
+            .isEqualTo(ids.get(i));
         assertThat(halves[1].split(" ")).hasSameSizeAs(halves[0].split(" "));
       }
     }

@@ -22,7 +22,8 @@ class TrainStepBenchmarkTest {
   @Test
   void stepsMoveLoraAndPmaAndLeaveTheBaseWeights() {
     LoraConfig lora = LoraConfig.defaults(BackboneConfig.read(QWEN2));
-    try (Student student = Student.create(QWEN2, new StudentConfig(QWEN2.toString(), lora, 4, 16), Device.cpu(), 3)) {
+    try (Student student =
+        Student.create(QWEN2, new StudentConfig(QWEN2.toString(), lora, 4, 16), Device.cpu(), 3)) {
       Map<String, float[]> before = snapshot(student);
 
       var shape = new TrainStepBenchmark.StepShape(4, 5, 9);
@@ -40,7 +41,8 @@ class TrainStepBenchmarkTest {
 
   @Test
   void aStepNeedsTwoRowsForItsInBatchSoftmax() {
-    assertThatThrownBy(() -> new TrainStepBenchmark.StepShape(1, 4, 4)).hasMessageContaining("batch >= 2");
+    assertThatThrownBy(() -> new TrainStepBenchmark.StepShape(1, 4, 4))
+        .hasMessageContaining("batch >= 2");
   }
 
   private static Map<String, float[]> snapshot(Student student) {
@@ -48,8 +50,10 @@ class TrainStepBenchmarkTest {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getArray().toFloatArray()));
   }
 
-  private static boolean changed(Map<String, float[]> before, Map<String, float[]> after, String part) {
-    return before.keySet().stream().filter(n -> n.contains(part))
+  private static boolean changed(
+      Map<String, float[]> before, Map<String, float[]> after, String part) {
+    return before.keySet().stream()
+        .filter(n -> n.contains(part))
         .anyMatch(n -> !Arrays.equals(before.get(n), after.get(n)));
   }
 }

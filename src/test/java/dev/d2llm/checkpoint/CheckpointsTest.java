@@ -30,9 +30,19 @@ class CheckpointsTest {
 
   @Test
   void prefersSingleFileOverIndex() throws Exception {
-    SafetensorsWriter.writeSharded(dir, Map.of("a", HostTensor.ofFloats(new float[] {1, 2}, 2),
-        "b", HostTensor.ofFloats(new float[] {3, 4}, 2)), Map.of(), 8);
-    SafetensorsWriter.write(dir.resolve("model.safetensors"), Map.of("single", HostTensor.ofFloats(new float[] {1}, 1)), Map.of());
+    SafetensorsWriter.writeSharded(
+        dir,
+        Map.of(
+            "a",
+            HostTensor.ofFloats(new float[] {1, 2}, 2),
+            "b",
+            HostTensor.ofFloats(new float[] {3, 4}, 2)),
+        Map.of(),
+        8);
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
+        Map.of("single", HostTensor.ofFloats(new float[] {1}, 1)),
+        Map.of());
     try (TensorSource source = Checkpoints.open(dir)) {
       assertThat(source.names()).containsExactly("single");
     }
@@ -40,8 +50,15 @@ class CheckpointsTest {
 
   @Test
   void opensFilesGivenDirectly() {
-    SafetensorsWriter.writeSharded(dir, Map.of("a", HostTensor.ofFloats(new float[] {1, 2}, 2),
-        "b", HostTensor.ofFloats(new float[] {3, 4}, 2)), Map.of(), 8);
+    SafetensorsWriter.writeSharded(
+        dir,
+        Map.of(
+            "a",
+            HostTensor.ofFloats(new float[] {1, 2}, 2),
+            "b",
+            HostTensor.ofFloats(new float[] {3, 4}, 2)),
+        Map.of(),
+        8);
     try (TensorSource index = Checkpoints.open(dir.resolve(ShardedSafetensors.INDEX_FILE));
         TensorSource shard = Checkpoints.open(dir.resolve("model-00002-of-00002.safetensors"))) {
       assertThat(index.names()).containsExactly("a", "b");

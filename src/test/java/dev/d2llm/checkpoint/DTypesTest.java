@@ -34,7 +34,8 @@ class DTypesTest {
   void bf16KeepsNaNAndInfinity() {
     assertThat(DTypes.fromBf16(DTypes.toBf16(Float.NaN))).isNaN();
     assertThat(DTypes.fromBf16(DTypes.toBf16(Float.intBitsToFloat(0x7F800001)))).isNaN();
-    assertThat(DTypes.fromBf16(DTypes.toBf16(Float.POSITIVE_INFINITY))).isEqualTo(Float.POSITIVE_INFINITY);
+    assertThat(DTypes.fromBf16(DTypes.toBf16(Float.POSITIVE_INFINITY)))
+        .isEqualTo(Float.POSITIVE_INFINITY);
     assertThat(DTypes.fromBf16(DTypes.toBf16(Float.MAX_VALUE))).isEqualTo(Float.POSITIVE_INFINITY);
   }
 

@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds safetensors bytes by hand, independent of our writer, so tests can check the reader against the spec. */
+/**
+ * Builds safetensors bytes by hand, independent of our writer, so tests can check the reader
+ * against the spec.
+ */
 final class RawSafetensors {
 
   private RawSafetensors() {}
@@ -18,9 +21,11 @@ final class RawSafetensors {
   }
 
   /** Like {@link #write(Path, String, byte[])} but with a declared header length that may lie. */
-  static Path write(Path file, long declaredHeaderLength, String headerJson, byte[] data) throws IOException {
+  static Path write(Path file, long declaredHeaderLength, String headerJson, byte[] data)
+      throws IOException {
     byte[] json = headerJson.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(declaredHeaderLength).put(json).put(data);
     Files.write(file, b.array());
     return file;

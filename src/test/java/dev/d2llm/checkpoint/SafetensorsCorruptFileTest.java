@@ -33,10 +33,13 @@ class SafetensorsCorruptFileTest {
   @Test
   void rejectsTruncatedFile() throws Exception {
     Path good = dir.resolve("good.safetensors");
-    SafetensorsWriter.write(good, Map.of("w", HostTensor.ofFloats(new float[] {1, 2, 3, 4}, 4)), Map.of());
+    SafetensorsWriter.write(
+        good, Map.of("w", HostTensor.ofFloats(new float[] {1, 2, 3, 4}, 4)), Map.of());
     byte[] bytes = Files.readAllBytes(good);
     Path cut = Files.write(dir.resolve("cut.safetensors"), Arrays.copyOf(bytes, bytes.length - 3));
-    opening(cut).hasMessageContaining("'w'").hasMessageContaining("beyond the data section of 13 bytes");
+    opening(cut)
+        .hasMessageContaining("'w'")
+        .hasMessageContaining("beyond the data section of 13 bytes");
   }
 
   @Test
@@ -64,12 +67,16 @@ class SafetensorsCorruptFileTest {
   @Test
   void rejectsDuplicateTensorNames() throws Exception {
     String entry = "{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}";
-    opening(raw("{\"w\":" + entry + ",\"w\":" + entry + "}", RawSafetensors.f32(1f))).hasMessageContaining("w");
+    opening(raw("{\"w\":" + entry + ",\"w\":" + entry + "}", RawSafetensors.f32(1f)))
+        .hasMessageContaining("w");
   }
 
   @Test
   void rejectsOffsetsBeyondData() throws Exception {
-    opening(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", RawSafetensors.f32(1f, 2f)))
+    opening(
+            raw(
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                RawSafetensors.f32(1f, 2f)))
         .hasMessageContaining("'w'")
         .hasMessageContaining("[4, 12]")
         .hasMessageContaining("data section of 8 bytes");
@@ -77,13 +84,19 @@ class SafetensorsCorruptFileTest {
 
   @Test
   void rejectsBeginAfterEnd() throws Exception {
-    opening(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}", RawSafetensors.f32(1f, 2f, 3f)))
+    opening(
+            raw(
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}",
+                RawSafetensors.f32(1f, 2f, 3f)))
         .hasMessageContaining("begin after end");
   }
 
   @Test
   void rejectsByteCountThatDisagreesWithShape() throws Exception {
-    opening(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}", RawSafetensors.f32(1f, 2f, 3f)))
+    opening(
+            raw(
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}",
+                RawSafetensors.f32(1f, 2f, 3f)))
         .hasMessageContaining("'w'")
         .hasMessageContaining("F32[2, 2]")
         .hasMessageContaining("needs 16 bytes")
@@ -92,14 +105,21 @@ class SafetensorsCorruptFileTest {
 
   @Test
   void rejectsOverlappingTensors() throws Exception {
-    String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
-    opening(raw(header, RawSafetensors.f32(1f, 2f, 3f))).hasMessageContaining("'a'").hasMessageContaining("'b'").hasMessageContaining("overlap");
+    String header =
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+    opening(raw(header, RawSafetensors.f32(1f, 2f, 3f)))
+        .hasMessageContaining("'a'")
+        .hasMessageContaining("'b'")
+        .hasMessageContaining("overlap");
   }
 
   @Test
   void rejectsUnknownDType() throws Exception {
-    opening(raw("{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[4],\"data_offsets\":[0,4]}}", new byte[4]))
+    opening(
+            raw(
+                "{\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[4],\"data_offsets\":[0,4]}}",
+                new byte[4]))
         .hasMessageContaining("'w'")
         .hasMessageContaining("F8_E4M3")
         .hasMessageContaining("BF16");
@@ -107,7 +127,8 @@ class SafetensorsCorruptFileTest {
 
   @Test
   void rejectsMissingOrMistypedFields() throws Exception {
-    opening(raw("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4])).hasMessageContaining("'shape'");
+    opening(raw("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4]))
+        .hasMessageContaining("'shape'");
     opening(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", new byte[4]))
         .hasMessageContaining("'data_offsets'");
     opening(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]))

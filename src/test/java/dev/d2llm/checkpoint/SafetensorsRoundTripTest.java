@@ -34,8 +34,10 @@ class SafetensorsRoundTripTest {
   void roundTripsF32F16Bf16AndI64() {
     try (SafetensorsFile f = SafetensorsFile.open(writeAll())) {
       assertThat(f.names()).containsExactly("a.f16", "ids", "m.bf16", "z.f32");
-      assertThat(f.info("z.f32")).isEqualTo(new TensorInfo("z.f32", TensorDType.F32, new long[] {2, 3}));
-      assertThat(f.info("a.f16")).isEqualTo(new TensorInfo("a.f16", TensorDType.F16, new long[] {3, 2}));
+      assertThat(f.info("z.f32"))
+          .isEqualTo(new TensorInfo("z.f32", TensorDType.F32, new long[] {2, 3}));
+      assertThat(f.info("a.f16"))
+          .isEqualTo(new TensorInfo("a.f16", TensorDType.F16, new long[] {3, 2}));
       assertThat(f.floats("z.f32")).containsExactly(VALUES);
       // Every value was chosen to be exact in f16; bf16 rounds 65504 to 65536.
       assertThat(f.floats("a.f16")).containsExactly(VALUES);
@@ -88,8 +90,12 @@ class SafetensorsRoundTripTest {
 
   @Test
   void refusesTensorNamedLikeTheMetadataKey() {
-    assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"),
-            Map.of("__metadata__", HostTensor.ofFloats(new float[] {1}, 1)), Map.of()))
+    assertThatThrownBy(
+            () ->
+                SafetensorsWriter.write(
+                    dir.resolve("x.safetensors"),
+                    Map.of("__metadata__", HostTensor.ofFloats(new float[] {1}, 1)),
+                    Map.of()))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("__metadata__");
   }
@@ -98,13 +104,16 @@ class SafetensorsRoundTripTest {
   void closedFileRefusesNewReads() {
     SafetensorsFile f = SafetensorsFile.open(writeAll());
     f.close();
-    assertThatThrownBy(() -> f.bytes("z.f32")).isInstanceOf(CheckpointException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> f.bytes("z.f32"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
   void writesEmptyAndZeroSizedTensors() {
     Path file = dir.resolve("empty.safetensors");
-    SafetensorsWriter.write(file, Map.of("none", HostTensor.ofFloats(new float[0], 0, 4)), Map.of());
+    SafetensorsWriter.write(
+        file, Map.of("none", HostTensor.ofFloats(new float[0], 0, 4)), Map.of());
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       assertThat(f.floats("none")).isEmpty();
       assertThat(f.metadata()).isEmpty();

@@ -18,12 +18,14 @@ class SafetensorsSpecTest {
 
   @Test
   void readsHandBuiltFileFollowingTheSpec() throws Exception {
-    // Deliberately out of name order, unpadded, with whitespace, and with data stored in reverse order.
-    String header = "{ \"weight\": {\"dtype\": \"BF16\", \"shape\": [2], \"data_offsets\": [8, 12]},\n"
-        + "  \"__metadata__\": {\"format\": \"pt\"},\n"
-        + "  \"bias\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},\n"
-        + "  \"ids\": {\"dtype\": \"I32\", \"shape\": [1, 2], \"data_offsets\": [12, 20]},\n"
-        + "  \"scalar\": {\"dtype\": \"F16\", \"shape\": [], \"data_offsets\": [20, 22]} }";
+    // Deliberately out of name order, unpadded, with whitespace, and with data stored in reverse
+    // order.
+    String header =
+        "{ \"weight\": {\"dtype\": \"BF16\", \"shape\": [2], \"data_offsets\": [8, 12]},\n"
+            + "  \"__metadata__\": {\"format\": \"pt\"},\n"
+            + "  \"bias\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},\n"
+            + "  \"ids\": {\"dtype\": \"I32\", \"shape\": [1, 2], \"data_offsets\": [12, 20]},\n"
+            + "  \"scalar\": {\"dtype\": \"F16\", \"shape\": [], \"data_offsets\": [20, 22]} }";
     ByteBuffer data = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
     data.putFloat(0.5f).putFloat(-3f); // bias
     data.putShort((short) 0x3F80).putShort((short) 0xC020); // weight: bf16 1.0, -2.5
@@ -55,15 +57,22 @@ class SafetensorsSpecTest {
   @Test
   void writerOutputMatchesTheSpecLayoutByteForByte() throws Exception {
     Path file = dir.resolve("w.safetensors");
-    SafetensorsWriter.write(file, Map.of("b", HostTensor.ofFloats(new float[] {2f}, 1),
-        "a", HostTensor.ofLongs(new long[] {7}, 1)), Map.of());
+    SafetensorsWriter.write(
+        file,
+        Map.of(
+            "b",
+            HostTensor.ofFloats(new float[] {2f}, 1),
+            "a",
+            HostTensor.ofLongs(new long[] {7}, 1)),
+        Map.of());
     byte[] raw = Files.readAllBytes(file);
     ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) b.getLong(0);
     String header = new String(raw, 8, n, StandardCharsets.UTF_8).stripTrailing();
-    assertThat(header).isEqualTo(
-        "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
-            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}");
+    assertThat(header)
+        .isEqualTo(
+            "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}");
     assertThat(b.getLong(8 + n)).isEqualTo(7);
     assertThat(b.getFloat(8 + n + 8)).isEqualTo(2f);
     assertThat(raw.length).isEqualTo(8 + n + 12);

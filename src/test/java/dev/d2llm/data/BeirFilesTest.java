@@ -12,15 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BeirFilesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsCorpusQueriesAndQrelsInFileOrder() {
     RetrievalSet set = BeirFiles.read(Fixtures.data("beir/tiny"));
     assertThat(set.corpus().keySet()).containsExactly("d1", "d2", "d3", "4");
     assertThat(set.corpus().get("d1"))
-        .isEqualTo(new CorpusDocument("d1", "Axon", "Axon terminals are the distal ends of an axon."));
+        .isEqualTo(
+            new CorpusDocument("d1", "Axon", "Axon terminals are the distal ends of an axon."));
     assertThat(set.queries().keySet()).containsExactly("q1", "q2", "q3");
     assertThat(set.queries().get("q2").text()).isEqualTo("causes of left ventricular hypertrophy");
     assertThat(set.qrels().byQuery())
@@ -60,13 +60,16 @@ class BeirFilesTest {
   @Test
   void nonIntegerGradeIsRejected() throws IOException {
     writeSet("q1\td1\thigh\n");
-    assertThatThrownBy(() -> BeirFiles.read(dir)).hasMessageEndingWith(":2: expected an integer relevance grade, found 'high'");
+    assertThatThrownBy(() -> BeirFiles.read(dir))
+        .hasMessageEndingWith(":2: expected an integer relevance grade, found 'high'");
   }
 
   @Test
   void malformedJsonIsRejectedNamingFileAndLine() throws IOException {
     writeSet("q1\td1\t1\n");
-    Files.writeString(dir.resolve("corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"a\"}\n{\"_id\": \"d2\", \"text\": \n");
+    Files.writeString(
+        dir.resolve("corpus.jsonl"),
+        "{\"_id\": \"d1\", \"text\": \"a\"}\n{\"_id\": \"d2\", \"text\": \n");
     assertThatThrownBy(() -> BeirFiles.read(dir))
         .isInstanceOf(DataFormatException.class)
         .hasMessageStartingWith(dir.resolve("corpus.jsonl") + ":2: not valid JSON");
@@ -77,13 +80,16 @@ class BeirFilesTest {
     writeSet("q1\td1\t1\n");
     Files.writeString(dir.resolve("corpus.jsonl"), "{\"_id\": \"d1\", \"title\": \"t\"}\n");
     assertThatThrownBy(() -> BeirFiles.read(dir))
-        .hasMessage(dir.resolve("corpus.jsonl") + ":1: expected a string 'text', found no such field");
+        .hasMessage(
+            dir.resolve("corpus.jsonl") + ":1: expected a string 'text', found no such field");
   }
 
   @Test
   void duplicateDocumentIdIsRejected() throws IOException {
     writeSet("q1\td1\t1\n");
-    Files.writeString(dir.resolve("corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"a\"}\n{\"_id\": \"d1\", \"text\": \"b\"}\n");
+    Files.writeString(
+        dir.resolve("corpus.jsonl"),
+        "{\"_id\": \"d1\", \"text\": \"a\"}\n{\"_id\": \"d1\", \"text\": \"b\"}\n");
     assertThatThrownBy(() -> BeirFiles.read(dir))
         .hasMessage(dir.resolve("corpus.jsonl") + ":2: duplicate document id 'd1'");
   }
@@ -96,7 +102,8 @@ class BeirFilesTest {
   }
 
   private void writeSet(String qrelRows) throws IOException {
-    Files.writeString(dir.resolve("corpus.jsonl"), "{\"_id\": \"d1\", \"title\": \"\", \"text\": \"a\"}\n");
+    Files.writeString(
+        dir.resolve("corpus.jsonl"), "{\"_id\": \"d1\", \"title\": \"\", \"text\": \"a\"}\n");
     Files.writeString(dir.resolve("queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"q\"}\n");
     Files.createDirectories(dir.resolve("qrels"));
     Files.writeString(dir.resolve("qrels/test.tsv"), BeirFiles.QRELS_HEADER + "\n" + qrelRows);

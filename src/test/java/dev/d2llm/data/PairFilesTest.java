@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PairFilesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void decimalScoresAreDetectedAsSts() {
@@ -44,7 +43,8 @@ class PairFilesTest {
   void nliWordsAreDetectedWithNeutralKeptDistinct() {
     PairSet set = PairFiles.read(Fixtures.data("pairs/nli.tsv"));
     assertThat(set.task()).isEqualTo(PairTask.NLI);
-    assertThat(set.pairs()).extracting(p -> NliLabel.ofValue(p.label()))
+    assertThat(set.pairs())
+        .extracting(p -> NliLabel.ofValue(p.label()))
         .containsExactly(NliLabel.ENTAILMENT, NliLabel.CONTRADICTION, NliLabel.NEUTRAL);
   }
 
@@ -57,7 +57,9 @@ class PairFilesTest {
   @Test
   void anStsSetHasNoBinaryPairs() {
     PairSet set = PairFiles.read(Fixtures.data("pairs/sts.tsv"));
-    assertThatThrownBy(set::binaryPairs).isInstanceOf(IllegalStateException.class).hasMessageContaining("STS");
+    assertThatThrownBy(set::binaryPairs)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("STS");
   }
 
   @Test
@@ -67,7 +69,8 @@ class PairFilesTest {
         .isInstanceOf(DataFormatException.class)
         .hasMessageStartingWith(file + ":3: mixed labels")
         .asInstanceOf(InstanceOfAssertFactories.type(DataFormatException.class))
-        .extracting(DataFormatException::line).isEqualTo(3L);
+        .extracting(DataFormatException::line)
+        .isEqualTo(3L);
   }
 
   @Test
@@ -75,7 +78,9 @@ class PairFilesTest {
     Path file = pairs("a\tb\t1\nc\td\t0\ne\tf\tmaybe\n");
     assertThatThrownBy(() -> PairFiles.read(file))
         .isInstanceOf(DataFormatException.class)
-        .hasMessage(file + ":4: unknown label 'maybe'; expected a number or one of entailment, neutral or contradiction");
+        .hasMessage(
+            file
+                + ":4: unknown label 'maybe'; expected a number or one of entailment, neutral or contradiction");
   }
 
   @Test
@@ -83,7 +88,8 @@ class PairFilesTest {
     Path file = pairs("a\tb\t1\nc and d\t0\n");
     assertThatThrownBy(() -> PairFiles.read(file))
         .isInstanceOf(DataFormatException.class)
-        .hasMessage(file + ":3: expected 3 tab-separated fields (sentence1, sentence2, label), found 2");
+        .hasMessage(
+            file + ":3: expected 3 tab-separated fields (sentence1, sentence2, label), found 2");
   }
 
   @Test
@@ -97,7 +103,8 @@ class PairFilesTest {
     Path file = dir.resolve("noheader.tsv");
     Files.writeString(file, "a\tb\t1\n");
     assertThatThrownBy(() -> PairFiles.read(file))
-        .hasMessage(file + ":1: expected the header 'sentence1\\tsentence2\\tlabel', found 'a\\tb\\t1'");
+        .hasMessage(
+            file + ":1: expected the header 'sentence1\\tsentence2\\tlabel', found 'a\\tb\\t1'");
   }
 
   @Test
@@ -123,7 +130,8 @@ class PairFilesTest {
   @Test
   void windowsLineEndsAndByteOrderMarkAreTolerated() throws IOException {
     Path file = dir.resolve("crlf.tsv");
-    Files.writeString(file, "\uFEFFsentence1\tsentence2\tlabel\r\na\tb\tNeutral\r\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        file, "\uFEFFsentence1\tsentence2\tlabel\r\na\tb\tNeutral\r\n", StandardCharsets.UTF_8);
     PairSet set = PairFiles.read(file);
     assertThat(set.task()).isEqualTo(PairTask.NLI);
     assertThat(set.pairs()).containsExactly(new LabelledPair("a", "b", NliLabel.NEUTRAL.value()));
@@ -138,7 +146,8 @@ class PairFilesTest {
   @Test
   void aFileWithOnlyTheHeaderCannotBeDetected() throws IOException {
     Path file = pairs("");
-    assertThatThrownBy(() -> PairFiles.read(file)).hasMessage(file + ": no pairs after the header; cannot tell the task");
+    assertThatThrownBy(() -> PairFiles.read(file))
+        .hasMessage(file + ": no pairs after the header; cannot tell the task");
   }
 
   private Path pairs(String body) throws IOException {

@@ -13,15 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainingExampleFilesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void examplesSurviveAWriteReadRoundTrip() {
-    List<TrainingExample> examples = List.of(
-        new TrainingExample("stsb-en", "A man plays \"guitar\".", "A man is playing a guitar.",
-            List.of("A woman plays piano.", "Tabs\tand\nnewlines")),
-        new TrainingExample("afqmc", "花呗怎么还款", "花呗如何还钱"));
+    List<TrainingExample> examples =
+        List.of(
+            new TrainingExample(
+                "stsb-en",
+                "A man plays \"guitar\".",
+                "A man is playing a guitar.",
+                List.of("A woman plays piano.", "Tabs\tand\nnewlines")),
+            new TrainingExample("afqmc", "花呗怎么还款", "花呗如何还钱"));
     Path file = dir.resolve("mined/examples.jsonl");
     TrainingExampleFiles.write(file, examples);
     assertThat(TrainingExampleFiles.read(file)).isEqualTo(examples);
@@ -30,9 +33,11 @@ class TrainingExampleFilesTest {
   @Test
   void eachExampleIsOneJsonObjectOnOneLineInFieldOrder() throws IOException {
     Path file = dir.resolve("examples.jsonl");
-    TrainingExampleFiles.write(file, List.of(new TrainingExample("d", "q", "p", List.of("n1", "n2"))));
+    TrainingExampleFiles.write(
+        file, List.of(new TrainingExample("d", "q", "p", List.of("n1", "n2"))));
     assertThat(Files.readAllLines(file, StandardCharsets.UTF_8))
-        .containsExactly("{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\",\"negatives\":[\"n1\",\"n2\"]}");
+        .containsExactly(
+            "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\",\"negatives\":[\"n1\",\"n2\"]}");
   }
 
   @Test
@@ -45,8 +50,10 @@ class TrainingExampleFilesTest {
   @Test
   void missingNegativesAreRejectedNamingFileAndLine() throws IOException {
     Path file = dir.resolve("bad.jsonl");
-    Files.writeString(file, "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\",\"negatives\":[]}\n"
-        + "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\"}\n");
+    Files.writeString(
+        file,
+        "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\",\"negatives\":[]}\n"
+            + "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\"}\n");
     assertThatThrownBy(() -> TrainingExampleFiles.read(file))
         .isInstanceOf(DataFormatException.class)
         .hasMessage(file + ":2: expected an array of strings 'negatives', found no such field");
@@ -55,7 +62,8 @@ class TrainingExampleFilesTest {
   @Test
   void aNegativeEqualToThePositiveIsRejectedNamingTheLine() throws IOException {
     Path file = dir.resolve("bad.jsonl");
-    Files.writeString(file, "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\",\"negatives\":[\"p\"]}\n");
+    Files.writeString(
+        file, "{\"dataset\":\"d\",\"query\":\"q\",\"positive\":\"p\",\"negatives\":[\"p\"]}\n");
     assertThatThrownBy(() -> TrainingExampleFiles.read(file))
         .isInstanceOf(DataFormatException.class)
         .hasMessage(file + ":1: the positive 'p' is also listed as a negative");

@@ -18,7 +18,8 @@ class TrainingExampleTest {
 
   @Test
   void blankQueryIsRejected() {
-    assertThatThrownBy(() -> new TrainingExample("d", " ", "p")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TrainingExample("d", " ", "p"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

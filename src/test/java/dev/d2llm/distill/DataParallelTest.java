@@ -20,25 +20,44 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataParallelTest {
 
-  private static final DistillOptions OPTIONS = new DistillOptions(8, 2, 2, 3e-3f, 2, 1.0, 7, 100, 100, 100,
-      dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
+  private static final DistillOptions OPTIONS =
+      new DistillOptions(
+          8,
+          2,
+          2,
+          3e-3f,
+          2,
+          1.0,
+          7,
+          100,
+          100,
+          100,
+          dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
 
   @Test
   void aBatchSpreadOverTwoCopiesTrainsLikeTheWholeBatchOnOne(@TempDir Path dir) {
-    Map<String, float[]> parallel = train(dir, (main, states) -> List.of(new Replica(ToyDistillation.student(), states)));
+    Map<String, float[]> parallel =
+        train(dir, (main, states) -> List.of(new Replica(ToyDistillation.student(), states)));
     Map<String, float[]> passes = train(dir, (main, states) -> List.of(new Replica(main, states)));
     Map<String, float[]> wholeBatch = train(dir, (main, states) -> List.of());
 
     assertThat(parallel.keySet()).isEqualTo(wholeBatch.keySet());
     assertThat(maxDifference(parallel, wholeBatch)).as("two copies against one").isLessThan(2e-5);
-    assertThat(maxDifference(passes, wholeBatch)).as("two passes on one copy against one").isLessThan(2e-5);
-    assertThat(maxDifference(wholeBatch, initial(dir))).as("training moved the weights").isGreaterThan(1e-3);
+    assertThat(maxDifference(passes, wholeBatch))
+        .as("two passes on one copy against one")
+        .isLessThan(2e-5);
+    assertThat(maxDifference(wholeBatch, initial(dir)))
+        .as("training moved the weights")
+        .isGreaterThan(1e-3);
   }
 
   @Test
   void aBatchIsCutIntoContiguousShardsOfAtLeastTwoExamples() {
-    BatchPlan.Step step = new BatchPlan.Step("toy", new int[] {0, 1, 2, 3, 4}, List.of(List.of("a"), List.of("b"),
-        List.of("c"), List.of("d"), List.of("e")));
+    BatchPlan.Step step =
+        new BatchPlan.Step(
+            "toy",
+            new int[] {0, 1, 2, 3, 4},
+            List.of(List.of("a"), List.of("b"), List.of("c"), List.of("d"), List.of("e")));
     List<BatchPlan.Step> two = Distiller.shards(step, 2);
     assertThat(two).extracting(s -> s.examples().length).containsExactly(2, 3);
     assertThat(two.get(1).negatives()).containsExactly(List.of("c"), List.of("d"), List.of("e"));
@@ -74,7 +93,9 @@ class DataParallelTest {
     try (Student student = ToyDistillation.student();
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
       Map<String, float[]> weights = new LinkedHashMap<>();
-      ToyDistillation.of(student, cache, OPTIONS).trainable().forEach((n, p) -> weights.put(n, p.getArray().toFloatArray()));
+      ToyDistillation.of(student, cache, OPTIONS)
+          .trainable()
+          .forEach((n, p) -> weights.put(n, p.getArray().toFloatArray()));
       return weights;
     }
   }

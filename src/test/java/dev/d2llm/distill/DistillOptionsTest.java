@@ -10,11 +10,17 @@ class DistillOptionsTest {
 
   @Test
   void eachRuleNamesItsFieldAndValue() {
-    assertThatThrownBy(() -> new DistillOptions(1, 8, 5, 1e-4f, 0, 1.0, 1, 10, 5, 10, DistillationLoss.DEFAULTS))
+    assertThatThrownBy(
+            () ->
+                new DistillOptions(1, 8, 5, 1e-4f, 0, 1.0, 1, 10, 5, 10, DistillationLoss.DEFAULTS))
         .hasMessage("distillation options: batch size must be >= 2 (in-batch negatives), found 1");
-    assertThatThrownBy(() -> new DistillOptions(32, 8, 5, 0f, 0, 1.0, 1, 10, 5, 10, DistillationLoss.DEFAULTS))
+    assertThatThrownBy(
+            () -> new DistillOptions(32, 8, 5, 0f, 0, 1.0, 1, 10, 5, 10, DistillationLoss.DEFAULTS))
         .hasMessage("distillation options: learning rate must be > 0, found 0.0");
-    assertThatThrownBy(() -> new DistillOptions(32, 8, 5, 1e-4f, 0, 1.0, 1, 10, 0, 10, DistillationLoss.DEFAULTS))
+    assertThatThrownBy(
+            () ->
+                new DistillOptions(
+                    32, 8, 5, 1e-4f, 0, 1.0, 1, 10, 0, 10, DistillationLoss.DEFAULTS))
         .hasMessage("distillation options: patience must be >= 1, found 0");
   }
 }

@@ -23,20 +23,29 @@ import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The distillation loop on the tiny BERT with a cached frozen backbone: the loss goes down, plans replay. */
+/**
+ * The distillation loop on the tiny BERT with a cached frozen backbone: the loss goes down, plans
+ * replay.
+ */
 class DistillerTest {
 
   private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
-  private static final String[] WORDS = {"cat", "dog", "bird", "fish", "tree", "house", "car", "book", "lamp", "road"};
+  private static final String[] WORDS = {
+    "cat", "dog", "bird", "fish", "tree", "house", "car", "book", "lamp", "road"
+  };
 
   /** Relevant exactly when the passage contains the query's word. */
   static class OverlapTeacher implements Teacher {
     @Override
     public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
-      return pairs.stream().map(p -> {
-        boolean hit = p.passage().contains(p.query().split(" ")[1]);
-        return new Judgement(hit ? 0.95f : 0.05f, new float[] {hit ? 1 : 0, p.passage().length() % 3, 1});
-      }).toList();
+      return pairs.stream()
+          .map(
+              p -> {
+                boolean hit = p.passage().contains(p.query().split(" ")[1]);
+                return new Judgement(
+                    hit ? 0.95f : 0.05f, new float[] {hit ? 1 : 0, p.passage().length() % 3, 1});
+              })
+          .toList();
     }
 
     @Override
@@ -55,7 +64,8 @@ class DistillerTest {
       for (int j = 1; j <= 3; j++) {
         negatives.add("a " + WORDS[(i + j) % WORDS.length] + " is there");
       }
-      out.add(new TrainingExample("toy", "the " + WORDS[i], "a " + WORDS[i] + " is here", negatives));
+      out.add(
+          new TrainingExample("toy", "the " + WORDS[i], "a " + WORDS[i] + " is here", negatives));
     }
     return out;
   }
@@ -63,24 +73,60 @@ class DistillerTest {
   @Test
   void trainingLowersTheLossOnThePlannedSteps(@TempDir Path dir) {
     List<TrainingExample> examples = examples();
-    DistillOptions options = new DistillOptions(4, 2, 6, 3e-3f, 2, 1.0, 7, 100, 5, 100,
-        dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
-    BatchPlan plan = BatchPlan.of(examples, options.batchSize(), options.negatives(), options.epochs(), options.seed());
-    StudentConfig config = new StudentConfig(BERT.toString(), LoraConfig.defaults(dev.d2llm.backbone.BackboneConfig.read(BERT)), 4, 16);
+    DistillOptions options =
+        new DistillOptions(
+            4,
+            2,
+            6,
+            3e-3f,
+            2,
+            1.0,
+            7,
+            100,
+            5,
+            100,
+            dev.d2llm.distill.loss.DistillationLoss.DEFAULTS);
+    BatchPlan plan =
+        BatchPlan.of(
+            examples, options.batchSize(), options.negatives(), options.epochs(), options.seed());
+    StudentConfig config =
+        new StudentConfig(
+            BERT.toString(),
+            LoraConfig.defaults(dev.d2llm.backbone.BackboneConfig.read(BERT)),
+            4,
+            16);
     try (Student student = Student.create(BERT, config, Device.cpu(), 1);
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
-      cache.fill(new OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
+      cache.fill(
+          new OverlapTeacher(),
+          Branch.SYMMETRIC,
+          new ArrayList<>(plan.teacherPairs(examples)),
+          64,
+          n -> {});
       CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
       Map<String, Parameter> trainable = new LinkedHashMap<>();
-      student.trainableParameters().forEach((n, p) -> {
-        if (!n.contains("lora_")) {
-          trainable.put(n, p);
-        }
-      });
-      Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
-          options, trainable, plan.steps().size());
+      student
+          .trainableParameters()
+          .forEach(
+              (n, p) -> {
+                if (!n.contains("lora_")) {
+                  trainable.put(n, p);
+                }
+              });
+      Distiller distiller =
+          new Distiller(
+              student,
+              examples,
+              states,
+              cache,
+              "overlap",
+              Map.of("toy", Branch.SYMMETRIC),
+              options,
+              trainable,
+              plan.steps().size());
       List<BatchPlan.Step> firstEpoch = plan.steps().subList(0, 2);
-      double before = firstEpoch.stream().mapToDouble(s -> distiller.evaluate(s).get("total")).sum();
+      double before =
+          firstEpoch.stream().mapToDouble(s -> distiller.evaluate(s).get("total")).sum();
 
       plan.steps().forEach(distiller::step);
 
@@ -94,28 +140,49 @@ class DistillerTest {
   void scoresWithoutFeaturesTrainWithoutFiAndAreRefusedWithIt(@TempDir Path dir) {
     List<TrainingExample> examples = examples();
     var d = dev.d2llm.distill.loss.DistillationLoss.DEFAULTS;
-    var noFi = new dev.d2llm.distill.loss.DistillationLoss(d.alpha(), d.beta(), d.gamma(), 0, d.inBatchTemperature(),
-        d.imitationTemperature(), d.lambda(), d.hardNegativesInBatch());
+    var noFi =
+        new dev.d2llm.distill.loss.DistillationLoss(
+            d.alpha(),
+            d.beta(),
+            d.gamma(),
+            0,
+            d.inBatchTemperature(),
+            d.imitationTemperature(),
+            d.lambda(),
+            d.hardNegativesInBatch());
     BatchPlan plan = BatchPlan.of(examples, 4, 2, 1, 7);
-    Teacher scoresOnly = new OverlapTeacher() {
-      @Override
-      public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
-        return super.judge(pairs, branch, progress).stream().map(j -> new Judgement(j.score(), new float[0])).toList();
-      }
-    };
+    Teacher scoresOnly =
+        new OverlapTeacher() {
+          @Override
+          public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
+            return super.judge(pairs, branch, progress).stream()
+                .map(j -> new Judgement(j.score(), new float[0]))
+                .toList();
+          }
+        };
     StudentConfig config = new StudentConfig(BERT.toString(), null, 4, 16);
     try (Student student = Student.create(BERT, config, Device.cpu(), 1);
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
-      cache.fill(scoresOnly, Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
+      cache.fill(
+          scoresOnly, Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
       CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
       for (var loss : List.of(noFi, d)) {
-        Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
-            new DistillOptions(4, 2, 1, 3e-3f, 1, 1.0, 7, 100, 5, 100, loss), new LinkedHashMap<>(student.trainableParameters()),
-            plan.steps().size());
+        Distiller distiller =
+            new Distiller(
+                student,
+                examples,
+                states,
+                cache,
+                "overlap",
+                Map.of("toy", Branch.SYMMETRIC),
+                new DistillOptions(4, 2, 1, 3e-3f, 1, 1.0, 7, 100, 5, 100, loss),
+                new LinkedHashMap<>(student.trainableParameters()),
+                plan.steps().size());
         if (loss == noFi) {
           assertThat(distiller.evaluate(plan.steps().get(0)).get("total")).isFinite();
         } else {
-          org.assertj.core.api.Assertions.assertThatThrownBy(() -> distiller.evaluate(plan.steps().get(0)))
+          org.assertj.core.api.Assertions.assertThatThrownBy(
+                  () -> distiller.evaluate(plan.steps().get(0)))
               .hasMessageContaining("--eta 0");
         }
       }
@@ -128,24 +195,38 @@ class DistillerTest {
     List<String> texts = List.of("the cat", "a dog is here and there", "rain");
     try (Student student = Student.create(BERT, config, Device.cpu(), 1)) {
       // Built on some texts; the others are encoded when first asked for.
-      CachedTokenStates states = CachedTokenStates.build(student, java.util.Set.of("the cat"), n -> {});
+      CachedTokenStates states =
+          CachedTokenStates.build(student, java.util.Set.of("the cat"), n -> {});
       int[] heard = {0};
-      float[][] cached = states.embed(texts, dev.d2llm.embedding.TextRole.PLAIN, n -> heard[0] += n);
+      float[][] cached =
+          states.embed(texts, dev.d2llm.embedding.TextRole.PLAIN, n -> heard[0] += n);
       float[][] direct = student.embed(texts, dev.d2llm.embedding.TextRole.PLAIN);
       for (int i = 0; i < texts.size(); i++) {
         // bfloat16 states: agreement to bf16's precision.
-        assertThat(dev.d2llm.FloatArrays.maxAbsDiff(cached[i], direct[i])).as(texts.get(i)).isLessThan(2e-2f);
+        assertThat(dev.d2llm.FloatArrays.maxAbsDiff(cached[i], direct[i]))
+            .as(texts.get(i))
+            .isLessThan(2e-2f);
       }
       assertThat(heard[0]).isEqualTo(texts.size());
       assertThat(states.size()).isEqualTo(3);
       // PMA moves: the cached states pool with the pooling as it is now.
       try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-        student.pma().namedParameters().values().forEach(p ->
-            p.getArray().addi(m.randomNormal(0, 0.5f, p.getArray().getShape(), p.getArray().getDataType())));
+        student
+            .pma()
+            .namedParameters()
+            .values()
+            .forEach(
+                p ->
+                    p.getArray()
+                        .addi(
+                            m.randomNormal(
+                                0, 0.5f, p.getArray().getShape(), p.getArray().getDataType())));
       }
       float[][] after = states.embed(texts, dev.d2llm.embedding.TextRole.PLAIN, n -> {});
       assertThat(dev.d2llm.FloatArrays.maxAbsDiff(after[1], cached[1])).isGreaterThan(1e-3f);
-      assertThat(dev.d2llm.FloatArrays.maxAbsDiff(after[1], student.embed(texts, dev.d2llm.embedding.TextRole.PLAIN)[1]))
+      assertThat(
+              dev.d2llm.FloatArrays.maxAbsDiff(
+                  after[1], student.embed(texts, dev.d2llm.embedding.TextRole.PLAIN)[1]))
           .isLessThan(2e-2f);
     }
   }

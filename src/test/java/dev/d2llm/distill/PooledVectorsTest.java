@@ -17,15 +17,27 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Training the IEM alone on a residual student's cached vectors sees exactly the vectors the student serves. */
+/**
+ * Training the IEM alone on a residual student's cached vectors sees exactly the vectors the
+ * student serves.
+ */
 class PooledVectorsTest {
 
   private static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
-  private static final List<String> TEXTS = List.of("the cat sat on the mat", "stocks fell today", "a dog runs");
+  private static final List<String> TEXTS =
+      List.of("the cat sat on the mat", "stocks fell today", "a dog runs");
 
   private static Student residual() {
-    return Student.create(BERT, StudentConfig.residual(BERT.toString(), null, 4, 16,
-        new EncoderSettings(Pooling.MEAN, false, "q: ", "", Student.MAX_LENGTH)), Device.cpu(), 4);
+    return Student.create(
+        BERT,
+        StudentConfig.residual(
+            BERT.toString(),
+            null,
+            4,
+            16,
+            new EncoderSettings(Pooling.MEAN, false, "q: ", "", Student.MAX_LENGTH)),
+        Device.cpu(),
+        4);
   }
 
   @Test
@@ -39,10 +51,13 @@ class PooledVectorsTest {
         float[] pooled = student.pool(null, states[0], states[1], false).toFloatArray();
         int d = student.dimension();
         for (int i = 0; i < TEXTS.size(); i++) {
-          assertThat(maxAbsDiff(java.util.Arrays.copyOfRange(pooled, i * d, (i + 1) * d), served[i])).isLessThan(1e-6);
+          assertThat(
+                  maxAbsDiff(java.util.Arrays.copyOfRange(pooled, i * d, (i + 1) * d), served[i]))
+              .isLessThan(1e-6);
         }
       }
-      assertThat(maxAbsDiff(cache.embed(List.of(TEXTS.get(1)), TextRole.QUERY)[0], served[1])).isEqualTo(0.0);
+      assertThat(maxAbsDiff(cache.embed(List.of(TEXTS.get(1)), TextRole.QUERY)[0], served[1]))
+          .isEqualTo(0.0);
     }
   }
 
@@ -51,7 +66,8 @@ class PooledVectorsTest {
     try (Student student = residual()) {
       // A fine-tuned bi-encoder's gate is open: its vectors mix PMA into the native pooling.
       student.gate().orElseThrow().namedParameters().get("gate").getArray().addi(0.5f);
-      List<String> inputs = TEXTS.stream().map(t -> student.inputText(t, TextRole.PASSAGE)).toList();
+      List<String> inputs =
+          TEXTS.stream().map(t -> student.inputText(t, TextRole.PASSAGE)).toList();
       PooledVectors cache = PooledVectors.build(student, new LinkedHashSet<>(inputs), n -> {});
       float[][] served = student.embed(TEXTS, TextRole.PASSAGE);
       assertThat(cache.pooled()).isTrue();
@@ -59,7 +75,8 @@ class PooledVectorsTest {
         float[] read = cache.of(scope, inputs, true)[0].squeeze(1).toFloatArray();
         int d = student.dimension();
         for (int i = 0; i < TEXTS.size(); i++) {
-          assertThat(maxAbsDiff(java.util.Arrays.copyOfRange(read, i * d, (i + 1) * d), served[i])).isEqualTo(0.0);
+          assertThat(maxAbsDiff(java.util.Arrays.copyOfRange(read, i * d, (i + 1) * d), served[i]))
+              .isEqualTo(0.0);
         }
       }
     }
@@ -67,7 +84,8 @@ class PooledVectorsTest {
 
   @Test
   void thePapersPoolingIsRefused() {
-    try (Student paper = Student.create(BERT, new StudentConfig(BERT.toString(), null, 4, 16), Device.cpu(), 4)) {
+    try (Student paper =
+        Student.create(BERT, new StudentConfig(BERT.toString(), null, 4, 16), Device.cpu(), 4)) {
       assertThatThrownBy(() -> PooledVectors.build(paper, new LinkedHashSet<>(TEXTS), n -> {}))
           .hasMessageContaining("only a residual student");
     }

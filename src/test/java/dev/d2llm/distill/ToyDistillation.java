@@ -20,13 +20,18 @@ import java.util.Map;
  * states cached), {@link DistillerTest#examples()} scored by the overlap teacher into a cache, and
  * PMA and IEM trained by a {@link Distiller}.
  */
-record ToyDistillation(BatchPlan plan, CachedTokenStates states, Map<String, Parameter> trainable, Distiller distiller) {
+record ToyDistillation(
+    BatchPlan plan,
+    CachedTokenStates states,
+    Map<String, Parameter> trainable,
+    Distiller distiller) {
 
   static final Path BERT = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
 
   /** The toy student's configuration: LoRA defaults for BERT, 4 PMA heads, an IEM of 16. */
   static StudentConfig config() {
-    return new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
+    return new StudentConfig(
+        BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
   }
 
   /** A fresh toy student, the same weights every time. */
@@ -34,16 +39,35 @@ record ToyDistillation(BatchPlan plan, CachedTokenStates states, Map<String, Par
     return Student.create(BERT, config(), Device.cpu(), 1);
   }
 
-  /** Fills {@code cache} with the teacher's scores for the plan and builds the distiller over {@code student}. */
+  /**
+   * Fills {@code cache} with the teacher's scores for the plan and builds the distiller over {@code
+   * student}.
+   */
   static ToyDistillation of(Student student, TeacherScoreCache cache, DistillOptions options) {
     List<TrainingExample> examples = DistillerTest.examples();
-    BatchPlan plan = BatchPlan.of(examples, options.batchSize(), options.negatives(), options.epochs(), options.seed());
-    cache.fill(new DistillerTest.OverlapTeacher(), Branch.SYMMETRIC, new ArrayList<>(plan.teacherPairs(examples)), 64, n -> {});
+    BatchPlan plan =
+        BatchPlan.of(
+            examples, options.batchSize(), options.negatives(), options.epochs(), options.seed());
+    cache.fill(
+        new DistillerTest.OverlapTeacher(),
+        Branch.SYMMETRIC,
+        new ArrayList<>(plan.teacherPairs(examples)),
+        64,
+        n -> {});
     CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
     Map<String, Parameter> trainable = new LinkedHashMap<>(student.trainableParameters());
     trainable.keySet().removeIf(Student::isAdapterParameter);
-    Distiller distiller = new Distiller(student, examples, states, cache, "overlap", Map.of("toy", Branch.SYMMETRIC),
-        options, trainable, plan.steps().size());
+    Distiller distiller =
+        new Distiller(
+            student,
+            examples,
+            states,
+            cache,
+            "overlap",
+            Map.of("toy", Branch.SYMMETRIC),
+            options,
+            trainable,
+            plan.steps().size());
     return new ToyDistillation(plan, states, trainable, distiller);
   }
 }

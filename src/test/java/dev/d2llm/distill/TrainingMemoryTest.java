@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Native memory over training steps: a step leaves no arrays behind in the model's manager, and
- * the garbage collector reclaiming Java buffers mid-step changes nothing (autograd never reads a
- * buffer Java has released).
+ * Native memory over training steps: a step leaves no arrays behind in the model's manager, and the
+ * garbage collector reclaiming Java buffers mid-step changes nothing (autograd never reads a buffer
+ * Java has released).
  */
 class TrainingMemoryTest {
 
-  private static final DistillOptions OPTIONS = new DistillOptions(4, 2, 2, 3e-3f, 2, 1.0, 7, 100, 100, 100, DistillationLoss.DEFAULTS);
+  private static final DistillOptions OPTIONS =
+      new DistillOptions(4, 2, 2, 3e-3f, 2, 1.0, 7, 100, 100, 100, DistillationLoss.DEFAULTS);
   private static final int STEPS = 6;
 
   @Test
@@ -37,7 +38,8 @@ class TrainingMemoryTest {
   }
 
   private static List<Map<String, Float>> train(Path dir, boolean gcPressure, boolean checkLeaks) {
-    Thread pressure = gcPressure ? Thread.ofPlatform().daemon().start(TrainingMemoryTest::churn) : null;
+    Thread pressure =
+        gcPressure ? Thread.ofPlatform().daemon().start(TrainingMemoryTest::churn) : null;
     try (Student student = ToyDistillation.student();
         TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
       ToyDistillation toy = ToyDistillation.of(student, cache, OPTIONS);
@@ -52,7 +54,9 @@ class TrainingMemoryTest {
         if (s == 0) {
           arraysAfterFirstStep = arrays; // the optimizer's moments appear at the first step
         } else if (checkLeaks) {
-          assertThat(arrays).as("arrays in the model's manager after step %d", s + 1).isEqualTo(arraysAfterFirstStep);
+          assertThat(arrays)
+              .as("arrays in the model's manager after step %d", s + 1)
+              .isEqualTo(arraysAfterFirstStep);
         }
       }
       return losses;

@@ -11,7 +11,7 @@ class LengthBatcherTest {
   void groupsLongestFirstWithinTheTokenBudget() {
     List<int[]> batches = new LengthBatcher(10, 100).batches(new int[] {2, 5, 3, 5, 1});
     assertThat(batches.get(0)).containsExactlyInAnyOrder(1, 3); // two rows of 5 tokens
-    assertThat(batches.get(1)).containsExactly(2, 0, 4);        // 3 rows of at most 3 tokens
+    assertThat(batches.get(1)).containsExactly(2, 0, 4); // 3 rows of at most 3 tokens
     assertThat(batches).hasSize(2);
   }
 
@@ -29,9 +29,11 @@ class LengthBatcherTest {
   @Test
   void longRowsStillShareABatchOfMinRows() {
     // 512-token rows under a 1,024-token budget: 4 rows a batch, not 2.
-    List<int[]> batches = new LengthBatcher(1024, 256, 4).batches(new int[] {512, 512, 500, 480, 470, 10, 10});
+    List<int[]> batches =
+        new LengthBatcher(1024, 256, 4).batches(new int[] {512, 512, 500, 480, 470, 10, 10});
     assertThat(batches.get(0)).containsExactly(0, 1, 2, 3);
-    assertThat(batches.get(1)).containsExactly(4, 5, 6); // 1024 / 470 = 2 rows, raised to 4; 3 remain
+    assertThat(batches.get(1))
+        .containsExactly(4, 5, 6); // 1024 / 470 = 2 rows, raised to 4; 3 remain
     assertThat(batches).hasSize(2);
   }
 

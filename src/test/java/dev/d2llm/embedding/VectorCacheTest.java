@@ -16,12 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** Vectors computed once, read back from disk by a later run, torn records dropped. */
 class VectorCacheTest {
 
-  /** A fake encoder: a text's vector is (length, first char, 1), and every text it is asked for is recorded. */
+  /**
+   * A fake encoder: a text's vector is (length, first char, 1), and every text it is asked for is
+   * recorded.
+   */
   private final List<String> computed = new ArrayList<>();
-  private final Function<List<String>, float[][]> encoder = texts -> {
-    computed.addAll(texts);
-    return texts.stream().map(t -> new float[] {t.length(), t.charAt(0), 1f}).toArray(float[][]::new);
-  };
+
+  private final Function<List<String>, float[][]> encoder =
+      texts -> {
+        computed.addAll(texts);
+        return texts.stream()
+            .map(t -> new float[] {t.length(), t.charAt(0), 1f})
+            .toArray(float[][]::new);
+      };
 
   @Test
   void computesEachDistinctTextOnceAndKeepsItForTheNextRun(@TempDir Path dir) {
@@ -35,14 +42,16 @@ class VectorCacheTest {
     computed.clear();
     try (VectorCache again = VectorCache.open(dir, "enc", 3)) {
       assertThat(again.size()).isEqualTo(2);
-      assertThat(again.vectors(List.of("c", "dee"), encoder, n -> {})).isDeepEqualTo(new float[][] {{1, 'c', 1}, {3, 'd', 1}});
+      assertThat(again.vectors(List.of("c", "dee"), encoder, n -> {}))
+          .isDeepEqualTo(new float[][] {{1, 'c', 1}, {3, 'd', 1}});
       assertThat(computed).containsExactly("dee");
     }
   }
 
   @Test
   void anotherIdentityHasItsOwnFile(@TempDir Path dir) {
-    try (VectorCache a = VectorCache.open(dir, "encoder a", 3); VectorCache b = VectorCache.open(dir, "encoder b", 3)) {
+    try (VectorCache a = VectorCache.open(dir, "encoder a", 3);
+        VectorCache b = VectorCache.open(dir, "encoder b", 3)) {
       a.vectors(List.of("x"), encoder, n -> {});
       assertThat(b.size()).isZero();
       assertThat(a.file()).isNotEqualTo(b.file());
@@ -70,7 +79,8 @@ class VectorCacheTest {
   void aVectorOfAnotherWidthIsRefused(@TempDir Path dir) {
     try (VectorCache cache = VectorCache.open(dir, "enc", 4)) {
       assertThatThrownBy(() -> cache.vectors(List.of("x"), encoder, n -> {}))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("4-wide");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("4-wide");
     }
   }
 }

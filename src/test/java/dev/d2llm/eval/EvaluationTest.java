@@ -22,17 +22,26 @@ import org.junit.jupiter.api.Test;
 /** The protocols with a scorer whose answers are known: shared letters between the two texts. */
 class EvaluationTest {
 
-  private static final PairScorer OVERLAP = new PairScorer() {
-    @Override
-    public double[] score(List<TextPair> pairs, Branch branch, IntConsumer progress) {
-      return pairs.stream().mapToDouble(p -> p.query().chars().filter(c -> p.passage().indexOf(c) >= 0).count()).toArray();
-    }
-  };
+  private static final PairScorer OVERLAP =
+      new PairScorer() {
+        @Override
+        public double[] score(List<TextPair> pairs, Branch branch, IntConsumer progress) {
+          return pairs.stream()
+              .mapToDouble(p -> p.query().chars().filter(c -> p.passage().indexOf(c) >= 0).count())
+              .toArray();
+        }
+      };
 
   @Test
   void stsReportsBothCorrelationsTimesHundredWithSpearmanLast() {
-    PairSet set = new PairSet(Path.of("t.tsv"), PairTask.STS, List.of(
-        new LabelledPair("abc", "abc", 5), new LabelledPair("abc", "abx", 3), new LabelledPair("abc", "xyz", 0)));
+    PairSet set =
+        new PairSet(
+            Path.of("t.tsv"),
+            PairTask.STS,
+            List.of(
+                new LabelledPair("abc", "abc", 5),
+                new LabelledPair("abc", "abx", 3),
+                new LabelledPair("abc", "xyz", 0)));
 
     EvaluationResult r = Evaluation.sts(OVERLAP, set, n -> {});
 
@@ -42,10 +51,14 @@ class EvaluationTest {
 
   @Test
   void nliDropsNeutralAndScoresEntailmentAgainstContradiction() {
-    PairSet set = new PairSet(Path.of("t.tsv"), PairTask.NLI, List.of(
-        new LabelledPair("abc", "abc", NliLabel.ENTAILMENT.value()),
-        new LabelledPair("abc", "xyz", NliLabel.CONTRADICTION.value()),
-        new LabelledPair("abc", "abz", NliLabel.NEUTRAL.value())));
+    PairSet set =
+        new PairSet(
+            Path.of("t.tsv"),
+            PairTask.NLI,
+            List.of(
+                new LabelledPair("abc", "abc", NliLabel.ENTAILMENT.value()),
+                new LabelledPair("abc", "xyz", NliLabel.CONTRADICTION.value()),
+                new LabelledPair("abc", "abz", NliLabel.NEUTRAL.value())));
 
     EvaluationResult r = Evaluation.pairClassification(OVERLAP, set, n -> {});
 
@@ -56,10 +69,17 @@ class EvaluationTest {
 
   @Test
   void retrievalRanksTheWholeCorpus() {
-    RetrievalSet set = new RetrievalSet(
-        Map.of("d1", new CorpusDocument("d1", "", "xyz"), "d2", new CorpusDocument("d2", "", "abq"), "d3", new CorpusDocument("d3", "", "abc")),
-        Map.of("q1", new RetrievalQuery("q1", "abc")),
-        new Qrels(Map.of("q1", Map.of("d3", 1))));
+    RetrievalSet set =
+        new RetrievalSet(
+            Map.of(
+                "d1",
+                new CorpusDocument("d1", "", "xyz"),
+                "d2",
+                new CorpusDocument("d2", "", "abq"),
+                "d3",
+                new CorpusDocument("d3", "", "abc")),
+            Map.of("q1", new RetrievalQuery("q1", "abc")),
+            new Qrels(Map.of("q1", Map.of("d3", 1))));
 
     EvaluationResult r = Evaluation.retrieval(OVERLAP, set, n -> {});
 

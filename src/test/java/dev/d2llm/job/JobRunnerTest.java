@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A job runs its steps in order, records each, and a re-run after a crash resumes at the first unfinished step. */
+/**
+ * A job runs its steps in order, records each, and a re-run after a crash resumes at the first
+ * unfinished step.
+ */
 class JobRunnerTest {
 
   @TempDir Path dir;
@@ -33,7 +36,8 @@ class JobRunnerTest {
   private Object minedFile;
   private Object trainFile;
 
-  private static final String SPEC = """
+  private static final String SPEC =
+      """
       name: toy
       output: %s
       steps:
@@ -105,9 +109,14 @@ class JobRunnerTest {
   }
 
   private JobReport run(String output, String inputs, String lr, Places places) {
-    JobSpec spec = JobSpecReader.read(SPEC.formatted(output, inputs, lr), dir.resolve("job.yaml").toString());
+    JobSpec spec =
+        JobSpecReader.read(SPEC.formatted(output, inputs, lr), dir.resolve("job.yaml").toString());
     JobPlan plan = new JobPlanner(new ToyCatalog(), places::exists).plan(spec, dir, null);
-    return new JobRunner(places, this::execute, dir.resolve("work"), new PrintStream(console, true, StandardCharsets.UTF_8))
+    return new JobRunner(
+            places,
+            this::execute,
+            dir.resolve("work"),
+            new PrintStream(console, true, StandardCharsets.UTF_8))
         .run(plan);
   }
 
@@ -115,7 +124,8 @@ class JobRunnerTest {
   void stepsRunInOrderAndTheReportHoldsTheirFigures() throws Exception {
     JobReport report;
     try (Places places = new Places(null)) {
-      report = run(dir.resolve("out").toString(), dir.resolve("pairs.tsv").toString(), "0.001", places);
+      report =
+          run(dir.resolve("out").toString(), dir.resolve("pairs.tsv").toString(), "0.001", places);
     }
     assertThat(ran).containsExactly("mine", "teacher", "eval");
     assertThat(report.succeeded()).isTrue();
@@ -123,10 +133,15 @@ class JobRunnerTest {
     assertThat(dir.resolve("out/teacher/weights.bin")).hasContent("{\"from\":\"a\tb\t1\"}\n");
     JsonNode json = new ObjectMapper().readTree(dir.resolve("out/report/report.json").toFile());
     assertThat(json.get("status").asText()).isEqualTo("succeeded");
-    assertThat(json.get("steps").get(1).get("metrics").get("best_dev_spearman").asDouble()).isEqualTo(87.10);
-    assertThat(json.get("steps").get(1).get("plots").get(0).asText()).isEqualTo("report/teacher-loss.png");
+    assertThat(json.get("steps").get(1).get("metrics").get("best_dev_spearman").asDouble())
+        .isEqualTo(87.10);
+    assertThat(json.get("steps").get(1).get("plots").get(0).asText())
+        .isEqualTo("report/teacher-loss.png");
     assertThat(dir.resolve("out/report/teacher-loss.png")).hasContent("png");
-    assertThat(dir.resolve("out/logs/score.log")).content().contains("$ d2llm eval --model").contains("spearman=71.35");
+    assertThat(dir.resolve("out/logs/score.log"))
+        .content()
+        .contains("$ d2llm eval --model")
+        .contains("spearman=71.35");
     assertThat(dir.resolve("out/" + JobState.KEY)).isRegularFile();
   }
 
@@ -136,8 +151,10 @@ class JobRunnerTest {
     String in = dir.resolve("pairs.tsv").toString();
     try (Places places = new Places(null)) {
       crashAt = "teacher";
-      assertThatThrownBy(() -> run(out, in, "0.001", places)).isInstanceOf(JobFailedException.class)
-          .hasMessageContaining("failed at step 'teacher'").hasMessageContaining("run it again to resume there");
+      assertThatThrownBy(() -> run(out, in, "0.001", places))
+          .isInstanceOf(JobFailedException.class)
+          .hasMessageContaining("failed at step 'teacher'")
+          .hasMessageContaining("run it again to resume there");
       assertThat(ran).containsExactly("mine", "teacher");
       JsonNode failed = new ObjectMapper().readTree(dir.resolve("out/report/report.json").toFile());
       assertThat(failed.get("status").asText()).isEqualTo("failed");
@@ -154,7 +171,8 @@ class JobRunnerTest {
       assertThat(run(out, in, "0.001", places).succeeded()).isTrue();
       assertThat(ran).as("a finished job has nothing left to do").isEmpty();
     }
-    assertThat(console.toString(StandardCharsets.UTF_8)).contains("step 1/3 examples (mine): done in an earlier run, skipped");
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("step 1/3 examples (mine): done in an earlier run, skipped");
   }
 
   @Test
@@ -176,7 +194,8 @@ class JobRunnerTest {
     try (Places places = new Places(null)) {
       run(out, in, "0.001", places);
       crashAt = "eval";
-      assertThatThrownBy(() -> run(out, in, "0.002", places)).isInstanceOf(JobFailedException.class);
+      assertThatThrownBy(() -> run(out, in, "0.002", places))
+          .isInstanceOf(JobFailedException.class);
       crashAt = null;
       ran.clear();
       run(out, in, "0.002", places);
@@ -205,12 +224,21 @@ class JobRunnerTest {
       bucket.put("data/pairs.tsv", dir.resolve("pairs.tsv"));
       JobReport report = run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places);
       assertThat(report.succeeded()).isTrue();
-      assertThat(trainFile).as("a later step reads the staged copy an earlier step wrote, not a new download")
-          .isNotNull().isEqualTo(minedFile);
-      assertThat(bucket.list("runs/toy/")).contains("runs/toy/examples.jsonl", "runs/toy/teacher/weights.bin",
-          "runs/toy/teacher/loss.png", "runs/toy/job-state.json", "runs/toy/logs/score.log",
-          "runs/toy/report/report.json", "runs/toy/report/teacher-loss.png");
-      assertThat(new String(bucket.readBytes("runs/toy/teacher/weights.bin"), StandardCharsets.UTF_8))
+      assertThat(trainFile)
+          .as("a later step reads the staged copy an earlier step wrote, not a new download")
+          .isNotNull()
+          .isEqualTo(minedFile);
+      assertThat(bucket.list("runs/toy/"))
+          .contains(
+              "runs/toy/examples.jsonl",
+              "runs/toy/teacher/weights.bin",
+              "runs/toy/teacher/loss.png",
+              "runs/toy/job-state.json",
+              "runs/toy/logs/score.log",
+              "runs/toy/report/report.json",
+              "runs/toy/report/teacher-loss.png");
+      assertThat(
+              new String(bucket.readBytes("runs/toy/teacher/weights.bin"), StandardCharsets.UTF_8))
           .isEqualTo("{\"from\":\"a\tb\t1\"}\n");
 
       // A new machine (an empty work directory) resumes from what the bucket holds.
@@ -230,14 +258,19 @@ class JobRunnerTest {
       bucket.put("data/pairs.tsv", dir.resolve("pairs.tsv"));
       Path staged = dir.resolve("work/stage/jobs/runs/toy/teacher");
       crashAt = "teacher";
-      assertThatThrownBy(() -> run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places));
+      assertThatThrownBy(
+          () -> run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places));
       Files.writeString(staged.resolve("checkpoint.bin"), "partial");
       crashAt = null;
       run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.001", places);
-      assertThat(bucket.exists("runs/toy/teacher/checkpoint.bin")).as("same options: the interrupted run's files stay").isTrue();
+      assertThat(bucket.exists("runs/toy/teacher/checkpoint.bin"))
+          .as("same options: the interrupted run's files stay")
+          .isTrue();
 
       run("s3://jobs/runs/toy/", "s3://jobs/data/pairs.tsv", "0.002", places);
-      assertThat(bucket.exists("runs/toy/teacher/checkpoint.bin")).as("changed options: a clean start").isFalse();
+      assertThat(bucket.exists("runs/toy/teacher/checkpoint.bin"))
+          .as("changed options: a clean start")
+          .isFalse();
       assertThat(bucket.exists("runs/toy/teacher/weights.bin")).isTrue();
     }
   }
@@ -248,7 +281,8 @@ class JobRunnerTest {
     try (Places places = new Places(null)) {
       run(out, dir.resolve("pairs.tsv").toString(), "0.001", places);
       Path state = dir.resolve("out/" + JobState.KEY);
-      Files.writeString(state, Files.readString(state).replace("\"job\" : \"toy\"", "\"job\" : \"other\""));
+      Files.writeString(
+          state, Files.readString(state).replace("\"job\" : \"toy\"", "\"job\" : \"other\""));
       assertThatThrownBy(() -> run(out, dir.resolve("pairs.tsv").toString(), "0.001", places))
           .hasMessageContaining("holds the state of job 'other', not 'toy'");
     }

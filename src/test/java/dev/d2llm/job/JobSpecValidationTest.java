@@ -10,7 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every kind of malformed job spec is refused before any work, with a message that locates and names the fault. */
+/**
+ * Every kind of malformed job spec is refused before any work, with a message that locates and
+ * names the fault.
+ */
 class JobSpecValidationTest {
 
   @TempDir Path dir;
@@ -22,7 +25,8 @@ class JobSpecValidationTest {
     pairs = Files.writeString(dir.resolve("pairs.tsv"), "a\tb\t1\n");
   }
 
-  private static final String GOOD = """
+  private static final String GOOD =
+      """
       name: toy
       output: runs/toy
       vars:
@@ -77,164 +81,257 @@ class JobSpecValidationTest {
     assertThat(plan.name()).isEqualTo("toy");
     assertThat(plan.device()).isEqualTo("cpu");
     assertThat(plan.output().path()).isEqualTo(dir.resolve("runs/toy"));
-    assertThat(plan.steps()).extracting(JobPlan.Step::name).containsExactly("examples", "teacher", "score");
-    assertThat(plan.steps().get(0).outputs()).extracting(Location::path)
+    assertThat(plan.steps())
+        .extracting(JobPlan.Step::name)
+        .containsExactly("examples", "teacher", "score");
+    assertThat(plan.steps().get(0).outputs())
+        .extracting(Location::path)
         .containsExactly(dir.resolve("runs/toy/examples.jsonl"));
-    assertThat(plan.steps().get(0).arguments().get(0).locations()).extracting(Location::path).containsExactly(pairs);
+    assertThat(plan.steps().get(0).arguments().get(0).locations())
+        .extracting(Location::path)
+        .containsExactly(pairs);
   }
 
   @Test
   void invalidYamlIsReportedWithItsLine() {
-    assertThat(problems("name: toy\nsteps:\n  - name: [unclosed\n")).singleElement().asString()
-        .startsWith("job.yaml:4").contains("not valid YAML");
+    assertThat(problems("name: toy\nsteps:\n  - name: [unclosed\n"))
+        .singleElement()
+        .asString()
+        .startsWith("job.yaml:4")
+        .contains("not valid YAML");
   }
 
   @Test
   void aVariableInAFlowCollectionGetsAHintToQuoteIt() {
-    assertThat(problems(good().replace("- ${data}/pairs.tsv", "[${data}/pairs.tsv]"))).singleElement().asString()
-        .contains("not valid YAML").contains("quote values that hold ${...}");
+    assertThat(problems(good().replace("- ${data}/pairs.tsv", "[${data}/pairs.tsv]")))
+        .singleElement()
+        .asString()
+        .contains("not valid YAML")
+        .contains("quote values that hold ${...}");
   }
 
   @Test
   void anEmptySpecAndANonMappingAreRefused() {
     assertThat(problems("")).singleElement().asString().contains("the spec is empty");
-    assertThat(problems("- just\n- a list\n")).singleElement().asString().contains("must be a mapping");
+    assertThat(problems("- just\n- a list\n"))
+        .singleElement()
+        .asString()
+        .contains("must be a mapping");
   }
 
   @Test
   void unknownTopLevelAndStepKeysAreNamed() {
-    assertThat(problems(good().replace("vars:", "outptu: x\nvars:"))).singleElement().asString()
+    assertThat(problems(good().replace("vars:", "outptu: x\nvars:")))
+        .singleElement()
+        .asString()
         .contains("job.yaml:3: outptu: unknown key");
-    assertThat(problems(good().replace("run: mine", "run: mine\n    args: {}"))).singleElement().asString()
+    assertThat(problems(good().replace("run: mine", "run: mine\n    args: {}")))
+        .singleElement()
+        .asString()
         .contains("steps[1].args: unknown key");
   }
 
   @Test
   void missingNameOutputOrStepsAreNamed() {
-    assertThat(problems("output: x\nsteps: []\n")).anySatisfy(p -> assertThat(p).contains("name: missing"))
+    assertThat(problems("output: x\nsteps: []\n"))
+        .anySatisfy(p -> assertThat(p).contains("name: missing"))
         .anySatisfy(p -> assertThat(p).contains("steps: is empty"));
-    assertThat(problems("name: toy\nsteps: []\n")).anySatisfy(p -> assertThat(p).contains("output: missing"));
-    assertThat(problems("name: toy\noutput: x\n")).singleElement().asString().contains("steps: missing");
+    assertThat(problems("name: toy\nsteps: []\n"))
+        .anySatisfy(p -> assertThat(p).contains("output: missing"));
+    assertThat(problems("name: toy\noutput: x\n"))
+        .singleElement()
+        .asString()
+        .contains("steps: missing");
   }
 
   @Test
   void anUnknownStepListsTheKnownOnes() {
-    assertThat(problems(good().replace("run: eval", "run: evaluate"))).singleElement().asString()
-        .contains("steps[3] 'score': unknown step 'evaluate'; the steps are [mine, train, eval, pull]");
+    assertThat(problems(good().replace("run: eval", "run: evaluate")))
+        .singleElement()
+        .asString()
+        .contains(
+            "steps[3] 'score': unknown step 'evaluate'; the steps are [mine, train, eval, pull]");
   }
 
   @Test
   void anUnknownOptionListsTheStepsOptions() {
-    assertThat(problems(good().replace("k: 4", "kk: 4"))).singleElement().asString()
+    assertThat(problems(good().replace("k: 4", "kk: 4")))
+        .singleElement()
+        .asString()
         .contains("with.kk: 'mine' has no option 'kk'; it takes [data, out, k, language]");
   }
 
   @Test
   void aMissingRequiredOptionIsNamed() {
-    assertThat(problems(good().replace("      task: sts\n", ""))).singleElement().asString()
+    assertThat(problems(good().replace("      task: sts\n", "")))
+        .singleElement()
+        .asString()
         .contains("'eval' needs the option 'task'");
   }
 
   @Test
   void valuesOfTheWrongTypeAreRefused() {
-    assertThat(problems(good().replace("k: 4", "k: four"))).singleElement().asString().contains("'four' is not a whole number");
-    assertThat(problems(good().replace("lr: 1e-3", "lr: fast"))).singleElement().asString().contains("'fast' is not a number");
-    assertThat(problems(good().replace("verbose: true", "verbose: yes please"))).singleElement().asString()
+    assertThat(problems(good().replace("k: 4", "k: four")))
+        .singleElement()
+        .asString()
+        .contains("'four' is not a whole number");
+    assertThat(problems(good().replace("lr: 1e-3", "lr: fast")))
+        .singleElement()
+        .asString()
+        .contains("'fast' is not a number");
+    assertThat(problems(good().replace("verbose: true", "verbose: yes please")))
+        .singleElement()
+        .asString()
         .contains("is not true or false");
-    assertThat(problems(good().replace("language: ENGLISH", "language: FRENCH"))).singleElement().asString()
+    assertThat(problems(good().replace("language: ENGLISH", "language: FRENCH")))
+        .singleElement()
+        .asString()
         .contains("'FRENCH' is not one of [ENGLISH, CHINESE]");
-    assertThat(problems(good().replace("k: 4", "k: [4, 5]"))).singleElement().asString().contains("takes one value, not a list");
-    assertThat(problems(good().replace("k: 4", "k: {a: 1}"))).singleElement().asString().contains("not a mapping");
+    assertThat(problems(good().replace("k: 4", "k: [4, 5]")))
+        .singleElement()
+        .asString()
+        .contains("takes one value, not a list");
+    assertThat(problems(good().replace("k: 4", "k: {a: 1}")))
+        .singleElement()
+        .asString()
+        .contains("not a mapping");
   }
 
   @Test
   void aVariableGivenTwiceIsRefused() {
-    assertThat(problems(good().replace("vars:\n", "vars:\n  data: /elsewhere\n"))).singleElement().asString()
+    assertThat(problems(good().replace("vars:\n", "vars:\n  data: /elsewhere\n")))
+        .singleElement()
+        .asString()
         .contains("vars.data: given twice");
   }
 
   @Test
   void anUnknownVariableIsNamed() {
-    assertThat(problems(good().replace("- ${data}/pairs.tsv", "- ${dataset}/pairs.tsv"))).anySatisfy(p ->
-        assertThat(p).contains("unknown variable ${dataset}; known: [data, output]"));
+    assertThat(problems(good().replace("- ${data}/pairs.tsv", "- ${dataset}/pairs.tsv")))
+        .anySatisfy(
+            p -> assertThat(p).contains("unknown variable ${dataset}; known: [data, output]"));
   }
 
   @Test
   void badLocationsAreRefused() {
-    assertThat(problems(good().replace("output: runs/toy", "output: gs://bucket/runs"))).anySatisfy(p ->
-        assertThat(p).contains("output: 'gs://bucket/runs' has the unsupported scheme 'gs:'"));
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3:///no-bucket"))).anySatisfy(p ->
-        assertThat(p).contains("must be s3://bucket/key"));
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: file://host/teacher"))).anySatisfy(p ->
-        assertThat(p).contains("must be file:///absolute/path"));
+    assertThat(problems(good().replace("output: runs/toy", "output: gs://bucket/runs")))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("output: 'gs://bucket/runs' has the unsupported scheme 'gs:'"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3:///no-bucket")))
+        .anySatisfy(p -> assertThat(p).contains("must be s3://bucket/key"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: file://host/teacher")))
+        .anySatisfy(p -> assertThat(p).contains("must be file:///absolute/path"));
   }
 
   @Test
   void aMissingInputIsNamed() {
-    assertThat(problems(good().replace("train: ${data}/pairs.tsv", "train: ${data}/nothing.tsv"))).singleElement().asString()
-        .contains("steps[2] 'teacher' with.train: the input " + dir.resolve("nothing.tsv") + " does not exist");
+    assertThat(problems(good().replace("train: ${data}/pairs.tsv", "train: ${data}/nothing.tsv")))
+        .singleElement()
+        .asString()
+        .contains(
+            "steps[2] 'teacher' with.train: the input "
+                + dir.resolve("nothing.tsv")
+                + " does not exist");
   }
 
   @Test
   void anInputWhoseStoreCannotBeReachedIsOneMoreProblemNotTheEndOfTheCheck() {
-    JobSpec spec = JobSpecReader.read(good().replace("name: toy", "name: toy\ndevice: tpu"), "job.yaml");
-    assertThatThrownBy(() -> new JobPlanner(new ToyCatalog(), place -> {
-      throw new IllegalStateException("Unable to load credentials from any of the providers : [long list]");
-    }).plan(spec, dir, null)).isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.problems())
-        .extracting(JobProblem::toString)
-        .anySatisfy(p -> assertThat(p).contains("device: 'tpu' is not a device"))
-        .anySatisfy(p -> assertThat(p).endsWith("cannot tell whether the input " + pairs
-            + " exists (nor any other in the local file system): Unable to load credentials from any of the providers"))
-        .filteredOn(p -> p.contains("cannot tell")).hasSize(1));
+    JobSpec spec =
+        JobSpecReader.read(good().replace("name: toy", "name: toy\ndevice: tpu"), "job.yaml");
+    assertThatThrownBy(
+            () ->
+                new JobPlanner(
+                        new ToyCatalog(),
+                        place -> {
+                          throw new IllegalStateException(
+                              "Unable to load credentials from any of the providers : [long list]");
+                        })
+                    .plan(spec, dir, null))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(JobProblem::toString)
+                    .anySatisfy(p -> assertThat(p).contains("device: 'tpu' is not a device"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .endsWith(
+                                    "cannot tell whether the input "
+                                        + pairs
+                                        + " exists (nor any other in the local file system): Unable to load credentials from any of the providers"))
+                    .filteredOn(p -> p.contains("cannot tell"))
+                    .hasSize(1));
   }
 
   @Test
   void anInputWrittenOnlyByALaterStepIsAnOrderingMistake() {
-    String swapped = good().replace("data: ${output}/examples.jsonl", "data: ${output}/later.tsv")
-        + """
+    String swapped =
+        good().replace("data: ${output}/examples.jsonl", "data: ${output}/later.tsv")
+            + """
           - name: late
             run: mine
             with:
               data: [%s]
               out: ${output}/later.tsv
-        """.formatted(pairs);
-    assertThat(problems(swapped)).anySatisfy(p -> assertThat(p)
-        .contains("reads " + dir.resolve("runs/toy/later.tsv") + ", which step 'late' (step 4) writes later"));
+        """
+                .formatted(pairs);
+    assertThat(problems(swapped))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "reads "
+                            + dir.resolve("runs/toy/later.tsv")
+                            + ", which step 'late' (step 4) writes later"));
   }
 
   @Test
   void duplicateStepNamesAndTwoWritersOfOnePlaceAreRefused() {
     String twice = good().replace("name: teacher", "name: examples");
-    assertThat(problems(twice)).anySatisfy(p -> assertThat(p).contains("another step already has this name"));
+    assertThat(problems(twice))
+        .anySatisfy(p -> assertThat(p).contains("another step already has this name"));
     String clash = good().replace("out: ${output}/teacher", "out: ${output}/examples.jsonl");
-    assertThat(problems(clash)).anySatisfy(p -> assertThat(p).contains("that step 'examples' writes"));
+    assertThat(problems(clash))
+        .anySatisfy(p -> assertThat(p).contains("that step 'examples' writes"));
   }
 
   @Test
   void anOutputThatHoldsAnotherStepsOutputTheJobsOutputOrABucketIsRefused() {
-    String nested = good().replace("out: ${output}/teacher", "out: ${output}/examples.jsonl/teacher");
-    assertThat(problems(nested)).anySatisfy(p -> assertThat(p).contains("overlaps " + dir.resolve("runs/toy/examples.jsonl")));
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: ${output}"))).anySatisfy(p ->
-        assertThat(p).contains("which holds the job's output"));
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket"))).anySatisfy(p ->
-        assertThat(p).contains("writes the whole bucket s3://bucket"));
+    String nested =
+        good().replace("out: ${output}/teacher", "out: ${output}/examples.jsonl/teacher");
+    assertThat(problems(nested))
+        .anySatisfy(
+            p -> assertThat(p).contains("overlaps " + dir.resolve("runs/toy/examples.jsonl")));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: ${output}")))
+        .anySatisfy(p -> assertThat(p).contains("which holds the job's output"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket")))
+        .anySatisfy(p -> assertThat(p).contains("writes the whole bucket s3://bucket"));
   }
 
   @Test
   void anS3KeyThatClimbsOrHasEmptySegmentsIsRefused() {
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x/../../etc"))).anySatisfy(p ->
-        assertThat(p).contains("object key 'x/../../etc' must not contain '..' segments"));
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket//home/me"))).anySatisfy(p ->
-        assertThat(p).contains("object key '/home/me' must be relative: no leading '/'"));
-    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x//y"))).anySatisfy(p ->
-        assertThat(p).contains("object key 'x//y' has an empty segment"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x/../../etc")))
+        .anySatisfy(
+            p -> assertThat(p).contains("object key 'x/../../etc' must not contain '..' segments"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket//home/me")))
+        .anySatisfy(
+            p -> assertThat(p).contains("object key '/home/me' must be relative: no leading '/'"));
+    assertThat(problems(good().replace("out: ${output}/teacher", "out: s3://bucket/x//y")))
+        .anySatisfy(p -> assertThat(p).contains("object key 'x//y' has an empty segment"));
   }
 
   @Test
   void aBadDeviceOrJobNameIsRefused() {
-    assertThat(problems(good().replace("name: toy", "name: toy\ndevice: tpu"))).singleElement().asString()
+    assertThat(problems(good().replace("name: toy", "name: toy\ndevice: tpu")))
+        .singleElement()
+        .asString()
         .contains("device: 'tpu' is not a device");
-    assertThat(problems(good().replace("name: toy", "name: my job"))).singleElement().asString()
+    assertThat(problems(good().replace("name: toy", "name: my job")))
+        .singleElement()
+        .asString()
         .contains("name: 'my job' must be letters");
   }
 
@@ -242,7 +339,8 @@ class JobSpecValidationTest {
   void aRelativePathInARemoteSpecIsRefused() {
     JobSpec spec = JobSpecReader.read(good(), "s3://bucket/job.yaml");
     try (Places places = new Places(null)) {
-      assertThatThrownBy(() -> new JobPlanner(new ToyCatalog(), places::exists).plan(spec, null, null))
+      assertThatThrownBy(
+              () -> new JobPlanner(new ToyCatalog(), places::exists).plan(spec, null, null))
           .isInstanceOf(InvalidJobException.class)
           .hasMessageContaining("'runs/toy' is a relative path in a spec that is not a local file");
     }
@@ -250,7 +348,11 @@ class JobSpecValidationTest {
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    String many = good().replace("k: 4", "k: four").replace("run: eval", "run: evaluate").replace("lr: 1e-3", "lr: x");
+    String many =
+        good()
+            .replace("k: 4", "k: four")
+            .replace("run: eval", "run: evaluate")
+            .replace("lr: 1e-3", "lr: x");
     assertThat(problems(many)).hasSize(3);
   }
 
@@ -260,7 +362,9 @@ class JobSpecValidationTest {
     JobPlan.Argument model = plan.steps().get(2).arguments().get(0);
     assertThat(model.values()).containsExactly("default");
     assertThat(model.locations()).isEmpty();
-    assertThat(problems(good().replace("model: ${output}/teacher", "model: /no/such/model"))).singleElement()
-        .asString().contains("the input /no/such/model does not exist");
+    assertThat(problems(good().replace("model: ${output}/teacher", "model: /no/such/model")))
+        .singleElement()
+        .asString()
+        .contains("the input /no/such/model does not exist");
   }
 }

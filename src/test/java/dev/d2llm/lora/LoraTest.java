@@ -27,10 +27,13 @@ class LoraTest {
   @CsvSource({"tiny-qwen2, 14", "tiny-bert, 12"})
   void attachesToEveryTargetProjectionOfEveryLayer(String name, int expected) {
     try (BackboneModel model = BackboneModel.load(MODELS.resolve(name))) {
-      Map<String, LoraAdapter> adapters = Lora.attach(model.backbone(), LoraConfig.defaults(model.config()));
+      Map<String, LoraAdapter> adapters =
+          Lora.attach(model.backbone(), LoraConfig.defaults(model.config()));
 
       assertThat(adapters).hasSize(expected);
-      assertThat(model.backbone().namedParameters().keySet()).filteredOn(n -> n.contains("lora_A")).hasSize(expected);
+      assertThat(model.backbone().namedParameters().keySet())
+          .filteredOn(n -> n.contains("lora_A"))
+          .hasSize(expected);
     }
   }
 
@@ -71,20 +74,22 @@ class LoraTest {
     try (BackboneModel model = BackboneModel.load(MODELS.resolve(name))) {
       LoraConfig typo = new LoraConfig(8, 8, 0, List.of("q_proj", "qkv_proj"));
 
-      assertThatThrownBy(() -> Lora.attach(model.backbone(), typo)).hasMessageContaining("'qkv_proj' matches no projection");
+      assertThatThrownBy(() -> Lora.attach(model.backbone(), typo))
+          .hasMessageContaining("'qkv_proj' matches no projection");
     }
   }
 
   static void randomise(Map<String, Parameter> params, String marker, Random random) {
-    params.forEach((n, p) -> {
-      if (n.contains(marker)) {
-        float[] v = new float[Math.toIntExact(p.getArray().size())];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (random.nextGaussian() * 0.1);
-        }
-        p.getArray().set(FloatBuffer.wrap(v));
-      }
-    });
+    params.forEach(
+        (n, p) -> {
+          if (n.contains(marker)) {
+            float[] v = new float[Math.toIntExact(p.getArray().size())];
+            for (int i = 0; i < v.length; i++) {
+              v[i] = (float) (random.nextGaussian() * 0.1);
+            }
+            p.getArray().set(FloatBuffer.wrap(v));
+          }
+        });
   }
 
   static float[] hidden(BackboneModel model) {

@@ -15,7 +15,9 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Gradients reach every adapter through a whole backbone in training mode, and nothing else moves. */
+/**
+ * Gradients reach every adapter through a whole backbone in training mode, and nothing else moves.
+ */
 class LoraTrainingTest {
 
   private static final Path MODELS = Path.of("test/resources/models");
@@ -38,13 +40,14 @@ class LoraTrainingTest {
         collector.backward(hidden.square().mean());
       }
 
-      params.forEach((n, p) -> {
-        if (n.contains("lora_")) {
-          assertThat(p.getArray().getGradient().abs().sum().getFloat()).as(n).isPositive();
-        } else {
-          assertThat(p.getArray().hasGradient()).as(n).isFalse();
-        }
-      });
+      params.forEach(
+          (n, p) -> {
+            if (n.contains("lora_")) {
+              assertThat(p.getArray().getGradient().abs().sum().getFloat()).as(n).isPositive();
+            } else {
+              assertThat(p.getArray().hasGradient()).as(n).isFalse();
+            }
+          });
     }
   }
 }

@@ -34,39 +34,69 @@ class DenseMinerTest extends NegativeMinerContract {
 
   @Test
   void ranksByCosineNotByDotProduct() {
-    Map<String, float[]> v = Map.of(
-        "q", new float[] {1, 0}, "p", new float[] {0, 1}, "x", new float[] {0, 1},
-        "long but off", new float[] {10, 10}, "short and close", new float[] {1, 0.1f});
-    List<TrainingExample> examples = List.of(
-        new TrainingExample("d", "q", "p"),
-        new TrainingExample("d", "x", "long but off"),
-        new TrainingExample("d", "x", "short and close"));
+    Map<String, float[]> v =
+        Map.of(
+            "q",
+            new float[] {1, 0},
+            "p",
+            new float[] {0, 1},
+            "x",
+            new float[] {0, 1},
+            "long but off",
+            new float[] {10, 10},
+            "short and close",
+            new float[] {1, 0.1f});
+    List<TrainingExample> examples =
+        List.of(
+            new TrainingExample("d", "q", "p"),
+            new TrainingExample("d", "x", "long but off"),
+            new TrainingExample("d", "x", "short and close"));
     assertThat(new DenseMiner(table(v)).negatives(examples, 2).get(0))
         .containsExactly("short and close", "long but off");
   }
 
   @Test
   void equalCosinesRankByText() {
-    Map<String, float[]> v = Map.of(
-        "q", new float[] {1, 0}, "p", new float[] {0, 1}, "x", new float[] {0, 1},
-        "b twin", new float[] {1, 1}, "a twin", new float[] {2, 2});
-    List<TrainingExample> examples = List.of(
-        new TrainingExample("d", "q", "p"),
-        new TrainingExample("d", "x", "b twin"),
-        new TrainingExample("d", "x", "a twin"));
-    assertThat(new DenseMiner(table(v)).negatives(examples, 2).get(0)).containsExactly("a twin", "b twin");
+    Map<String, float[]> v =
+        Map.of(
+            "q",
+            new float[] {1, 0},
+            "p",
+            new float[] {0, 1},
+            "x",
+            new float[] {0, 1},
+            "b twin",
+            new float[] {1, 1},
+            "a twin",
+            new float[] {2, 2});
+    List<TrainingExample> examples =
+        List.of(
+            new TrainingExample("d", "q", "p"),
+            new TrainingExample("d", "x", "b twin"),
+            new TrainingExample("d", "x", "a twin"));
+    assertThat(new DenseMiner(table(v)).negatives(examples, 2).get(0))
+        .containsExactly("a twin", "b twin");
   }
 
   @Test
   void queriesAndCandidatesAreEmbeddedWithTheirOwnFunctions() {
     List<List<String>> queryCalls = new ArrayList<>();
     List<List<String>> candidateCalls = new ArrayList<>();
-    DenseMiner miner = new DenseMiner(
-        texts -> { queryCalls.add(texts); return bagOfWords(texts); },
-        texts -> { candidateCalls.add(texts); return bagOfWords(texts); });
+    DenseMiner miner =
+        new DenseMiner(
+            texts -> {
+              queryCalls.add(texts);
+              return bagOfWords(texts);
+            },
+            texts -> {
+              candidateCalls.add(texts);
+              return bagOfWords(texts);
+            });
     miner.negatives(EXAMPLES, 2);
     assertThat(queryCalls).hasSize(2); // one call per data set
-    assertThat(queryCalls.get(0)).startsWith("a man plays the guitar", "a woman slices an onion").doesNotHaveDuplicates();
+    assertThat(queryCalls.get(0))
+        .startsWith("a man plays the guitar", "a woman slices an onion")
+        .doesNotHaveDuplicates();
     assertThat(candidateCalls.get(0)).isSorted().contains("a man is playing a guitar");
   }
 
@@ -80,20 +110,35 @@ class DenseMinerTest extends NegativeMinerContract {
 
   @Test
   void nonFiniteEmbeddingsAreRejected() {
-    DenseMiner miner = new DenseMiner(texts -> {
-      float[][] v = bagOfWords(texts);
-      v[0][0] = Float.NaN;
-      return v;
-    });
-    assertThatThrownBy(() -> miner.negatives(EXAMPLES, 2)).hasMessage("embedding 0 of the candidates holds NaN");
+    DenseMiner miner =
+        new DenseMiner(
+            texts -> {
+              float[][] v = bagOfWords(texts);
+              v[0][0] = Float.NaN;
+              return v;
+            });
+    assertThatThrownBy(() -> miner.negatives(EXAMPLES, 2))
+        .hasMessage("embedding 0 of the candidates holds NaN");
   }
 
   @Test
   void zeroVectorsScoreZeroInsteadOfFailing() {
-    Map<String, float[]> v = Map.of("q", new float[] {1, 0}, "p", new float[] {0, 1},
-        "zero", new float[] {0, 0}, "near", new float[] {1, 0});
-    List<TrainingExample> examples = List.of(new TrainingExample("d", "q", "p"),
-        new TrainingExample("d", "near", "zero"), new TrainingExample("d", "zero", "near"));
-    assertThat(new DenseMiner(table(v)).negatives(examples, 2).get(0)).containsExactly("near", "zero");
+    Map<String, float[]> v =
+        Map.of(
+            "q",
+            new float[] {1, 0},
+            "p",
+            new float[] {0, 1},
+            "zero",
+            new float[] {0, 0},
+            "near",
+            new float[] {1, 0});
+    List<TrainingExample> examples =
+        List.of(
+            new TrainingExample("d", "q", "p"),
+            new TrainingExample("d", "near", "zero"),
+            new TrainingExample("d", "zero", "near"));
+    assertThat(new DenseMiner(table(v)).negatives(examples, 2).get(0))
+        .containsExactly("near", "zero");
   }
 }

@@ -16,15 +16,16 @@ abstract class NegativeMinerContract {
   /** A miner that ranks the English sentences below sensibly. */
   abstract NegativeMiner miner();
 
-  static final List<TrainingExample> EXAMPLES = List.of(
-      new TrainingExample("sts", "a man plays the guitar", "a man is playing a guitar"),
-      new TrainingExample("sts", "a man plays the guitar", "someone plays guitar music"),
-      new TrainingExample("sts", "a woman slices an onion", "a woman is cutting an onion"),
-      new TrainingExample("sts", "a dog runs in the park", "a man plays the guitar"),
-      new TrainingExample("sts", "a child rides a bike", "a kid is riding a bicycle"),
-      new TrainingExample("sts", "a cat sleeps on the sofa", "a cat is napping on a couch"),
-      new TrainingExample("sts", "a man sings a song", "a man plays the piano"),
-      new TrainingExample("other", "a man with a guitar", "a guitarist on stage"));
+  static final List<TrainingExample> EXAMPLES =
+      List.of(
+          new TrainingExample("sts", "a man plays the guitar", "a man is playing a guitar"),
+          new TrainingExample("sts", "a man plays the guitar", "someone plays guitar music"),
+          new TrainingExample("sts", "a woman slices an onion", "a woman is cutting an onion"),
+          new TrainingExample("sts", "a dog runs in the park", "a man plays the guitar"),
+          new TrainingExample("sts", "a child rides a bike", "a kid is riding a bicycle"),
+          new TrainingExample("sts", "a cat sleeps on the sofa", "a cat is napping on a couch"),
+          new TrainingExample("sts", "a man sings a song", "a man plays the piano"),
+          new TrainingExample("other", "a man with a guitar", "a guitarist on stage"));
 
   @Test
   void neverReturnsAnyOfTheQuerysOwnPositives() {
@@ -57,7 +58,8 @@ abstract class NegativeMinerContract {
 
   @Test
   void negativeKIsRejected() {
-    assertThatThrownBy(() -> miner().negatives(EXAMPLES, -1)).hasMessage("k must be >= 0, found -1");
+    assertThatThrownBy(() -> miner().negatives(EXAMPLES, -1))
+        .hasMessage("k must be >= 0, found -1");
   }
 
   @Test

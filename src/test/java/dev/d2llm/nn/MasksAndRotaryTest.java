@@ -54,7 +54,9 @@ class MasksAndRotaryTest {
   void fullyMaskedRowsStayFinite() {
     NDArray q = m.randomNormal(new Shape(1, 1, 2, 4));
     NDArray mask = m.create(new long[] {0, 1}, new Shape(1, 2));
-    NDArray out = Attention.scaledDotProduct(q, q, q, Attention.causalPaddingMask(mask, DataType.FLOAT32), 0.5f);
+    NDArray out =
+        Attention.scaledDotProduct(
+            q, q, q, Attention.causalPaddingMask(mask, DataType.FLOAT32), 0.5f);
     for (float v : out.toFloatArray()) {
       assertThat(Float.isFinite(v)).isTrue();
     }
@@ -62,9 +64,15 @@ class MasksAndRotaryTest {
 
   @Test
   void blockedAttentionEqualsTheDenseFormula() {
-    // Over Attention.CPU_SCORE_BLOCK_BYTES: the first splits batch rows, the second query positions too.
-    assertBlockedEqualsDense(3, 4, 300, Attention.paddingMask(
-        m.create(new long[] {1, 1, 1, 0, 0, 1}, new Shape(3, 2)).repeat(1, 150), DataType.FLOAT32));
+    // Over Attention.CPU_SCORE_BLOCK_BYTES: the first splits batch rows, the second query positions
+    // too.
+    assertBlockedEqualsDense(
+        3,
+        4,
+        300,
+        Attention.paddingMask(
+            m.create(new long[] {1, 1, 1, 0, 0, 1}, new Shape(3, 2)).repeat(1, 150),
+            DataType.FLOAT32));
     NDArray causalMask = m.ones(new Shape(2, 700), DataType.INT64);
     assertBlockedEqualsDense(2, 8, 700, Attention.causalPaddingMask(causalMask, DataType.FLOAT32));
   }
@@ -74,7 +82,8 @@ class MasksAndRotaryTest {
     NDArray q = m.randomNormal(new Shape(b, h, t, 8));
     NDArray k = m.randomNormal(new Shape(b, h, t, 8));
     NDArray v = m.randomNormal(new Shape(b, h, t, 8));
-    NDArray dense = Scalars.mul(q, 0.35f).matMul(k.swapAxes(-1, -2)).add(mask).softmax(-1).matMul(v);
+    NDArray dense =
+        Scalars.mul(q, 0.35f).matMul(k.swapAxes(-1, -2)).add(mask).softmax(-1).matMul(v);
     NDArray blocked = Attention.scaledDotProduct(q, k, v, mask, 0.35f);
     assertThat(blocked.getShape()).isEqualTo(dense.getShape());
     float[] want = dense.toFloatArray();

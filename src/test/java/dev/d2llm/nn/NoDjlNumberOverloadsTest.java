@@ -13,24 +13,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No core class calls DJL's {@code NDArray} methods that take a {@code Number} ({@code x.mul(2f)}):
- * their scalar lives in a buffer freed before autograd's backward pass reads it (see {@link Scalars}).
+ * their scalar lives in a buffer freed before autograd's backward pass reads it (see {@link
+ * Scalars}).
  */
 class NoDjlNumberOverloadsTest {
 
   // A call such as NDArray.mul(Number) puts this method descriptor into the caller's constant pool.
-  private static final byte[] DESCRIPTOR = "(Ljava/lang/Number;)Lai/djl/ndarray/NDArray;".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DESCRIPTOR =
+      "(Ljava/lang/Number;)Lai/djl/ndarray/NDArray;".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void coreClassesUseScalarsInstead() throws IOException, URISyntaxException {
-    Path classes = Path.of(Scalars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(Scalars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> offenders;
     try (Stream<Path> files = Files.walk(classes)) {
-      offenders = files.filter(f -> f.toString().endsWith(".class"))
-          .filter(f -> contains(read(f), DESCRIPTOR))
-          .map(f -> classes.relativize(f).toString())
-          .toList();
+      offenders =
+          files
+              .filter(f -> f.toString().endsWith(".class"))
+              .filter(f -> contains(read(f), DESCRIPTOR))
+              .map(f -> classes.relativize(f).toString())
+              .toList();
     }
-    assertThat(offenders).as("classes calling DJL's Number overloads; use dev.d2llm.nn.Scalars").isEmpty();
+    assertThat(offenders)
+        .as("classes calling DJL's Number overloads; use dev.d2llm.nn.Scalars")
+        .isEmpty();
   }
 
   @Test

@@ -18,14 +18,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The few-row projection kernel computes what PyTorch's linear does, and a frozen Linear uses it only where it may. */
+/**
+ * The few-row projection kernel computes what PyTorch's linear does, and a frozen Linear uses it
+ * only where it may.
+ */
 class RowKernelTest {
 
   private static final RowKernel KERNEL = RowKernels.best().orElseThrow();
 
   @ParameterizedTest(name = "{0} rows, {1} -> {2}, bias {3}")
-  @CsvSource({"1,384,384,true", "2,384,1536,true", "3,1536,384,true", "5,37,7,true", "4,16,4,false", "7,100,13,false",
-      "32,64,96,true"})
+  @CsvSource({
+    "1,384,384,true",
+    "2,384,1536,true",
+    "3,1536,384,true",
+    "5,37,7,true",
+    "4,16,4,false",
+    "7,100,13,false",
+    "32,64,96,true"
+  })
   void kernelMatchesPyTorchLinear(int rows, int in, int out, boolean withBias) {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomNormal(new Shape(rows, in));
@@ -34,7 +44,14 @@ class RowKernelTest {
       float[] expected = x.getNDArrayInternal().linear(x, w, b).singletonOrThrow().toFloatArray();
 
       float[] y = new float[rows * out];
-      KERNEL.linear(x.toFloatArray(), rows, w.toFloatArray(), b == null ? null : b.toFloatArray(), in, out, y);
+      KERNEL.linear(
+          x.toFloatArray(),
+          rows,
+          w.toFloatArray(),
+          b == null ? null : b.toFloatArray(),
+          in,
+          out,
+          y);
 
       assertThat(maxAbsDiff(y, expected)).isLessThan(1e-4f);
     }
@@ -55,10 +72,13 @@ class RowKernelTest {
 
       assertThat(fewAfter.getShape()).isEqualTo(new Shape(1, 3, 40));
       assertThat(maxAbsDiff(fewAfter.toFloatArray(), fewBefore)).isLessThan(1e-5f);
-      assertThat(maxAbsDiff(linear.apply(null, many, false).toFloatArray(), manyBefore)).isLessThan(1e-5f);
-      assertThat(maxAbsDiff(linear.apply(null, few, true).toFloatArray(), fewBefore)).isLessThan(1e-5f);
+      assertThat(maxAbsDiff(linear.apply(null, many, false).toFloatArray(), manyBefore))
+          .isLessThan(1e-5f);
+      assertThat(maxAbsDiff(linear.apply(null, few, true).toFloatArray(), fewBefore))
+          .isLessThan(1e-5f);
       // a width that is not the projection's is PyTorch's error, not rows cut from the flat data
-      assertThatThrownBy(() -> linear.apply(null, m.ones(new Shape(2, 47)), false)).isInstanceOf(RuntimeException.class);
+      assertThatThrownBy(() -> linear.apply(null, m.ones(new Shape(2, 47)), false))
+          .isInstanceOf(RuntimeException.class);
     }
   }
 
@@ -78,7 +98,8 @@ class RowKernelTest {
 
       assertThat(plain.freeze(KERNEL)).isTrue();
       assertThatThrownBy(() -> plain.attachAdapter(new Linear(8, 8, false)))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("frozen");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("frozen");
     }
   }
 
@@ -105,14 +126,17 @@ class RowKernelTest {
     try {
       List<Future<float[]>> results = new ArrayList<>();
       for (int c = 0; c < 40; c++) {
-        results.add(callers.submit(() -> {
-          float[] y = new float[rows * out];
-          spread.linear(x, rows, w, b, in, out, y);
-          return y;
-        }));
+        results.add(
+            callers.submit(
+                () -> {
+                  float[] y = new float[rows * out];
+                  spread.linear(x, rows, w, b, in, out, y);
+                  return y;
+                }));
       }
       for (Future<float[]> f : results) {
-        // equal up to the order reduceLanes sums in, which differs between interpreted and compiled code
+        // equal up to the order reduceLanes sums in, which differs between interpreted and compiled
+        // code
         assertThat(maxAbsDiff(f.get(), expected)).isLessThan(1e-4f);
       }
     } finally {

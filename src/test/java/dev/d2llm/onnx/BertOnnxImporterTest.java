@@ -30,14 +30,15 @@ class BertOnnxImporterTest {
   void namesEveryParameterWithItsHuggingFaceName() throws IOException {
     ImportedBert bert = importSynthetic(new SyntheticBertOnnx());
 
-    assertThat(bert.tensors()).containsKeys(
-        "embeddings.word_embeddings.weight",
-        "embeddings.LayerNorm.bias",
-        "encoder.layer.0.attention.self.query.weight",
-        "encoder.layer.0.attention.self.query.bias",
-        "encoder.layer.1.attention.output.dense.weight",
-        "encoder.layer.1.intermediate.dense.weight",
-        "encoder.layer.1.output.LayerNorm.weight");
+    assertThat(bert.tensors())
+        .containsKeys(
+            "embeddings.word_embeddings.weight",
+            "embeddings.LayerNorm.bias",
+            "encoder.layer.0.attention.self.query.weight",
+            "encoder.layer.0.attention.self.query.bias",
+            "encoder.layer.1.attention.output.dense.weight",
+            "encoder.layer.1.intermediate.dense.weight",
+            "encoder.layer.1.output.LayerNorm.weight");
     assertThat(bert.tensors()).doesNotContainKey("embeddings.position_ids");
     assertThat(bert.tensors().keySet()).noneMatch(n -> n.startsWith("onnx::"));
     // 5 embedding tensors + 16 per layer.
@@ -48,7 +49,8 @@ class BertOnnxImporterTest {
   void transposesMatMulWeightsToOutByIn() throws IOException {
     ImportedBert bert = importSynthetic(new SyntheticBertOnnx());
 
-    // Layer 0's modules are numbered query 0, key 1, value 2, attention.output.dense 3, intermediate 4, output 5.
+    // Layer 0's modules are numbered query 0, key 1, value 2, attention.output.dense 3,
+    // intermediate 4, output 5.
     HostTensor intermediate = bert.tensors().get("encoder.layer.0.intermediate.dense.weight");
     assertThat(intermediate.shape()).containsExactly(8, 4);
     var f = intermediate.data().asFloatBuffer();
@@ -59,7 +61,8 @@ class BertOnnxImporterTest {
     }
     HostTensor output = bert.tensors().get("encoder.layer.0.output.dense.weight");
     assertThat(output.shape()).containsExactly(4, 8);
-    assertThat(output.data().asFloatBuffer().get(1 * 8 + 7)).isEqualTo(SyntheticBertOnnx.weightValue(5, 7, 1));
+    assertThat(output.data().asFloatBuffer().get(1 * 8 + 7))
+        .isEqualTo(SyntheticBertOnnx.weightValue(5, 7, 1));
   }
 
   @Test
@@ -135,9 +138,12 @@ class BertOnnxImporterTest {
     assertThat(out.resolve("tokenizer.json")).hasContent("{\"model\":{}}");
     byte[] st = Files.readAllBytes(out.resolve("model.safetensors"));
     long headerLen = ByteBuffer.wrap(st, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    JsonNode header = new ObjectMapper().readTree(new String(st, 8, (int) headerLen, StandardCharsets.UTF_8));
-    assertThat(header.get("encoder.layer.0.intermediate.dense.weight").get("shape").toString()).isEqualTo("[8,4]");
-    assertThat(header.get("encoder.layer.0.intermediate.dense.weight").get("dtype").asText()).isEqualTo("F32");
+    JsonNode header =
+        new ObjectMapper().readTree(new String(st, 8, (int) headerLen, StandardCharsets.UTF_8));
+    assertThat(header.get("encoder.layer.0.intermediate.dense.weight").get("shape").toString())
+        .isEqualTo("[8,4]");
+    assertThat(header.get("encoder.layer.0.intermediate.dense.weight").get("dtype").asText())
+        .isEqualTo("F32");
   }
 
   @Test

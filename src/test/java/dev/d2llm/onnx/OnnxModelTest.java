@@ -26,19 +26,27 @@ class OnnxModelTest {
     OnnxTensor words = m.initializers().get("embeddings.word_embeddings.weight");
     assertThat(words.dims()).containsExactly(10, 4);
     assertThat(words.toHost().data().asFloatBuffer().get(3)).isEqualTo(1.5f);
-    assertThat(m.initializers().get("embeddings.position_ids").dataType()).isEqualTo(OnnxTensor.INT64);
-    assertThat(m.constant("/encoder/layer.0/attention/self/Constant_2_output_0").orElseThrow().longs())
+    assertThat(m.initializers().get("embeddings.position_ids").dataType())
+        .isEqualTo(OnnxTensor.INT64);
+    assertThat(
+            m.constant("/encoder/layer.0/attention/self/Constant_2_output_0").orElseThrow().longs())
         .containsExactly(2);
-    assertThat(m.producer("/encoder/layer.0/attention/self/query/MatMul_output_0").orElseThrow().name())
+    assertThat(
+            m.producer("/encoder/layer.0/attention/self/query/MatMul_output_0")
+                .orElseThrow()
+                .name())
         .isEqualTo("/encoder/layer.0/attention/self/query/MatMul");
     assertThat(m.consumers("/encoder/layer.0/attention/self/query/MatMul_output_0"))
-        .extracting(OnnxNode::opType).containsExactly("Add");
+        .extracting(OnnxNode::opType)
+        .containsExactly("Add");
   }
 
   @Test
   void refusesExternalData() throws IOException {
-    Path file = Files.write(tmp.resolve("ext.onnx"),
-        SyntheticBertOnnx.modelOf(List.of(SyntheticBertOnnx.tensorExternal("w")), List.of()));
+    Path file =
+        Files.write(
+            tmp.resolve("ext.onnx"),
+            SyntheticBertOnnx.modelOf(List.of(SyntheticBertOnnx.tensorExternal("w")), List.of()));
 
     assertThatThrownBy(() -> OnnxModel.read(file))
         .isInstanceOf(CheckpointException.class)
@@ -48,7 +56,8 @@ class OnnxModelTest {
 
   @Test
   void refusesAFileWithoutGraph() throws IOException {
-    Path file = Files.write(tmp.resolve("empty.onnx"), new byte[] {0x08, 0x07}); // ir_version = 7 only
+    Path file =
+        Files.write(tmp.resolve("empty.onnx"), new byte[] {0x08, 0x07}); // ir_version = 7 only
 
     assertThatThrownBy(() -> OnnxModel.read(file))
         .isInstanceOf(CheckpointException.class)
@@ -57,8 +66,10 @@ class OnnxModelTest {
 
   @Test
   void refusesDataOfTheWrongSize() throws IOException {
-    byte[] t = SyntheticBertOnnx.tensorRaw("w", 1, new long[] {2, 3}, SyntheticBertOnnx.floats(1, 2, 3));
-    Path file = Files.write(tmp.resolve("bad.onnx"), SyntheticBertOnnx.modelOf(List.of(t), List.of()));
+    byte[] t =
+        SyntheticBertOnnx.tensorRaw("w", 1, new long[] {2, 3}, SyntheticBertOnnx.floats(1, 2, 3));
+    Path file =
+        Files.write(tmp.resolve("bad.onnx"), SyntheticBertOnnx.modelOf(List.of(t), List.of()));
 
     assertThatThrownBy(() -> OnnxModel.read(file))
         .isInstanceOf(CheckpointException.class)

@@ -10,7 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Lucene's exact search returns the rows our scan ranks first, in the same order, with the same cosines. */
+/**
+ * Lucene's exact search returns the rows our scan ranks first, in the same order, with the same
+ * cosines.
+ */
 class LuceneVectorSearchTest {
 
   // More rows than Lucene's tiny-segment threshold (647 with the default settings), so a default

@@ -16,7 +16,10 @@ class LossCurveTest {
 
   @Test
   void drawsAPngFromTheMetricsLog(@TempDir Path dir) throws IOException {
-    Path csv = Files.writeString(dir.resolve("metrics.csv"), """
+    Path csv =
+        Files.writeString(
+            dir.resolve("metrics.csv"),
+            """
         step,lr_step,total,in_batch,ci,ri_pearson,ri_pairwise,fi,validation
         1,1,2.0,1,1,1,1,1,
         2,2,1.5,1,1,1,1,1,70.5
@@ -39,15 +42,19 @@ class LossCurveTest {
   @Test
   void aLogWithoutTheColumnsIsRefused(@TempDir Path dir) throws IOException {
     Path csv = Files.writeString(dir.resolve("m.csv"), "a,b\n1,2\n");
-    assertThatThrownBy(() -> LossCurve.write(csv, dir.resolve("x.png"), "x")).hasMessageContaining("expected columns");
+    assertThatThrownBy(() -> LossCurve.write(csv, dir.resolve("x.png"), "x"))
+        .hasMessageContaining("expected columns");
   }
 
   @Test
   void tryWriteGivesTheReasonInsteadOfFailingTheRun(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("metrics.csv");
     java.nio.file.Files.writeString(csv, "step,loss\n1,0.5\n");
-    assertThat(LossCurve.tryWrite(csv, dir.resolve("loss.png"), "x")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("loss.png not drawn").contains("expected columns").contains("metrics.csv");
+    assertThat(LossCurve.tryWrite(csv, dir.resolve("loss.png"), "x"))
+        .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("loss.png not drawn")
+        .contains("expected columns")
+        .contains("metrics.csv");
     assertThat(dir.resolve("loss.png")).doesNotExist();
   }
 }

@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.d2llm.index.VectorRows;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The SIMD kernel agrees with the scalar reference on fp32 and int8 rows of any width. */
 class ScoringKernelTest {
 
   private final ScoringKernel scalar = new ScalarScoringKernel();
-  private final ScoringKernel vector = ScoringKernels.vector().orElseThrow(
-      () -> new AssertionError("the test JVM runs with --add-modules jdk.incubator.vector, so the vector kernel must load"));
+  private final ScoringKernel vector =
+      ScoringKernels.vector()
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "the test JVM runs with --add-modules jdk.incubator.vector, so the vector kernel must load"));
 
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 8, 31, 64, 384, 385})
@@ -66,8 +70,12 @@ class ScoringKernelTest {
       for (int j = 0; j < width; j++) {
         exact += (double) row[j] * query[j];
       }
-      assertThat((double) expected[i]).isCloseTo(exact, within(1e-4 * Math.max(1, Math.abs(exact)) * Math.sqrt(width)));
-      assertThat(actual[i]).isCloseTo(expected[i], within(1e-4f * Math.max(1, Math.abs(expected[i])) * (float) Math.sqrt(width)));
+      assertThat((double) expected[i])
+          .isCloseTo(exact, within(1e-4 * Math.max(1, Math.abs(exact)) * Math.sqrt(width)));
+      assertThat(actual[i])
+          .isCloseTo(
+              expected[i],
+              within(1e-4f * Math.max(1, Math.abs(expected[i])) * (float) Math.sqrt(width)));
     }
   }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
-import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.backbone.BackboneConfig;
 import dev.d2llm.data.CorpusDocument;
+import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.index.IndexBuilder;
 import dev.d2llm.index.IndexFormatException;
@@ -44,17 +44,31 @@ class SearcherTest {
 
   @BeforeAll
   static void buildIndex() {
-    StudentConfig config = new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
+    StudentConfig config =
+        new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
     student = Student.create(BERT, config, Device.cpu(), 7);
     List<CorpusDocument> docs = new ArrayList<>();
     String[] words = {"cat", "dog", "market", "rain", "guitar", "river", "bread", "train"};
     for (int i = 0; i < 60; i++) {
-      docs.add(new CorpusDocument("d" + i, i % 3 == 0 ? "title " + i : "",
-          "the " + words[i % words.length] + " and the " + words[(i * 5 + 1) % words.length] + " number " + i));
+      docs.add(
+          new CorpusDocument(
+              "d" + i,
+              i % 3 == 0 ? "title " + i : "",
+              "the "
+                  + words[i % words.length]
+                  + " and the "
+                  + words[(i * 5 + 1) % words.length]
+                  + " number "
+                  + i));
     }
     texts = docs.stream().map(dev.d2llm.data.CorpusFiles::passageText).toList();
-    new IndexBuilder(student, new ModelIdentity("tiny", BERT.toString(), FINGERPRINT), VectorEncoding.FP32,
-        VectorEncoding.FP32, 16).build(docs, dir, "v1", n -> {});
+    new IndexBuilder(
+            student,
+            new ModelIdentity("tiny", BERT.toString(), FINGERPRINT),
+            VectorEncoding.FP32,
+            VectorEncoding.FP32,
+            16)
+        .build(docs, dir, "v1", n -> {});
     index = IndexReader.open(dir);
   }
 
@@ -65,7 +79,8 @@ class SearcherTest {
 
   @Test
   void aStudentFrozenForServingRanksAndScoresAsBefore() {
-    StudentConfig config = new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
+    StudentConfig config =
+        new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
     try (Student twin = Student.create(BERT, config, Device.cpu(), 7);
         Searcher plain = new Searcher(twin, FINGERPRINT, index, ScoringKernels.best(), 2)) {
       SearchQuery exact = new SearchQuery(QUERY, 10, Branch.ASYMMETRIC, SearchMode.EXACT, 0);
@@ -75,14 +90,19 @@ class SearcherTest {
 
       assertThat(twin.freezeForServing()).isPositive();
       try (Searcher served = new Searcher(twin, FINGERPRINT, index, ScoringKernels.best(), 2)) {
-        for (SearchResult[] pair : new SearchResult[][] {{exactBefore, served.search(exact)},
-            {twoStageBefore, served.search(twoStage)}}) {
+        for (SearchResult[] pair :
+            new SearchResult[][] {
+              {exactBefore, served.search(exact)}, {twoStageBefore, served.search(twoStage)}
+            }) {
           // Repeated texts tie up to float noise of their batching, so tied rows may swap places:
           // the same rows, and the same score at every rank.
-          assertThat(pair[1].hits()).extracting(SearchHit::row)
-              .containsExactlyInAnyOrderElementsOf(pair[0].hits().stream().map(SearchHit::row).toList());
+          assertThat(pair[1].hits())
+              .extracting(SearchHit::row)
+              .containsExactlyInAnyOrderElementsOf(
+                  pair[0].hits().stream().map(SearchHit::row).toList());
           for (int i = 0; i < pair[0].hits().size(); i++) {
-            assertThat(pair[1].hits().get(i).score()).isCloseTo(pair[0].hits().get(i).score(), within(1e-5));
+            assertThat(pair[1].hits().get(i).score())
+                .isCloseTo(pair[0].hits().get(i).score(), within(1e-5));
           }
         }
       }
@@ -95,7 +115,8 @@ class SearcherTest {
     int[] expected = byScoreDescending(relevance, 10);
 
     try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 1)) {
-      SearchResult result = searcher.search(new SearchQuery(QUERY, 10, Branch.ASYMMETRIC, SearchMode.EXACT, 0));
+      SearchResult result =
+          searcher.search(new SearchQuery(QUERY, 10, Branch.ASYMMETRIC, SearchMode.EXACT, 0));
 
       assertThat(result.hits()).extracting(SearchHit::row).containsExactly(box(expected));
       for (SearchHit hit : result.hits()) {
@@ -109,10 +130,13 @@ class SearcherTest {
   @Test
   void twoStageWithEveryPassageAsCandidateEqualsExact() {
     try (Searcher searcher = new Searcher(student, FINGERPRINT, index, ScoringKernels.best(), 2)) {
-      SearchResult exact = searcher.search(new SearchQuery(QUERY, 5, Branch.SYMMETRIC, SearchMode.EXACT, 0));
-      SearchResult twoStage = searcher.search(new SearchQuery(QUERY, 5, Branch.SYMMETRIC, SearchMode.TWO_STAGE, 60));
+      SearchResult exact =
+          searcher.search(new SearchQuery(QUERY, 5, Branch.SYMMETRIC, SearchMode.EXACT, 0));
+      SearchResult twoStage =
+          searcher.search(new SearchQuery(QUERY, 5, Branch.SYMMETRIC, SearchMode.TWO_STAGE, 60));
 
-      assertThat(twoStage.hits()).extracting(SearchHit::row)
+      assertThat(twoStage.hits())
+          .extracting(SearchHit::row)
           .containsExactlyElementsOf(exact.hits().stream().map(SearchHit::row).toList());
     }
   }
@@ -125,7 +149,8 @@ class SearcherTest {
     for (int i = 0; i < p.length; i++) {
       cos[i] = (float) dev.d2llm.embedding.SentenceEncoder.cosine(q, p[i]);
     }
-    try (Searcher searcher = new Searcher(student, FINGERPRINT, index, new ScalarScoringKernel(), 1)) {
+    try (Searcher searcher =
+        new Searcher(student, FINGERPRINT, index, new ScalarScoringKernel(), 1)) {
       TopK.Ranked top = searcher.cosineTop(SentenceEncoder.unit(q), 8);
 
       // The corpus repeats texts, so rows tie up to float noise of their batching: compare the
@@ -141,14 +166,18 @@ class SearcherTest {
   @Test
   void anIndexBuiltByAnotherModelIsRefused() {
     assertThatThrownBy(() -> new Searcher(student, "b".repeat(64), index, ScoringKernels.best(), 1))
-        .isInstanceOf(IndexFormatException.class).hasMessageContaining("not by the loaded student")
+        .isInstanceOf(IndexFormatException.class)
+        .hasMessageContaining("not by the loaded student")
         .hasMessageContaining("rebuild the index");
   }
 
   private static int[] byScoreDescending(float[] scores, int k) {
-    return IntStream.range(0, scores.length).boxed()
+    return IntStream.range(0, scores.length)
+        .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
-        .limit(k).mapToInt(Integer::intValue).toArray();
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   private static Integer[] box(int[] a) {

@@ -20,9 +20,13 @@ class TopKTest {
     TopK top = new TopK(37);
     top.offer(scores, scores.length, 0);
 
-    int[] expected = IntStream.range(0, scores.length).boxed()
-        .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
-        .limit(37).mapToInt(Integer::intValue).toArray();
+    int[] expected =
+        IntStream.range(0, scores.length)
+            .boxed()
+            .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
+            .limit(37)
+            .mapToInt(Integer::intValue)
+            .toArray();
     assertThat(top.rows()).containsExactly(expected);
   }
 

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileObjectStoreTest extends ObjectStoreContract {
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Override
   ObjectStore newStore() {
@@ -53,7 +52,8 @@ class FileObjectStoreTest extends ObjectStoreContract {
     store.download("a/shard.bin", root.resolve("download/shard.bin"));
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.filter(Files::isRegularFile).map(file -> root.relativize(file).toString()))
-          .containsExactlyInAnyOrder("source.bin", "store/a/shard.bin", "store/a/manifest.json", "download/shard.bin");
+          .containsExactlyInAnyOrder(
+              "source.bin", "store/a/shard.bin", "store/a/manifest.json", "download/shard.bin");
     }
   }
 

@@ -30,8 +30,7 @@ abstract class ObjectStoreContract {
   /** How many keys one listing page holds in the store under test, so paging gets exercised. */
   abstract int pageSize();
 
-  @TempDir
-  Path local;
+  @TempDir Path local;
 
   ObjectStore store;
 
@@ -58,7 +57,9 @@ abstract class ObjectStoreContract {
   @Test
   void bytesWrittenAreReadBackUnchanged() {
     store.putBytes("index/manifest.json", utf8("{\"version\": 3}"));
-    assertThat(store.readBytes("index/manifest.json")).asString(StandardCharsets.UTF_8).isEqualTo("{\"version\": 3}");
+    assertThat(store.readBytes("index/manifest.json"))
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo("{\"version\": 3}");
   }
 
   @Test
@@ -102,7 +103,9 @@ abstract class ObjectStoreContract {
   void overwritingAKeyReplacesItsContent() {
     store.putBytes("pointer", utf8("versions/1/"));
     store.putBytes("pointer", utf8("versions/2/"));
-    assertThat(store.readBytes("pointer")).asString(StandardCharsets.UTF_8).isEqualTo("versions/2/");
+    assertThat(store.readBytes("pointer"))
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo("versions/2/");
     assertThat(store.size("pointer")).hasValue(11);
     assertThat(store.list("")).containsExactly("pointer");
   }
@@ -110,17 +113,20 @@ abstract class ObjectStoreContract {
   @Test
   void openOfAMissingKeyNamesTheKeyAndTheStore() {
     assertThatThrownBy(() -> store.open("no/such/key"))
-        .isInstanceOfSatisfying(ObjectNotFoundException.class, e -> {
-          assertThat(e.key()).isEqualTo("no/such/key");
-          assertThat(e.store()).isEqualTo(store.uri());
-        })
+        .isInstanceOfSatisfying(
+            ObjectNotFoundException.class,
+            e -> {
+              assertThat(e.key()).isEqualTo("no/such/key");
+              assertThat(e.store()).isEqualTo(store.uri());
+            })
         .hasMessageContaining("'no/such/key'")
         .hasMessageContaining(store.uri().toString());
   }
 
   @Test
   void readBytesOfAMissingKeyThrowsObjectNotFound() {
-    assertThatThrownBy(() -> store.readBytes("missing")).isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> store.readBytes("missing"))
+        .isInstanceOf(ObjectNotFoundException.class);
   }
 
   @Test
@@ -135,7 +141,8 @@ abstract class ObjectStoreContract {
     Files.createDirectories(target.getParent());
     Files.writeString(target.resolveSibling("other"), "keep");
 
-    assertThatThrownBy(() -> store.download("missing", target)).isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> store.download("missing", target))
+        .isInstanceOf(ObjectNotFoundException.class);
     assertThat(target).doesNotExist();
     try (var files = Files.list(target.getParent())) {
       assertThat(files.map(file -> file.getFileName().toString())).containsExactly("other");
@@ -145,7 +152,8 @@ abstract class ObjectStoreContract {
   @Test
   void downloadOfAMissingKeyKeepsAnExistingTarget() throws IOException {
     Path target = Files.writeString(local.resolve("manifest.json"), "old");
-    assertThatThrownBy(() -> store.download("missing", target)).isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> store.download("missing", target))
+        .isInstanceOf(ObjectNotFoundException.class);
     assertThat(target).hasContent("old");
   }
 
@@ -186,14 +194,28 @@ abstract class ObjectStoreContract {
 
   @Test
   void listReturnsTheKeysUnderAPrefixInOrder() {
-    for (String key : List.of("versions/2/b", "versions/10/a", "pointer", "versions/2/a", "versions/1/z", "versionsX")) {
+    for (String key :
+        List.of(
+            "versions/2/b",
+            "versions/10/a",
+            "pointer",
+            "versions/2/a",
+            "versions/1/z",
+            "versionsX")) {
       store.putBytes(key, utf8(key));
     }
-    assertThat(store.list("versions/")).containsExactly("versions/1/z", "versions/10/a", "versions/2/a", "versions/2/b");
+    assertThat(store.list("versions/"))
+        .containsExactly("versions/1/z", "versions/10/a", "versions/2/a", "versions/2/b");
     assertThat(store.list("versions/1")).containsExactly("versions/1/z", "versions/10/a");
     assertThat(store.list("versions/2/")).containsExactly("versions/2/a", "versions/2/b");
     assertThat(store.list(""))
-        .containsExactly("pointer", "versions/1/z", "versions/10/a", "versions/2/a", "versions/2/b", "versionsX");
+        .containsExactly(
+            "pointer",
+            "versions/1/z",
+            "versions/10/a",
+            "versions/2/a",
+            "versions/2/b",
+            "versionsX");
   }
 
   @Test
@@ -213,7 +235,20 @@ abstract class ObjectStoreContract {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/abs", "a/../b", "..", "./a", "a/./b", "a\\b", "a//b", "a/", ".tmp-123", "a/.tmp-x/b"})
+  @ValueSource(
+      strings = {
+        "",
+        "/abs",
+        "a/../b",
+        "..",
+        "./a",
+        "a/./b",
+        "a\\b",
+        "a//b",
+        "a/",
+        ".tmp-123",
+        "a/.tmp-x/b"
+      })
   void malformedKeysAreRejectedNamingTheKey(String key) {
     assertThatThrownBy(() -> store.putBytes(key, new byte[0]))
         .isInstanceOf(IllegalArgumentException.class)
@@ -221,7 +256,8 @@ abstract class ObjectStoreContract {
     assertThatThrownBy(() -> store.open(key)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.exists(key)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.delete(key)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.download(key, local.resolve("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.download(key, local.resolve("x")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
@@ -235,7 +271,8 @@ abstract class ObjectStoreContract {
   @Test
   void uriOfAKeyIsTheStoreUriFollowedByTheEncodedKey() {
     assertThat(store.uri().toString()).endsWith("/");
-    assertThat(store.uri("versions/3/manifest.json")).isEqualTo(store.uri().resolve("versions/3/manifest.json"));
+    assertThat(store.uri("versions/3/manifest.json"))
+        .isEqualTo(store.uri().resolve("versions/3/manifest.json"));
     assertThat(store.uri("a b/c%d").toString()).isEqualTo(store.uri() + "a%20b/c%25d");
   }
 
@@ -249,9 +286,12 @@ abstract class ObjectStoreContract {
       assertThat(child.readBytes("manifest.json")).asString(StandardCharsets.UTF_8).isEqualTo("m");
 
       child.putBytes("shards/0.bin", utf8("s"));
-      assertThat(store.readBytes("versions/7/shards/0.bin")).asString(StandardCharsets.UTF_8).isEqualTo("s");
+      assertThat(store.readBytes("versions/7/shards/0.bin"))
+          .asString(StandardCharsets.UTF_8)
+          .isEqualTo("s");
       assertThat(child.uri("shards/0.bin")).isEqualTo(store.uri("versions/7/shards/0.bin"));
-      assertThat(child.localPath("shards/0.bin")).isEqualTo(store.localPath("versions/7/shards/0.bin"));
+      assertThat(child.localPath("shards/0.bin"))
+          .isEqualTo(store.localPath("versions/7/shards/0.bin"));
     }
     // Closing the child leaves the parent usable.
     assertThat(store.exists("versions/7/manifest.json")).isTrue();
@@ -261,10 +301,12 @@ abstract class ObjectStoreContract {
   void childReportsAMissingKeyByItsOwnName() {
     try (ObjectStore child = store.child("versions/7/")) {
       assertThatThrownBy(() -> child.open("manifest.json"))
-          .isInstanceOfSatisfying(ObjectNotFoundException.class, e -> {
-            assertThat(e.key()).isEqualTo("manifest.json");
-            assertThat(e.store()).isEqualTo(child.uri());
-          });
+          .isInstanceOfSatisfying(
+              ObjectNotFoundException.class,
+              e -> {
+                assertThat(e.key()).isEqualTo("manifest.json");
+                assertThat(e.store()).isEqualTo(child.uri());
+              });
     }
   }
 }

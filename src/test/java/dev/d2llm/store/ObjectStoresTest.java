@@ -11,10 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ObjectStoresTest {
 
   // Building a client resolves no credentials and opens no connection, so this needs no server.
-  private static final S3Settings SETTINGS = S3Settings.endpoint(URI.create("http://127.0.0.1:9"), "us-east-1");
+  private static final S3Settings SETTINGS =
+      S3Settings.endpoint(URI.create("http://127.0.0.1:9"), "us-east-1");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aPlainPathIsALocalDirectory() {
@@ -33,7 +33,8 @@ class ObjectStoresTest {
 
   @Test
   void aStoresUriOpensTheSameStore() {
-    try (ObjectStore store = new FileObjectStore(dir.resolve("a b")); ObjectStore again = ObjectStores.open(store.uri())) {
+    try (ObjectStore store = new FileObjectStore(dir.resolve("a b"));
+        ObjectStore again = ObjectStores.open(store.uri())) {
       assertThat(again.uri()).isEqualTo(store.uri());
     }
   }
@@ -65,7 +66,8 @@ class ObjectStoresTest {
   void otherSchemesAreRejectedSayingWhatIsSupported() {
     assertThatThrownBy(() -> ObjectStores.open("gs://bucket/prefix/"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unsupported object store URI 'gs://bucket/prefix/': use file:///path/ or s3://bucket/prefix/");
+        .hasMessage(
+            "unsupported object store URI 'gs://bucket/prefix/': use file:///path/ or s3://bucket/prefix/");
   }
 
   @Test

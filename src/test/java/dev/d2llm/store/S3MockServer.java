@@ -21,13 +21,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 protocol server for tests: Adobe S3Mock, started from its Spring Boot executable jar in a
- * child JVM so that none of Spring reaches the test's classpath. It serves plain HTTP on a free port
- * reached through 127.0.0.1, keeps its objects in a temporary directory, and is killed on close.
+ * A real S3 protocol server for tests: Adobe S3Mock, started from its Spring Boot executable jar in
+ * a child JVM so that none of Spring reaches the test's classpath. It serves plain HTTP on a free
+ * port reached through 127.0.0.1, keeps its objects in a temporary directory, and is killed on
+ * close.
  *
- * <p>The jar comes from the system property {@value #JAR_PROPERTY}; the build's
- * {@code maven-dependency-plugin} execution {@code copy-s3mock} puts it at
- * {@code target/s3mock/s3mock.jar} and surefire passes that path.
+ * <p>The jar comes from the system property {@value #JAR_PROPERTY}; the build's {@code
+ * maven-dependency-plugin} execution {@code copy-s3mock} puts it at {@code
+ * target/s3mock/s3mock.jar} and surefire passes that path.
  */
 public final class S3MockServer implements AutoCloseable {
 
@@ -61,35 +62,46 @@ public final class S3MockServer implements AutoCloseable {
     return start(jar(), buckets);
   }
 
-  /** As {@link #start(String...)} with the jar given rather than read from {@value #JAR_PROPERTY}. */
+  /**
+   * As {@link #start(String...)} with the jar given rather than read from {@value #JAR_PROPERTY}.
+   */
   static S3MockServer start(Path jar, String... buckets) {
     try {
       Path workDir = Files.createTempDirectory("s3mock-");
       Path root = Files.createDirectory(workDir.resolve("root"));
       Path log = workDir.resolve("s3mock.log");
       int port = freePort();
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          // A short-lived test server: client-compiler only and a small heap start it about a third faster.
-          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
-          "-jar", jar.toString(),
-          // The TLS connector is not used; it listens on a random loopback port so it cannot clash.
-          "--server.port=0",
-          "--server.address=127.0.0.1",
-          "--com.adobe.testing.s3mock.httpPort=" + port,
-          "--com.adobe.testing.s3mock.store.root=" + root,
-          "--com.adobe.testing.s3mock.store.region=" + REGION,
-          "--com.adobe.testing.s3mock.store.retainFilesOnExit=false",
-          "--spring.main.banner-mode=off"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  // A short-lived test server: client-compiler only and a small heap start it about
+                  // a third faster.
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
+                  "-Xmx512m",
+                  "-jar",
+                  jar.toString(),
+                  // The TLS connector is not used; it listens on a random loopback port so it
+                  // cannot clash.
+                  "--server.port=0",
+                  "--server.address=127.0.0.1",
+                  "--com.adobe.testing.s3mock.httpPort=" + port,
+                  "--com.adobe.testing.s3mock.store.root=" + root,
+                  "--com.adobe.testing.s3mock.store.region=" + REGION,
+                  "--com.adobe.testing.s3mock.store.retainFilesOnExit=false",
+                  "--spring.main.banner-mode=off"));
       if (buckets.length > 0) {
         command.add("--com.adobe.testing.s3mock.store.initialBuckets=" + String.join(",", buckets));
       }
-      Process process = new ProcessBuilder(command)
-          .directory(workDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
-      S3MockServer server = new S3MockServer(process, workDir, log, URI.create("http://127.0.0.1:" + port));
+      Process process =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      S3MockServer server =
+          new S3MockServer(process, workDir, log, URI.create("http://127.0.0.1:" + port));
       try {
         server.awaitReady();
       } catch (RuntimeException e) {
@@ -105,13 +117,20 @@ public final class S3MockServer implements AutoCloseable {
   private static Path jar() {
     String property = System.getProperty(JAR_PROPERTY);
     if (property == null || property.isBlank()) {
-      throw new IllegalStateException("system property " + JAR_PROPERTY + " is not set: it must name S3Mock's"
-          + " runnable jar (the copy-s3mock execution of maven-dependency-plugin puts it at target/s3mock/s3mock.jar)");
+      throw new IllegalStateException(
+          "system property "
+              + JAR_PROPERTY
+              + " is not set: it must name S3Mock's"
+              + " runnable jar (the copy-s3mock execution of maven-dependency-plugin puts it at target/s3mock/s3mock.jar)");
     }
     Path jar = Path.of(property);
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(JAR_PROPERTY + "=" + property + " is not a file: run the build's"
-          + " generate-test-resources phase (maven-dependency-plugin copy-s3mock) first");
+      throw new IllegalStateException(
+          JAR_PROPERTY
+              + "="
+              + property
+              + " is not a file: run the build's"
+              + " generate-test-resources phase (maven-dependency-plugin copy-s3mock) first");
     }
     return jar;
   }
@@ -131,12 +150,18 @@ public final class S3MockServer implements AutoCloseable {
   }
 
   private void awaitReady(HttpClient http) {
-    HttpRequest listBuckets = HttpRequest.newBuilder(endpoint.resolve("/")).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpRequest listBuckets =
+        HttpRequest.newBuilder(endpoint.resolve("/")).timeout(Duration.ofSeconds(5)).GET().build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "S3Mock exited with status " + process.exitValue() + " before answering on " + endpoint + "\n" + logTail());
+            "S3Mock exited with status "
+                + process.exitValue()
+                + " before answering on "
+                + endpoint
+                + "\n"
+                + logTail());
       }
       try {
         if (http.send(listBuckets, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -155,15 +180,19 @@ public final class S3MockServer implements AutoCloseable {
         throw new IllegalStateException("interrupted while waiting for S3Mock on " + endpoint, e);
       }
     }
-    throw new IllegalStateException("S3Mock did not answer on " + endpoint + " within " + START_TIMEOUT + "\n" + logTail());
+    throw new IllegalStateException(
+        "S3Mock did not answer on " + endpoint + " within " + START_TIMEOUT + "\n" + logTail());
   }
 
   /** The last lines of the server's output, for failure messages. */
   public String logTail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return "--- last lines of " + log + " ---\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return "--- last lines of "
+          + log
+          + " ---\n"
+          + String.join(
+              "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException | UncheckedIOException e) {
       return "(cannot read " + log + ": " + e + ")";
     }
@@ -179,10 +208,14 @@ public final class S3MockServer implements AutoCloseable {
     return S3Settings.endpoint(endpoint, REGION);
   }
 
-  /** A new client for this server with dummy static credentials (S3Mock checks none); the caller closes it. */
+  /**
+   * A new client for this server with dummy static credentials (S3Mock checks none); the caller
+   * closes it.
+   */
   public S3Client client() {
     return S3ObjectStore.clientBuilder(settings())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .build();
   }
 

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The test server's own failure reporting; its success is the whole of {@link S3ObjectStoreTest}. */
+/**
+ * The test server's own failure reporting; its success is the whole of {@link S3ObjectStoreTest}.
+ */
 class S3MockServerTest {
 
   @Test

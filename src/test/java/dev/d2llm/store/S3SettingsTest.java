@@ -21,19 +21,25 @@ class S3SettingsTest {
 
   @Test
   void anEndpointOverrideTurnsOnPathStyle() {
-    S3Settings settings = from(Map.of("AWS_ENDPOINT_URL", "http://localhost:9000", "AWS_REGION", "eu-west-1"));
-    assertThat(settings).isEqualTo(new S3Settings(Optional.of(URI.create("http://localhost:9000")), "eu-west-1", true));
+    S3Settings settings =
+        from(Map.of("AWS_ENDPOINT_URL", "http://localhost:9000", "AWS_REGION", "eu-west-1"));
+    assertThat(settings)
+        .isEqualTo(
+            new S3Settings(Optional.of(URI.create("http://localhost:9000")), "eu-west-1", true));
   }
 
   @Test
   void d2llmsEndpointWinsOverTheSdkStandardOne() {
-    S3Settings settings = from(Map.of("D2LLM_S3_ENDPOINT", "http://minio:9000", "AWS_ENDPOINT_URL", "http://other:1"));
+    S3Settings settings =
+        from(
+            Map.of("D2LLM_S3_ENDPOINT", "http://minio:9000", "AWS_ENDPOINT_URL", "http://other:1"));
     assertThat(settings.endpoint()).contains(URI.create("http://minio:9000"));
   }
 
   @Test
   void blankVariablesCountAsUnset() {
-    assertThat(from(Map.of("D2LLM_S3_ENDPOINT", " ", "AWS_REGION", ""))).isEqualTo(S3Settings.aws("us-east-1"));
+    assertThat(from(Map.of("D2LLM_S3_ENDPOINT", " ", "AWS_REGION", "")))
+        .isEqualTo(S3Settings.aws("us-east-1"));
   }
 
   @Test

@@ -20,17 +20,22 @@ class DefaultStudentTest {
     StudentConfig config = StudentFiles.readConfig(dir);
     assertThat(config.baseModel()).isEqualTo("bundled:bge-small-en-v1.5");
     assertThat(config.lora()).isNull();
-    long bytes = Files.size(dir.resolve("pma.safetensors")) + Files.size(dir.resolve("iem.safetensors"));
+    long bytes =
+        Files.size(dir.resolve("pma.safetensors")) + Files.size(dir.resolve("iem.safetensors"));
     assertThat(bytes).isBetween(1_000_000L, 10_000_000L);
   }
 
   @Test
   void ranksAParaphraseAboveUnrelatedSentences() {
     try (Student student = StudentFiles.load(DefaultStudents.resolve("default"), Device.cpu())) {
-      float[] p = student.relevance("A man is playing a guitar.", List.of(
-          "Someone is playing an instrument.",
-          "The stock market fell sharply today.",
-          "A woman is slicing an onion."), Branch.SYMMETRIC);
+      float[] p =
+          student.relevance(
+              "A man is playing a guitar.",
+              List.of(
+                  "Someone is playing an instrument.",
+                  "The stock market fell sharply today.",
+                  "A woman is slicing an onion."),
+              Branch.SYMMETRIC);
       assertThat(p[0]).isGreaterThan(p[1]).isGreaterThan(0f);
       assertThat(p[0]).isGreaterThan(p[2]);
     }

@@ -26,12 +26,14 @@ class DomainGateTest {
     assertThat(side.ramp(0.1f)).isZero();
     assertThat(side.ramp(0.4f)).isCloseTo(0.5f, within(1e-6f));
     assertThat(side.ramp(0.9f)).isEqualTo(1f);
-    assertThat(side.weight(new float[] {0.4f, (float) Math.sqrt(0.84), 0})).isCloseTo(0.5f, within(1e-6f));
+    assertThat(side.weight(new float[] {0.4f, (float) Math.sqrt(0.84), 0}))
+        .isCloseTo(0.5f, within(1e-6f));
   }
 
   @Test
   void aFitPlacesTheRampAtTheTrainingTextsPercentiles() {
-    // Around a centre near e1 the fan's similarities spread; the 10th and 50th percentiles sit at the
+    // Around a centre near e1 the fan's similarities spread; the 10th and 50th percentiles sit at
+    // the
     // second and sixth smallest of them.
     float[][] fan = fan();
     DomainGate.Side side = DomainGate.Side.fit(fan, 10, 50);
@@ -47,16 +49,21 @@ class DomainGateTest {
 
   @Test
   void badPercentilesAndEmptyFitsAreRefused() {
-    assertThatThrownBy(() -> DomainGate.Side.fit(fan(), 50, 10)).hasMessageContaining("0 <= low < high <= 100");
-    assertThatThrownBy(() -> DomainGate.Side.fit(new float[0][], 5, 20)).hasMessageContaining("at least one text");
-    assertThatThrownBy(() -> new DomainGate.Side(new float[] {1}, 0.5f, 0.5f)).hasMessageContaining("high > low");
+    assertThatThrownBy(() -> DomainGate.Side.fit(fan(), 50, 10))
+        .hasMessageContaining("0 <= low < high <= 100");
+    assertThatThrownBy(() -> DomainGate.Side.fit(new float[0][], 5, 20))
+        .hasMessageContaining("at least one text");
+    assertThatThrownBy(() -> new DomainGate.Side(new float[] {1}, 0.5f, 0.5f))
+        .hasMessageContaining("high > low");
   }
 
   @Test
   void theGateRoundTripsThroughJson() {
     ObjectMapper json = new ObjectMapper();
-    DomainGate both = new DomainGate(new DomainGate.Side(new float[] {0.6f, 0.8f}, 0.1f, 0.3f),
-        new DomainGate.Side(new float[] {1, 0}, -0.2f, 0.5f));
+    DomainGate both =
+        new DomainGate(
+            new DomainGate.Side(new float[] {0.6f, 0.8f}, 0.1f, 0.3f),
+            new DomainGate.Side(new float[] {1, 0}, -0.2f, 0.5f));
     DomainGate queryOnly = new DomainGate(both.query(), null);
     for (DomainGate g : new DomainGate[] {both, queryOnly}) {
       DomainGate back = DomainGate.fromJson(g.toJson(json));

@@ -11,7 +11,10 @@ import dev.d2llm.nn.RowKernels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The host IEM search uses scores exactly as the DJL module does, on both branches and at any offset. */
+/**
+ * The host IEM search uses scores exactly as the DJL module does, on both branches and at any
+ * offset.
+ */
 class HostIemTest {
 
   @ParameterizedTest
@@ -20,19 +23,28 @@ class HostIemTest {
     try (NDManager m = NDManager.newBaseManager()) {
       InteractionEmulation iem = new InteractionEmulation(24, 40, kind);
       iem.initializeMissing(m, 11);
-      iem.namedParameters().forEach((n, p) -> p.getArray().addi(m.randomNormal(0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
+      iem.namedParameters()
+          .forEach(
+              (n, p) ->
+                  p.getArray()
+                      .addi(
+                          m.randomNormal(
+                              0, 0.2f, p.getArray().getShape(), p.getArray().getDataType())));
       int count = 150; // more than two of HostIem's chunks, not a multiple of one
       NDArray q = m.randomNormal(new Shape(1, 24));
       NDArray passages = m.randomNormal(new Shape(count, 24));
       NDArray projected = iem.projectPassage(passages);
-      float[] cosines = kind == IemKind.RESIDUAL
-          ? InteractionEmulation.cosine(q.repeat(0, count), passages).toFloatArray() : null;
+      float[] cosines =
+          kind == IemKind.RESIDUAL
+              ? InteractionEmulation.cosine(q.repeat(0, count), passages).toFloatArray()
+              : null;
       HostIem host = iem.toHost(RowKernels.best().orElseThrow());
 
       float[] hostQuery = host.projectQuery(q.toFloatArray());
       assertThat(maxAbsDiff(hostQuery, iem.projectQuery(q).toFloatArray())).isLessThan(1e-5f);
       for (Branch branch : Branch.values()) {
-        float[] expected = iem.score(null, q.repeat(0, count), passages, branch, false).logits().toFloatArray();
+        float[] expected =
+            iem.score(null, q.repeat(0, count), passages, branch, false).logits().toFloatArray();
         float[] all = new float[count];
         host.logits(hostQuery, projected.toFloatArray(), 0, count, branch, all, 0, cosines);
         float[] tail = new float[count];

@@ -18,18 +18,26 @@ class InteractionEmulationTest {
     try (NDManager m = NDManager.newBaseManager()) {
       InteractionEmulation iem = new InteractionEmulation(16, 32, kind);
       iem.initializeMissing(m, 5);
-      iem.namedParameters().forEach((n, p) -> p.getArray().addi(m.randomNormal(0, 0.1f, p.getArray().getShape(), p.getArray().getDataType())));
+      iem.namedParameters()
+          .forEach(
+              (n, p) ->
+                  p.getArray()
+                      .addi(
+                          m.randomNormal(
+                              0, 0.1f, p.getArray().getShape(), p.getArray().getDataType())));
       NDArray q = m.randomNormal(new Shape(4, 16));
       NDArray p = m.randomNormal(new Shape(4, 16));
 
       for (Branch branch : Branch.values()) {
         InteractionEmulation.Output direct = iem.score(null, q, p, branch, false);
         NDArray cosines = kind == IemKind.RESIDUAL ? InteractionEmulation.cosine(q, p) : null;
-        InteractionEmulation.Output projected = iem.scoreProjected(iem.projectQuery(q), iem.projectPassage(p), cosines, branch);
+        InteractionEmulation.Output projected =
+            iem.scoreProjected(iem.projectQuery(q), iem.projectPassage(p), cosines, branch);
 
         assertThat(direct.logits().getShape()).isEqualTo(new Shape(4));
         assertThat(direct.features().getShape()).isEqualTo(new Shape(4, 32));
-        assertThat(direct.logits().sub(projected.logits()).abs().max().getFloat()).isLessThan(1e-5f);
+        assertThat(direct.logits().sub(projected.logits()).abs().max().getFloat())
+            .isLessThan(1e-5f);
       }
     }
   }
@@ -55,13 +63,27 @@ class InteractionEmulationTest {
     try (NDManager m = NDManager.newBaseManager()) {
       InteractionEmulation iem = new InteractionEmulation(4, 8, IemKind.RESIDUAL);
       iem.initializeMissing(m, 5);
-      iem.namedParameters().forEach((n, p) -> p.getArray().addi(m.randomNormal(0, 0.3f, p.getArray().getShape(), p.getArray().getDataType())));
-      // Rows 0-1: queries along e1 (weight 1); rows 2-3: along e2 (similarity 0, weight 0); row 4: similarity 0.7 (weight 0.5).
-      NDArray q = m.create(new float[] {2, 0, 0, 0, 1, 0.1f, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0.7f, 0.71414284f, 0, 0}, new Shape(5, 4));
+      iem.namedParameters()
+          .forEach(
+              (n, p) ->
+                  p.getArray()
+                      .addi(
+                          m.randomNormal(
+                              0, 0.3f, p.getArray().getShape(), p.getArray().getDataType())));
+      // Rows 0-1: queries along e1 (weight 1); rows 2-3: along e2 (similarity 0, weight 0); row 4:
+      // similarity 0.7 (weight 0.5).
+      NDArray q =
+          m.create(
+              new float[] {
+                2, 0, 0, 0, 1, 0.1f, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0.7f, 0.71414284f, 0, 0
+              },
+              new Shape(5, 4));
       NDArray p = m.randomNormal(new Shape(5, 4));
       float[] ungated = iem.score(null, q, p, Branch.ASYMMETRIC, false).logits().toFloatArray();
 
-      iem.setGate(Branch.ASYMMETRIC, new DomainGate(new DomainGate.Side(new float[] {1, 0, 0, 0}, 0.4f, 1.0f), null));
+      iem.setGate(
+          Branch.ASYMMETRIC,
+          new DomainGate(new DomainGate.Side(new float[] {1, 0, 0, 0}, 0.4f, 1.0f), null));
       float[] gated = iem.score(null, q, p, Branch.ASYMMETRIC, false).logits().toFloatArray();
       float[] cos = InteractionEmulation.cosine(q, p).toFloatArray();
       // The cosine part alone: gateLogits with weight 0 on the ungated logits.
@@ -72,7 +94,8 @@ class InteractionEmulationTest {
       assertThat(gated[0]).isCloseTo(ungated[0], org.assertj.core.data.Offset.offset(1e-5f));
       assertThat(gated[2]).isCloseTo(cosineOnly[2], org.assertj.core.data.Offset.offset(1e-5f));
       assertThat(gated[3]).isCloseTo(cosineOnly[3], org.assertj.core.data.Offset.offset(1e-5f));
-      assertThat(gated[4]).isCloseTo((cosineOnly[4] + ungated[4]) / 2, org.assertj.core.data.Offset.offset(1e-4f));
+      assertThat(gated[4])
+          .isCloseTo((cosineOnly[4] + ungated[4]) / 2, org.assertj.core.data.Offset.offset(1e-4f));
       // gateLogits on ungated logits, with the gate's own weights, gives what score gives.
       float[] weights = new float[5];
       float[][] rows = new float[5][];

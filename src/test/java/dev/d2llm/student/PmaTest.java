@@ -27,11 +27,16 @@ class PmaTest {
     pma = new Pma(D, H);
     pma.initializeMissing(manager, 11);
     // Non-trivial norms and biases so that every term of the formula shows in the output.
-    pma.namedParameters().forEach((n, p) -> {
-      if (n.endsWith("bias") || n.startsWith("ln")) {
-        p.getArray().addi(manager.randomNormal(0, 0.3f, p.getArray().getShape(), p.getArray().getDataType()));
-      }
-    });
+    pma.namedParameters()
+        .forEach(
+            (n, p) -> {
+              if (n.endsWith("bias") || n.startsWith("ln")) {
+                p.getArray()
+                    .addi(
+                        manager.randomNormal(
+                            0, 0.3f, p.getArray().getShape(), p.getArray().getDataType()));
+              }
+            });
   }
 
   @AfterEach
@@ -49,7 +54,8 @@ class PmaTest {
     for (int b = 0; b < 2; b++) {
       double[] expected = reference(hidden, mask, b);
       for (int i = 0; i < D; i++) {
-        assertThat((double) ours[b * D + i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
+        assertThat((double) ours[b * D + i])
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
       }
     }
   }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StudentFilesTest {
 
   private static final Path QWEN2 = Path.of("test/resources/models/tiny-qwen2").toAbsolutePath();
-  private static final List<String> PASSAGES = List.of("the cat sat on the mat", "stocks fell today", "a dog runs");
+  private static final List<String> PASSAGES =
+      List.of("the cat sat on the mat", "stocks fell today", "a dog runs");
 
   @Test
   void saveThenLoadGivesTheSameScores(@TempDir Path dir) {
@@ -32,8 +33,10 @@ class StudentFilesTest {
     assertThat(dir.resolve("adapter_config.json")).content().contains("\"peft_type\" : \"LORA\"");
 
     try (Student loaded = StudentFiles.load(dir, Device.cpu())) {
-      assertThat(loaded.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC)).containsExactly(before);
-      assertThat(loaded.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE)).isDeepEqualTo(vectors);
+      assertThat(loaded.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC))
+          .containsExactly(before);
+      assertThat(loaded.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE))
+          .isDeepEqualTo(vectors);
     }
   }
 
@@ -60,7 +63,8 @@ class StudentFilesTest {
   @Test
   void aDirectoryWithoutDescriptorIsNotAStudent(@TempDir Path dir) {
     assertThatThrownBy(() -> StudentFiles.load(dir, Device.cpu()))
-        .isInstanceOf(CheckpointException.class).hasMessageContaining("d2llm_student.json is missing");
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("d2llm_student.json is missing");
   }
 
   @Test
@@ -72,7 +76,8 @@ class StudentFilesTest {
       perturb(student, n -> n.contains("lora_B"));
       StudentFiles.save(student, dir.resolve("lora-trained"));
     }
-    assertThat(StudentFiles.fingerprint(dir.resolve("iem-trained"))).isNotEqualTo(StudentFiles.fingerprint(dir.resolve("a")));
+    assertThat(StudentFiles.fingerprint(dir.resolve("iem-trained")))
+        .isNotEqualTo(StudentFiles.fingerprint(dir.resolve("a")));
     assertThat(StudentFiles.encodingFingerprint(dir.resolve("iem-trained")))
         .isEqualTo(StudentFiles.encodingFingerprint(dir.resolve("a")));
     assertThat(StudentFiles.encodingFingerprint(dir.resolve("lora-trained")))
@@ -87,8 +92,10 @@ class StudentFilesTest {
       direct = student.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE);
     }
     try (Student student = StudentFiles.load(dir.resolve("s"), Device.cpu());
-        CachedStudentVectors cached = CachedStudentVectors.open(student, dir.resolve("s"), dir.resolve("cache"))) {
-      assertThat(cached.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE)).isDeepEqualTo(direct);
+        CachedStudentVectors cached =
+            CachedStudentVectors.open(student, dir.resolve("s"), dir.resolve("cache"))) {
+      assertThat(cached.embed(PASSAGES, dev.d2llm.embedding.TextRole.PASSAGE))
+          .isDeepEqualTo(direct);
     }
     Path file;
     try (var files = java.nio.file.Files.list(dir.resolve("cache"))) {
@@ -96,7 +103,8 @@ class StudentFilesTest {
     }
     long size = java.nio.file.Files.size(file);
     try (Student student = StudentFiles.load(dir.resolve("s"), Device.cpu());
-        CachedStudentVectors cached = CachedStudentVectors.open(student, dir.resolve("s"), dir.resolve("cache"))) {
+        CachedStudentVectors cached =
+            CachedStudentVectors.open(student, dir.resolve("s"), dir.resolve("cache"))) {
       assertThat(cached.embed(PASSAGES.subList(0, 2), dev.d2llm.embedding.TextRole.PASSAGE))
           .isDeepEqualTo(new float[][] {direct[0], direct[1]});
     }
@@ -106,14 +114,30 @@ class StudentFilesTest {
   @Test
   void aResidualStudentKeepsItsDomainGate(@TempDir Path dir) {
     Path bert = Path.of("test/resources/models/tiny-bert").toAbsolutePath();
-    StudentConfig config = StudentConfig.residual(bert.toString(), null, 4, 16,
-        new dev.d2llm.embedding.EncoderSettings(dev.d2llm.embedding.Pooling.CLS, true, "query: ", "", Student.MAX_LENGTH));
+    StudentConfig config =
+        StudentConfig.residual(
+            bert.toString(),
+            null,
+            4,
+            16,
+            new dev.d2llm.embedding.EncoderSettings(
+                dev.d2llm.embedding.Pooling.CLS, true, "query: ", "", Student.MAX_LENGTH));
     float[] before;
     try (Student student = Student.create(bert, config, Device.cpu(), 3)) {
       StudentFiles.save(student, dir.resolve("plain"));
       perturb(student, n -> n.startsWith("iem.fc"));
-      student.iem().setGate(Branch.ASYMMETRIC, new DomainGate(new DomainGate.Side(
-          student.embed(List.of("where is the cat"), dev.d2llm.embedding.TextRole.QUERY)[0], 0.9f, 0.95f), null));
+      student
+          .iem()
+          .setGate(
+              Branch.ASYMMETRIC,
+              new DomainGate(
+                  new DomainGate.Side(
+                      student
+                          .embed(List.of("where is the cat"), dev.d2llm.embedding.TextRole.QUERY)[
+                          0],
+                      0.9f,
+                      0.95f),
+                  null));
       before = student.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC);
       StudentFiles.save(student, dir.resolve("gated"));
     }
@@ -122,7 +146,8 @@ class StudentFilesTest {
     try (Student loaded = StudentFiles.load(dir.resolve("gated"), Device.cpu())) {
       assertThat(loaded.iem().gate(Branch.ASYMMETRIC)).isPresent();
       assertThat(loaded.iem().gate(Branch.SYMMETRIC)).isEmpty();
-      assertThat(loaded.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC)).containsExactly(before);
+      assertThat(loaded.relevance("where is the cat", PASSAGES, Branch.ASYMMETRIC))
+          .containsExactly(before);
     }
     assertThat(StudentFiles.encodingFingerprint(dir.resolve("gated")))
         .isEqualTo(StudentFiles.encodingFingerprint(dir.resolve("plain")));
@@ -131,31 +156,39 @@ class StudentFilesTest {
   /** Adds noise to the trainable parameters whose names {@code which} accepts. */
   private static void perturb(Student student, java.util.function.Predicate<String> which) {
     Random random = new Random(7);
-    student.trainableParameters().forEach((n, p) -> {
-      if (which.test(n)) {
-        float[] v = p.getArray().toFloatArray();
-        for (int i = 0; i < v.length; i++) {
-          v[i] += (float) (random.nextGaussian() * 0.1);
-        }
-        p.getArray().set(FloatBuffer.wrap(v));
-      }
-    });
+    student
+        .trainableParameters()
+        .forEach(
+            (n, p) -> {
+              if (which.test(n)) {
+                float[] v = p.getArray().toFloatArray();
+                for (int i = 0; i < v.length; i++) {
+                  v[i] += (float) (random.nextGaussian() * 0.1);
+                }
+                p.getArray().set(FloatBuffer.wrap(v));
+              }
+            });
   }
 
   /** A fresh student whose LoRA B matrices are no longer zero, so adapters matter. */
   private static Student trainedLooking() {
-    StudentConfig config = new StudentConfig(QWEN2.toString(), new LoraConfig(4, 8, 0.05, LoraConfig.DECODER_TARGETS), 4, 32);
+    StudentConfig config =
+        new StudentConfig(
+            QWEN2.toString(), new LoraConfig(4, 8, 0.05, LoraConfig.DECODER_TARGETS), 4, 32);
     Student student = Student.create(QWEN2, config, Device.cpu(), 2023);
     Random random = new Random(1);
-    student.trainableParameters().forEach((n, p) -> {
-      if (n.contains("lora_B")) {
-        float[] v = new float[Math.toIntExact(p.getArray().size())];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (random.nextGaussian() * 0.1);
-        }
-        p.getArray().set(FloatBuffer.wrap(v));
-      }
-    });
+    student
+        .trainableParameters()
+        .forEach(
+            (n, p) -> {
+              if (n.contains("lora_B")) {
+                float[] v = new float[Math.toIntExact(p.getArray().size())];
+                for (int i = 0; i < v.length; i++) {
+                  v[i] = (float) (random.nextGaussian() * 0.1);
+                }
+                p.getArray().set(FloatBuffer.wrap(v));
+              }
+            });
     return student;
   }
 }

@@ -16,10 +16,14 @@ class StudentServingTest {
 
   @Test
   void freezingForServingKeepsVectorsAndScores() {
-    List<String> texts = List.of("cat", "where does the cat sleep",
-        "a much longer passage about the market by the river where the train stops every morning and the bakers"
-            + " sell their bread to everyone who passes by on the way to the city");
-    try (Student student = Student.create(BERT, new StudentConfig(BERT.toString(), null, 4, 16), Device.cpu(), 3)) {
+    List<String> texts =
+        List.of(
+            "cat",
+            "where does the cat sleep",
+            "a much longer passage about the market by the river where the train stops every morning and the bakers"
+                + " sell their bread to everyone who passes by on the way to the city");
+    try (Student student =
+        Student.create(BERT, new StudentConfig(BERT.toString(), null, 4, 16), Device.cpu(), 3)) {
       float[][] before = embedOneByOne(student, texts);
       float[] relevanceBefore = student.relevance(texts.get(1), texts, Branch.SYMMETRIC);
 

@@ -20,40 +20,59 @@ class CrossEncoderTeacherTest {
   @Test
   void softTargetCrossEntropyMatchesTheFormula() {
     try (NDManager m = NDManager.newBaseManager()) {
-      float loss = CrossEncoderTraining.softTargetCrossEntropy(m.create(new float[] {2f, -1f}), m.create(new float[] {1f, 0.25f})).getFloat();
-      double expected = (Math.log(1 + Math.exp(-2)) + (0.25 * Math.log(1 + Math.exp(1)) + 0.75 * Math.log(1 + Math.exp(-1)))) / 2;
+      float loss =
+          CrossEncoderTraining.softTargetCrossEntropy(
+                  m.create(new float[] {2f, -1f}), m.create(new float[] {1f, 0.25f}))
+              .getFloat();
+      double expected =
+          (Math.log(1 + Math.exp(-2))
+                  + (0.25 * Math.log(1 + Math.exp(1)) + 0.75 * Math.log(1 + Math.exp(-1))))
+              / 2;
       assertThat((double) loss).isCloseTo(expected, offset(1e-6));
     }
   }
 
   @Test
   void trainingLearnsATaskAndTheSavedTeacherScoresTheSame(@TempDir Path out) {
-    // Relevant when the passage repeats the query's word: learnable by a 2-layer BERT in a few epochs.
+    // Relevant when the passage repeats the query's word: learnable by a 2-layer BERT in a few
+    // epochs.
     List<ScoredPair> train = pairs(0, 96);
     List<ScoredPair> dev = pairs(1000, 32);
     double best;
     try (CrossEncoderTeacher teacher = CrossEncoderTeacher.open(BERT, Device.cpu(), 1)) {
       double before = CrossEncoderTraining.devSpearman(teacher, dev);
       List<Double> losses = new ArrayList<>();
-      best = CrossEncoderTraining.train(teacher, train, dev,
-          new CrossEncoderTraining.Options(6, 16, 1e-3f, 0.1f, 0.01f, 1.0, 7), out, new CrossEncoderTraining.Listener() {
-            @Override
-            public void step(long step, long total, double loss) {
-              losses.add(loss);
-            }
+      best =
+          CrossEncoderTraining.train(
+              teacher,
+              train,
+              dev,
+              new CrossEncoderTraining.Options(6, 16, 1e-3f, 0.1f, 0.01f, 1.0, 7),
+              out,
+              new CrossEncoderTraining.Listener() {
+                @Override
+                public void step(long step, long total, double loss) {
+                  losses.add(loss);
+                }
 
-            @Override
-            public void epoch(int epoch, double devSpearman, boolean saved) {}
-          });
+                @Override
+                public void epoch(int epoch, double devSpearman, boolean saved) {}
+              });
 
       assertThat(best).isGreaterThan(before + 0.3);
-      assertThat(losses.subList(losses.size() - 6, losses.size()).stream().mapToDouble(d -> d).average().orElseThrow())
+      assertThat(
+              losses.subList(losses.size() - 6, losses.size()).stream()
+                  .mapToDouble(d -> d)
+                  .average()
+                  .orElseThrow())
           .isLessThan(losses.subList(0, 6).stream().mapToDouble(d -> d).average().orElseThrow());
     }
     try (CrossEncoderTeacher saved = CrossEncoderTeacher.open(out, Device.cpu(), 99)) {
-      // The reloaded teacher (weights, pooler, classifier from disk; a different seed for nothing) scores as the best epoch did.
+      // The reloaded teacher (weights, pooler, classifier from disk; a different seed for nothing)
+      // scores as the best epoch did.
       assertThat(CrossEncoderTraining.devSpearman(saved, dev)).isCloseTo(best, offset(1e-6));
-      List<Judgement> j = saved.judge(List.of(new TextPair("cat", "the cat")), Branch.SYMMETRIC, n -> {});
+      List<Judgement> j =
+          saved.judge(List.of(new TextPair("cat", "the cat")), Branch.SYMMETRIC, n -> {});
       assertThat(j.get(0).feature()).hasSize(64);
     }
   }

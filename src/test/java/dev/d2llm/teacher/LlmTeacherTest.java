@@ -18,14 +18,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The LLM cross-encoder teacher on the tiny Qwen2: yes/no margin, features, padding-independence. */
+/**
+ * The LLM cross-encoder teacher on the tiny Qwen2: yes/no margin, features, padding-independence.
+ */
 class LlmTeacherTest {
 
   private static final Path QWEN2 = Path.of("test/resources/models/tiny-qwen2");
-  private static final List<TextPair> PAIRS = List.of(
-      new TextPair("the cat sat", "a cat was sitting on the mat all day"),
-      new TextPair("stocks fell", "markets"),
-      new TextPair("how do I bake bread", "mix flour, water and yeast, then bake"));
+  private static final List<TextPair> PAIRS =
+      List.of(
+          new TextPair("the cat sat", "a cat was sitting on the mat all day"),
+          new TextPair("stocks fell", "markets"),
+          new TextPair("how do I bake bread", "mix flour, water and yeast, then bake"));
 
   @Test
   void scoreIsTheSigmoidOfTheYesNoMarginAtTheLastPromptToken() {
@@ -52,26 +55,44 @@ class LlmTeacherTest {
 
   @Test
   void customTemplatesComeFromAFileAndBadOnesAreRefused(@TempDir Path dir) throws IOException {
-    Path good = Files.writeString(dir.resolve("t.json"), """
+    Path good =
+        Files.writeString(
+            dir.resolve("t.json"),
+            """
         {"symmetric": {"template": "A: {query} B: {passage} same?", "yes": " Y", "no": " N"},
          "asymmetric": {"template": "Q: {query} P: {passage} answers?", "yes": " Y", "no": " N"}}""");
-    Path bad = Files.writeString(dir.resolve("bad.json"), """
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.json"),
+            """
         {"symmetric": {"template": "A: {query}", "yes": " Y", "no": " N"}, "asymmetric": {}}""");
 
-    assertThat(PromptTemplates.named(good.toString()).symmetric().render(new TextPair("x", "y"))).isEqualTo("A: x B: y same?");
-    assertThatThrownBy(() -> PromptTemplates.read(bad)).hasMessageContaining("needs {query} and {passage}");
+    assertThat(PromptTemplates.named(good.toString()).symmetric().render(new TextPair("x", "y")))
+        .isEqualTo("A: x B: y same?");
+    assertThatThrownBy(() -> PromptTemplates.read(bad))
+        .hasMessageContaining("needs {query} and {passage}");
   }
 
-  // The tiny byte-level vocabulary splits " yes" and " no" into a space and letters: answer without it.
-  private static final PromptTemplates TINY = new PromptTemplates(
-      new PromptTemplate(PromptTemplates.ENGLISH.symmetric().template().replace("Answer:", "Answer: "), "yes", "no"),
-      new PromptTemplate(PromptTemplates.ENGLISH.asymmetric().template().replace("Answer:", "Answer: "), "yes", "no"));
+  // The tiny byte-level vocabulary splits " yes" and " no" into a space and letters: answer without
+  // it.
+  private static final PromptTemplates TINY =
+      new PromptTemplates(
+          new PromptTemplate(
+              PromptTemplates.ENGLISH.symmetric().template().replace("Answer:", "Answer: "),
+              "yes",
+              "no"),
+          new PromptTemplate(
+              PromptTemplates.ENGLISH.asymmetric().template().replace("Answer:", "Answer: "),
+              "yes",
+              "no"));
 
   @Test
   void answersSharingTheirFirstTokenAreRefused() {
     BackboneModel model = BackboneModel.load(QWEN2);
-    try (LlmTeacher teacher = new LlmTeacher(model, TextTokenizer.open(QWEN2, 128, false), PromptTemplates.ENGLISH, 1f)) {
-      assertThatThrownBy(() -> teacher.judge(PAIRS, Branch.SYMMETRIC, n -> {})).hasMessageContaining("start with the same token");
+    try (LlmTeacher teacher =
+        new LlmTeacher(model, TextTokenizer.open(QWEN2, 128, false), PromptTemplates.ENGLISH, 1f)) {
+      assertThatThrownBy(() -> teacher.judge(PAIRS, Branch.SYMMETRIC, n -> {}))
+          .hasMessageContaining("start with the same token");
     }
   }
 

@@ -23,8 +23,13 @@ class TeacherScoreCacheTest {
     @Override
     public List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress) {
       asked.addAll(pairs);
-      return pairs.stream().map(p -> new Judgement((p.query().length() % 7) / 7f,
-          new float[] {p.query().length(), p.passage().length()})).toList();
+      return pairs.stream()
+          .map(
+              p ->
+                  new Judgement(
+                      (p.query().length() % 7) / 7f,
+                      new float[] {p.query().length(), p.passage().length()}))
+          .toList();
     }
 
     @Override
@@ -36,8 +41,12 @@ class TeacherScoreCacheTest {
     public void close() {}
   }
 
-  private static final List<TextPair> PAIRS = List.of(
-      new TextPair("a", "bb"), new TextPair("ccc", "d"), new TextPair("eeee", "ff"), new TextPair("a", "bb"));
+  private static final List<TextPair> PAIRS =
+      List.of(
+          new TextPair("a", "bb"),
+          new TextPair("ccc", "d"),
+          new TextPair("eeee", "ff"),
+          new TextPair("a", "bb"));
 
   @Test
   void reopenedCacheScoresNothingTwiceWhateverTheOrder(@TempDir Path dir) {
@@ -46,8 +55,12 @@ class TeacherScoreCacheTest {
       assertThat(cache.fill(teacher, Branch.SYMMETRIC, PAIRS, 2, n -> {})).isEqualTo(3);
     }
     try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
-      assertThat(cache.fill(teacher, Branch.SYMMETRIC, List.of(PAIRS.get(2), PAIRS.get(0)), 2, n -> {})).isZero();
-      assertThat(cache.get("counting", Branch.SYMMETRIC, new TextPair("ccc", "d")).feature()).containsExactly(3f, 1f);
+      assertThat(
+              cache.fill(
+                  teacher, Branch.SYMMETRIC, List.of(PAIRS.get(2), PAIRS.get(0)), 2, n -> {}))
+          .isZero();
+      assertThat(cache.get("counting", Branch.SYMMETRIC, new TextPair("ccc", "d")).feature())
+          .containsExactly(3f, 1f);
       assertThat(cache.get("counting", Branch.ASYMMETRIC, new TextPair("ccc", "d"))).isNull();
     }
     assertThat(teacher.asked).hasSize(3);
@@ -62,7 +75,8 @@ class TeacherScoreCacheTest {
     CountingTeacher slow1 = new SlowTeacher();
     CountingTeacher slow2 = new SlowTeacher();
     try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
-      assertThat(cache.fill(List.of(slow1, slow2), Branch.ASYMMETRIC, pairs, 3, n -> {})).isEqualTo(40);
+      assertThat(cache.fill(List.of(slow1, slow2), Branch.ASYMMETRIC, pairs, 3, n -> {}))
+          .isEqualTo(40);
     }
     assertThat(slow1.asked).as("both copies worked").isNotEmpty();
     assertThat(slow2.asked).isNotEmpty();
@@ -71,22 +85,26 @@ class TeacherScoreCacheTest {
     assertThat(all).containsExactlyInAnyOrderElementsOf(pairs);
     try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
       for (TextPair p : pairs) {
-        assertThat(cache.get("counting", Branch.ASYMMETRIC, p).score()).isEqualTo((p.query().length() % 7) / 7f);
+        assertThat(cache.get("counting", Branch.ASYMMETRIC, p).score())
+            .isEqualTo((p.query().length() % 7) / 7f);
       }
     }
   }
 
   @Test
   void copiesMustShareTheTeachersIdentity(@TempDir Path dir) {
-    Teacher other = new CountingTeacher() {
-      @Override
-      public String identity() {
-        return "another";
-      }
-    };
+    Teacher other =
+        new CountingTeacher() {
+          @Override
+          public String identity() {
+            return "another";
+          }
+        };
     try (TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("t.bin"))) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> cache.fill(List.of(new CountingTeacher(), other), Branch.ASYMMETRIC, PAIRS, 2, n -> {}))
+              () ->
+                  cache.fill(
+                      List.of(new CountingTeacher(), other), Branch.ASYMMETRIC, PAIRS, 2, n -> {}))
           .hasMessageContaining("teacher copies differ");
     }
   }
@@ -122,7 +140,9 @@ class TeacherScoreCacheTest {
     try (Teacher crossEncoder = Teachers.open(bert, "en", ai.djl.Device.cpu());
         Teacher llm = Teachers.open(qwen, "zh", ai.djl.Device.cpu())) {
       assertThat(Teachers.identity(bert, "en")).isEqualTo(crossEncoder.identity());
-      assertThat(Teachers.identity(qwen, "zh")).isEqualTo(llm.identity()).isNotEqualTo(Teachers.identity(qwen, "en"));
+      assertThat(Teachers.identity(qwen, "zh"))
+          .isEqualTo(llm.identity())
+          .isNotEqualTo(Teachers.identity(qwen, "en"));
     }
   }
 

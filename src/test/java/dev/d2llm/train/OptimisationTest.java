@@ -59,8 +59,10 @@ class OptimisationTest {
       double norm = GradientClipping.clipGlobalNorm(List.of(w, b), 1.0);
 
       assertThat(norm).isCloseTo(Math.sqrt(40), offset(1e-5));
-      assertThat((double) w.getArray().getGradient().getFloat()).isCloseTo(6 / Math.sqrt(40), offset(1e-5));
-      assertThat((double) b.getArray().getGradient().getFloat()).isCloseTo(2 / Math.sqrt(40), offset(1e-5));
+      assertThat((double) w.getArray().getGradient().getFloat())
+          .isCloseTo(6 / Math.sqrt(40), offset(1e-5));
+      assertThat((double) b.getArray().getGradient().getFloat())
+          .isCloseTo(2 / Math.sqrt(40), offset(1e-5));
     }
   }
 

@@ -49,7 +49,8 @@ class ReferenceParityTest {
     assertThat(report.comparisons())
         .filteredOn(c -> c.label().endsWith("bf16"))
         .singleElement()
-        .satisfies(c -> assertThat(c.maxAbsDiff()).isLessThanOrEqualTo(ReferenceParity.BF16_TOLERANCE));
+        .satisfies(
+            c -> assertThat(c.maxAbsDiff()).isLessThanOrEqualTo(ReferenceParity.BF16_TOLERANCE));
     assertThat(Precision.parse("bf16")).isEqualTo(Precision.BF16);
   }
 }

@@ -10,7 +10,13 @@ final class Bars {
   private Bars() {}
 
   static ProgressBar of(String task, long total, String unit) {
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-        .setUnit(unit, 1).showSpeed().setConsumer(Consoles.stderr()).build();
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(total)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUnit(unit, 1)
+        .showSpeed()
+        .setConsumer(Consoles.stderr())
+        .build();
   }
 }

@@ -25,18 +25,25 @@ import picocli.CommandLine.Option;
 @Command(
     name = "corpus",
     mixinStandardHelpOptions = true,
-    description = "Builds a benchmark index with a student into DIR/index: --count passages synthesised from"
-        + " real sentences of the shared data (two different sentences per passage, seeded; the --held-out"
-        + " sentences, the benchmark's queries, are never used), or an existing corpus file (--from)."
-        + " Reused when DIR/index already holds that many passages from the same student."
-        + " Last line: index=<dir> passages=<n>.")
+    description =
+        "Builds a benchmark index with a student into DIR/index: --count passages synthesised from"
+            + " real sentences of the shared data (two different sentences per passage, seeded; the --held-out"
+            + " sentences, the benchmark's queries, are never used), or an existing corpus file (--from)."
+            + " Reused when DIR/index already holds that many passages from the same student."
+            + " Last line: index=<dir> passages=<n>.")
 public class BenchCorpusCommand implements Callable<Integer> {
 
-  @Option(names = "--model", description = "student directory, or 'default' for the shipped one (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      description =
+          "student directory, or 'default' for the shipped one (default: ${DEFAULT-VALUE})")
   String model = "default";
 
-  @Option(names = "--out", description = "benchmark directory (default: ~/.cache/d2llm/bench/synthetic-<count>-seed<seed>, or"
-      + " ~/.cache/d2llm/bench/<folder of --from>)")
+  @Option(
+      names = "--out",
+      description =
+          "benchmark directory (default: ~/.cache/d2llm/bench/synthetic-<count>-seed<seed>, or"
+              + " ~/.cache/d2llm/bench/<folder of --from>)")
   Path out;
 
   @Option(names = "--count", description = "synthetic passages (default: ${DEFAULT-VALUE})")
@@ -48,13 +55,20 @@ public class BenchCorpusCommand implements Callable<Integer> {
   @Option(names = "--data", description = "shared data directory (default: ${DEFAULT-VALUE})")
   Path data = Path.of("../shared/data");
 
-  @Option(names = "--held-out", description = "pair file whose sentences stay out of the corpus (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--held-out",
+      description = "pair file whose sentences stay out of the corpus (default: ${DEFAULT-VALUE})")
   Path heldOut = Path.of("../shared/data/en/stsb/dev.tsv");
 
-  @Option(names = "--from", description = "index this corpus file (BEIR corpus.jsonl or one passage per line) instead of synthesising")
+  @Option(
+      names = "--from",
+      description =
+          "index this corpus file (BEIR corpus.jsonl or one passage per line) instead of synthesising")
   Path from;
 
-  @Option(names = "--vectors", description = "vector encoding: fp32, fp16 or int8 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--vectors",
+      description = "vector encoding: fp32, fp16 or int8 (default: ${DEFAULT-VALUE})")
   String vectors = "fp32";
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
@@ -65,22 +79,28 @@ public class BenchCorpusCommand implements Callable<Integer> {
     Engines.configure(threads);
     Path studentDir = DefaultStudents.resolve(model);
     String sha256 = StudentFiles.fingerprint(studentDir);
-    Path dir = out != null ? out
-        : BenchIndex.cacheDir(from != null ? from.toAbsolutePath().getParent().getFileName().toString()
-            : "synthetic-" + count + "-seed" + seed);
+    Path dir =
+        out != null
+            ? out
+            : BenchIndex.cacheDir(
+                from != null
+                    ? from.toAbsolutePath().getParent().getFileName().toString()
+                    : "synthetic-" + count + "-seed" + seed);
     List<CorpusDocument> documents;
     if (from != null) {
       documents = CorpusFiles.read(from);
     } else {
-      SyntheticCorpus pool = SyntheticCorpus.fromSharedData(data,
-          new HashSet<>(BenchTexts.fromPairFile(heldOut, Integer.MAX_VALUE)));
+      SyntheticCorpus pool =
+          SyntheticCorpus.fromSharedData(
+              data, new HashSet<>(BenchTexts.fromPairFile(heldOut, Integer.MAX_VALUE)));
       System.out.printf("pool: %d sentences (held out: %s)%n", pool.sentences().size(), heldOut);
       documents = pool.passages(count, seed);
     }
     Optional<IndexManifest> existing = BenchIndex.reusable(dir, sha256, documents.size());
     if (existing.isPresent()) {
-      System.out.printf("reusing %s (version %s, built %s)%n", dir.resolve(BenchIndex.INDEX),
-          existing.get().version(), existing.get().created());
+      System.out.printf(
+          "reusing %s (version %s, built %s)%n",
+          dir.resolve(BenchIndex.INDEX), existing.get().version(), existing.get().created());
     } else {
       if (from == null) {
         SyntheticCorpus.writeJsonLines(documents, dir.resolve("corpus.jsonl"));
@@ -88,7 +108,8 @@ public class BenchCorpusCommand implements Callable<Integer> {
       try (Student student = StudentFiles.load(studentDir, Device.cpu());
           ProgressBar bar = Bars.of("index", documents.size(), " passages")) {
         ModelIdentity identity = new ModelIdentity(model, student.config().baseModel(), sha256);
-        BenchIndex.build(student, identity, documents, dir, VectorEncoding.parse(vectors), bar::stepBy);
+        BenchIndex.build(
+            student, identity, documents, dir, VectorEncoding.parse(vectors), bar::stepBy);
       }
     }
     System.out.printf("index=%s passages=%d%n", dir.resolve(BenchIndex.INDEX), documents.size());

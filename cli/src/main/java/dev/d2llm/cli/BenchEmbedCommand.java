@@ -13,15 +13,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "embed",
     mixinStandardHelpOptions = true,
-    description = "Encodes the same sentences with d2llm and with ONNX Runtime (same threads, same"
-        + " length-sorted batchings) and prints both throughputs; last line speedup_vs_onnxruntime=<x>.")
+    description =
+        "Encodes the same sentences with d2llm and with ONNX Runtime (same threads, same"
+            + " length-sorted batchings) and prints both throughputs; last line speedup_vs_onnxruntime=<x>.")
 public class BenchEmbedCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "pulled encoder directory (holds onnx/model.onnx)")
+  @Option(
+      names = "--model",
+      required = true,
+      description = "pulled encoder directory (holds onnx/model.onnx)")
   Path model;
 
-  @Option(names = "--data", description = "texts: a pair file (.tsv, both columns), a BEIR corpus or queries file"
-      + " (.jsonl; en/medquad/corpus.jsonl for long passages) or one text per line (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--data",
+      description =
+          "texts: a pair file (.tsv, both columns), a BEIR corpus or queries file"
+              + " (.jsonl; en/medquad/corpus.jsonl for long passages) or one text per line (default: ${DEFAULT-VALUE})")
   Path data = Path.of("../shared/data/en/stsb/train.tsv");
 
   @Option(names = "--count", description = "number of sentences (default: ${DEFAULT-VALUE})")
@@ -30,10 +37,16 @@ public class BenchEmbedCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "CPU threads for both engines (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--repeats", description = "timed passes per engine and batching; the median counts (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--repeats",
+      description =
+          "timed passes per engine and batching; the median counts (default: ${DEFAULT-VALUE})")
   int repeats = 3;
 
-  @Option(names = "--token-budget", split = ",", description = "batchings to try, as tokens per batch (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--token-budget",
+      split = ",",
+      description = "batchings to try, as tokens per batch (default: ${DEFAULT-VALUE})")
   List<Integer> tokenBudgets = List.of(1024, 2048, 4096);
 
   @Override
@@ -43,9 +56,14 @@ public class BenchEmbedCommand implements Callable<Integer> {
     if (texts.size() < count) {
       System.err.printf("bench: only %d distinct texts in %s%n", texts.size(), data);
     }
-    EmbedBenchmark.Result r = new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out).run(texts);
-    System.out.printf(Locale.ROOT, "d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s (best batching each, median of %d)%n",
-        r.oursSentencesPerSecond(), r.peerSentencesPerSecond(), repeats);
+    EmbedBenchmark.Result r =
+        new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out).run(texts);
+    System.out.printf(
+        Locale.ROOT,
+        "d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s (best batching each, median of %d)%n",
+        r.oursSentencesPerSecond(),
+        r.peerSentencesPerSecond(),
+        repeats);
     System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime=%.3f%n", r.speedup());
     return 0;
   }

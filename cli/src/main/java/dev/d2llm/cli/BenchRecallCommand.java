@@ -27,32 +27,51 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code d2llm bench recall}: two-stage recall@k against the exact IEM scan, per number of candidates. */
+/**
+ * {@code d2llm bench recall}: two-stage recall@k against the exact IEM scan, per number of
+ * candidates.
+ */
 @Command(
     name = "recall",
     mixinStandardHelpOptions = true,
-    description = "For each number of cosine candidates, the recall@k of two-stage search against the IEM"
-        + " scoring every passage (the exact D2LLM ranking), and the latency of each, query encoding included."
-        + " Last line: candidates=<smallest setting reaching --target> recall@<k>=<v> p50_ms=<v>.")
+    description =
+        "For each number of cosine candidates, the recall@k of two-stage search against the IEM"
+            + " scoring every passage (the exact D2LLM ranking), and the latency of each, query encoding included."
+            + " Last line: candidates=<smallest setting reaching --target> recall@<k>=<v> p50_ms=<v>.")
 public class BenchRecallCommand implements Callable<Integer> {
 
-  @Option(names = "--index", required = true, description = "index directory, or a bench corpus directory holding index/")
+  @Option(
+      names = "--index",
+      required = true,
+      description = "index directory, or a bench corpus directory holding index/")
   Path index;
 
-  @Option(names = "--model", description = "the student that built the index, or 'default' (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      description = "the student that built the index, or 'default' (default: ${DEFAULT-VALUE})")
   String model = "default";
 
-  @Option(names = "--queries", description = "query texts: pair file, queries.jsonl or lines; repeatable")
+  @Option(
+      names = "--queries",
+      description = "query texts: pair file, queries.jsonl or lines; repeatable")
   List<Path> queryFiles = List.of();
 
-  @Option(names = "--judged", description = "BEIR folder whose judged queries are used (after --queries), with nDCG@k"
-      + " from its qrels/test.tsv; the index must hold its corpus ids")
+  @Option(
+      names = "--judged",
+      description =
+          "BEIR folder whose judged queries are used (after --queries), with nDCG@k"
+              + " from its qrels/test.tsv; the index must hold its corpus ids")
   Path judged;
 
-  @Option(names = "--count", description = "queries at most, taken in file order (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--count",
+      description = "queries at most, taken in file order (default: ${DEFAULT-VALUE})")
   int count = 200;
 
-  @Option(names = "--candidates", split = ",", description = "settings to measure (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--candidates",
+      split = ",",
+      description = "settings to measure (default: ${DEFAULT-VALUE})")
   List<Integer> candidates = List.of(10, 20, 50, 100, 200, 500, 1000);
 
   @Option(names = "--k", description = "recall@k (default: ${DEFAULT-VALUE})")
@@ -61,7 +80,9 @@ public class BenchRecallCommand implements Callable<Integer> {
   @Option(names = "--branch", description = "IEM branch: asym or sym (default: ${DEFAULT-VALUE})")
   String branch = "asym";
 
-  @Option(names = "--target", description = "recall the chosen setting must reach (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target",
+      description = "recall the chosen setting must reach (default: ${DEFAULT-VALUE})")
   double target = 0.95;
 
   @Option(names = "--threads", description = "scan and encoder threads (default: all cores)")
@@ -80,11 +101,13 @@ public class BenchRecallCommand implements Callable<Integer> {
     List<Map<String, Integer>> judgements = null;
     if (judged != null) {
       if (!queries.isEmpty()) {
-        throw new IllegalArgumentException("--judged takes its queries from the BEIR folder; drop --queries");
+        throw new IllegalArgumentException(
+            "--judged takes its queries from the BEIR folder; drop --queries");
       }
       RetrievalSet set = BeirFiles.read(judged);
       judgements = new ArrayList<>();
-      for (RetrievalQuery q : set.judgedQueries().subList(0, Math.min(count, set.judgedQueries().size()))) {
+      for (RetrievalQuery q :
+          set.judgedQueries().subList(0, Math.min(count, set.judgedQueries().size()))) {
         queries.add(q.text());
         judgements.add(set.qrels().forQuery(q.id()));
       }
@@ -95,13 +118,22 @@ public class BenchRecallCommand implements Callable<Integer> {
     SearchIndex searchIndex = IndexReader.open(BenchIndex.resolve(index));
     try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
       student.freezeForServing(); // served as the search function serves it, so latencies compare
-      try (Searcher searcher = new Searcher(student, fingerprint, searchIndex, ScoringKernels.best(), threads);
+      try (Searcher searcher =
+              new Searcher(student, fingerprint, searchIndex, ScoringKernels.best(), threads);
           ProgressBar bar = Bars.of("recall", queries.size(), " queries")) {
-        RecallBenchmark.Report r = new RecallBenchmark(searcher, System.out)
-            .run(queries, judgements, candidates, k, Branch.parse(branch), bar::stepBy);
-        RecallBenchmark.Row chosen = r.smallestReaching(target).orElse(r.rows().get(r.rows().size() - 1));
-        System.out.printf(Locale.ROOT, "candidates=%d recall@%d=%.4f p50_ms=%.2f%s%n", chosen.candidates(), r.k(),
-            chosen.recall(), chosen.p50Ms(), chosen.recall() >= target ? "" : " (no setting reached " + target + ")");
+        RecallBenchmark.Report r =
+            new RecallBenchmark(searcher, System.out)
+                .run(queries, judgements, candidates, k, Branch.parse(branch), bar::stepBy);
+        RecallBenchmark.Row chosen =
+            r.smallestReaching(target).orElse(r.rows().get(r.rows().size() - 1));
+        System.out.printf(
+            Locale.ROOT,
+            "candidates=%d recall@%d=%.4f p50_ms=%.2f%s%n",
+            chosen.candidates(),
+            r.k(),
+            chosen.recall(),
+            chosen.p50Ms(),
+            chosen.recall() >= target ? "" : " (no setting reached " + target + ")");
       }
     }
     return 0;

@@ -18,19 +18,29 @@ class CommandLineSetup {
     return configure(factory.create());
   }
 
-  /** {@code commandLine} with the conventions above; a job uses it for each step it runs in this process. */
+  /**
+   * {@code commandLine} with the conventions above; a job uses it for each step it runs in this
+   * process.
+   */
   static CommandLine configure(CommandLine commandLine) {
-    return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-          || e instanceof dev.d2llm.job.InvalidJobException || e instanceof dev.d2llm.job.JobFailedException
-          || e instanceof dev.d2llm.checkpoint.CheckpointException || e instanceof dev.d2llm.data.DataFormatException
-          || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
-          || e instanceof dev.d2llm.store.ObjectNotFoundException
-          || e instanceof software.amazon.awssdk.core.exception.SdkException) {
-        cmd.getErr().println("d2llm " + cmd.getCommandName() + ": " + e.getMessage());
-        return 1;
-      }
-      throw e;
-    });
+    return commandLine
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              if (e instanceof IllegalArgumentException
+                  || e instanceof IllegalStateException
+                  || e instanceof dev.d2llm.job.InvalidJobException
+                  || e instanceof dev.d2llm.job.JobFailedException
+                  || e instanceof dev.d2llm.checkpoint.CheckpointException
+                  || e instanceof dev.d2llm.data.DataFormatException
+                  || e instanceof java.io.UncheckedIOException
+                  || e instanceof java.io.IOException
+                  || e instanceof dev.d2llm.store.ObjectNotFoundException
+                  || e instanceof software.amazon.awssdk.core.exception.SdkException) {
+                cmd.getErr().println("d2llm " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
+              }
+              throw e;
+            });
   }
 }

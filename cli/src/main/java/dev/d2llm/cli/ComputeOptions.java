@@ -10,7 +10,10 @@ public class ComputeOptions {
 
   @Mixin DeviceOptions target;
 
-  @Option(names = "--precision", description = "fp32, fp16 or bf16 (bf16-rounded weights, fp32 arithmetic) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--precision",
+      description =
+          "fp32, fp16 or bf16 (bf16-rounded weights, fp32 arithmetic) (default: ${DEFAULT-VALUE})")
   String precision = "fp32";
 
   /** Configures the engine; call before the first DJL use. */

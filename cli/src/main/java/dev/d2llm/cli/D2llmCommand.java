@@ -10,5 +10,18 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "d2llm 0.1.0",
     description = "D2LLM semantic search: decompose, distil, index and serve.",
-    subcommands = {ModelCommand.class, EmbedCommand.class, MineCommand.class, TeacherCommand.class, StudentCommand.class, DistillCommand.class, EvalCommand.class, ExportCommand.class, IndexCommand.class, SearchCommand.class, JobCommand.class, BenchCommand.class})
+    subcommands = {
+      ModelCommand.class,
+      EmbedCommand.class,
+      MineCommand.class,
+      TeacherCommand.class,
+      StudentCommand.class,
+      DistillCommand.class,
+      EvalCommand.class,
+      ExportCommand.class,
+      IndexCommand.class,
+      SearchCommand.class,
+      JobCommand.class,
+      BenchCommand.class
+    })
 public class D2llmCommand {}

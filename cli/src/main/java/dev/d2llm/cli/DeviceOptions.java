@@ -13,9 +13,12 @@ import picocli.CommandLine.Option;
  */
 public class DeviceOptions {
 
-  @Option(names = "--device", description = "cpu, gpu (the first GPU), gpuN, gpus: every GPU of the host, or a comma"
-      + " list such as gpu0,gpu1 or cpu,cpu (distill spreads each batch over them, one replica each, a device named"
-      + " twice holding two; other commands use the first) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--device",
+      description =
+          "cpu, gpu (the first GPU), gpuN, gpus: every GPU of the host, or a comma"
+              + " list such as gpu0,gpu1 or cpu,cpu (distill spreads each batch over them, one replica each, a device named"
+              + " twice holding two; other commands use the first) (default: ${DEFAULT-VALUE})")
   String device = "cpu";
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
@@ -34,7 +37,10 @@ public class DeviceOptions {
   /** Every device asked for: one, or with {@code gpus} every GPU PyTorch sees. */
   List<Device> devices() {
     if (device.contains(",")) {
-      return java.util.Arrays.stream(device.split(",")).map(String::trim).map(DeviceOptions::parse).toList();
+      return java.util.Arrays.stream(device.split(","))
+          .map(String::trim)
+          .map(DeviceOptions::parse)
+          .toList();
     }
     if (!device.equals("gpus")) {
       return List.of(device());
@@ -62,11 +68,18 @@ public class DeviceOptions {
     int index = name.equals("gpu") ? 0 : Integer.parseInt(name.substring(3));
     int gpus = Engine.getInstance().getGpuCount();
     if (index >= gpus) {
-      throw new IllegalArgumentException("--device " + name + ": PyTorch sees " + gpus + " GPU(s) here."
-          + (gpus == 0 ? " The build bundles the CPU-only libtorch, which DJL always takes while it is on the class"
-              + " path; on a CUDA host set PYTORCH_LIBRARY_PATH=<torch>/lib PYTORCH_VERSION=<torch version>"
-              + " PYTORCH_FLAVOR=cu<CUDA> for the host's CUDA libtorch, with DJL's JNI library built against it"
-              + " beside it, as the training instance and the GPU bundle do (docs/gpu.md)." : ""));
+      throw new IllegalArgumentException(
+          "--device "
+              + name
+              + ": PyTorch sees "
+              + gpus
+              + " GPU(s) here."
+              + (gpus == 0
+                  ? " The build bundles the CPU-only libtorch, which DJL always takes while it is on the class"
+                      + " path; on a CUDA host set PYTORCH_LIBRARY_PATH=<torch>/lib PYTORCH_VERSION=<torch version>"
+                      + " PYTORCH_FLAVOR=cu<CUDA> for the host's CUDA libtorch, with DJL's JNI library built against it"
+                      + " beside it, as the training instance and the GPU bundle do (docs/gpu.md)."
+                  : ""));
     }
     return Device.gpu(index);
   }

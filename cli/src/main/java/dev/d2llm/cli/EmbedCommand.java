@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "embed",
     mixinStandardHelpOptions = true,
-    description = "Embeds texts with a model directory's native pooling and prefixes. Prints one JSON line"
-        + " per text, or with --similarities the cosine of every pair.")
+    description =
+        "Embeds texts with a model directory's native pooling and prefixes. Prints one JSON line"
+            + " per text, or with --similarities the cosine of every pair.")
 public class EmbedCommand implements Callable<Integer> {
 
   /** Fewer texts than this finish before a progress bar would tell anything. */
@@ -35,13 +36,19 @@ public class EmbedCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Hugging Face-style model directory")
   Path model;
 
-  @Option(names = "--input", description = "file with one text per line (instead of TEXT arguments)")
+  @Option(
+      names = "--input",
+      description = "file with one text per line (instead of TEXT arguments)")
   Path input;
 
-  @Option(names = "--role", description = "${COMPLETION-CANDIDATES}: which prefix applies (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--role",
+      description = "${COMPLETION-CANDIDATES}: which prefix applies (default: ${DEFAULT-VALUE})")
   TextRole role = TextRole.PASSAGE;
 
-  @Option(names = "--similarities", description = "print pairwise cosine similarities instead of vectors")
+  @Option(
+      names = "--similarities",
+      description = "print pairwise cosine similarities instead of vectors")
   boolean similarities;
 
   @Mixin ComputeOptions compute;
@@ -54,19 +61,28 @@ public class EmbedCommand implements Callable<Integer> {
     compute.apply();
     List<String> all = new ArrayList<>(texts);
     if (input != null) {
-      all.addAll(Files.readAllLines(input, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList());
+      all.addAll(
+          Files.readAllLines(input, StandardCharsets.UTF_8).stream()
+              .filter(l -> !l.isBlank())
+              .toList());
     }
     if (all.isEmpty()) {
       System.err.println("embed: give TEXT arguments or --input FILE");
       return 2;
     }
     float[][] vectors;
-    try (SentenceEncoder encoder = SentenceEncoder.open(model, compute.device(), compute.precision())) {
+    try (SentenceEncoder encoder =
+        SentenceEncoder.open(model, compute.device(), compute.precision())) {
       if (all.size() < PROGRESS_FROM) {
         vectors = encoder.embed(all, role);
       } else {
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("embed").setInitialMax(all.size())
-            .setStyle(ProgressBarStyle.ASCII).setConsumer(Consoles.stderr()).build()) {
+        try (ProgressBar bar =
+            new ProgressBarBuilder()
+                .setTaskName("embed")
+                .setInitialMax(all.size())
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(Consoles.stderr())
+                .build()) {
           vectors = encoder.embed(all, role, bar::stepBy);
         }
       }
@@ -75,7 +91,12 @@ public class EmbedCommand implements Callable<Integer> {
     if (similarities) {
       for (int i = 0; i < all.size(); i++) {
         for (int j = i + 1; j < all.size(); j++) {
-          out.printf(Locale.ROOT, "%.4f  %s  <->  %s%n", SentenceEncoder.cosine(vectors[i], vectors[j]), all.get(i), all.get(j));
+          out.printf(
+              Locale.ROOT,
+              "%.4f  %s  <->  %s%n",
+              SentenceEncoder.cosine(vectors[i], vectors[j]),
+              all.get(i),
+              all.get(j));
         }
       }
       return 0;

@@ -9,8 +9,8 @@ import dev.d2llm.eval.CosineScorer;
 import dev.d2llm.eval.Evaluation;
 import dev.d2llm.eval.EvaluationResult;
 import dev.d2llm.eval.IemScorer;
-import dev.d2llm.eval.StudentRetrieval;
 import dev.d2llm.eval.PairScorer;
+import dev.d2llm.eval.StudentRetrieval;
 import dev.d2llm.eval.TeacherScorer;
 import dev.d2llm.student.DefaultStudents;
 import dev.d2llm.student.Student;
@@ -28,18 +28,25 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluates a model: sts (Spearman, Pearson x100), pair and nli (AP, best-threshold accuracy"
-        + " x100; NLI drops neutral), ir (nDCG@10, MRR@10, Recall@100 x100 on a BEIR folder). Scorers: iem"
-        + " (a student), cosine (a plain model with its native pooling and prefixes, or a student's PMA"
-        + " vectors), teacher. The last line is the headline: spearman=, ap= or ndcg@10=.")
+    description =
+        "Evaluates a model: sts (Spearman, Pearson x100), pair and nli (AP, best-threshold accuracy"
+            + " x100; NLI drops neutral), ir (nDCG@10, MRR@10, Recall@100 x100 on a BEIR folder). Scorers: iem"
+            + " (a student), cosine (a plain model with its native pooling and prefixes, or a student's PMA"
+            + " vectors), teacher. The last line is the headline: spearman=, ap= or ndcg@10=.")
 public class EvalCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "student, plain model or teacher directory; 'default' is the shipped student")
+  @Option(
+      names = "--model",
+      required = true,
+      description = "student, plain model or teacher directory; 'default' is the shipped student")
   String modelReference;
 
   private Path model;
 
-  @Option(names = "--data", required = true, description = "pair file (sts, pair, nli) or BEIR folder (ir)")
+  @Option(
+      names = "--data",
+      required = true,
+      description = "pair file (sts, pair, nli) or BEIR folder (ir)")
   Path data;
 
   @Option(names = "--task", required = true, description = "sts, pair, nli or ir")
@@ -51,23 +58,37 @@ public class EvalCommand implements Callable<Integer> {
   @Option(names = "--prompts", description = "LLM teacher prompts (default: ${DEFAULT-VALUE})")
   String prompts = "en";
 
-  @Option(names = "--split", description = "ir: the qrels split to judge by, qrels/SPLIT.tsv (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--split",
+      description = "ir: the qrels split to judge by, qrels/SPLIT.tsv (default: ${DEFAULT-VALUE})")
   String split = "test";
 
-  @Option(names = "--candidates", description = "ir with the iem scorer (or teacher with --first-stage): cosine candidates re-ranked per query,"
-      + " as two-stage search does; 0 scores every passage (exact search) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--candidates",
+      description =
+          "ir with the iem scorer (or teacher with --first-stage): cosine candidates re-ranked per query,"
+              + " as two-stage search does; 0 scores every passage (exact search) (default: ${DEFAULT-VALUE})")
   int candidates = 100;
 
-  @Option(names = "--with-exact", description = "ir with the iem scorer: also print the exact ranking's exact_ndcg@10 and"
-      + " exact_recall@100 (the IEM over every passage), from the same embedded corpus")
+  @Option(
+      names = "--with-exact",
+      description =
+          "ir with the iem scorer: also print the exact ranking's exact_ndcg@10 and"
+              + " exact_recall@100 (the IEM over every passage), from the same embedded corpus")
   boolean withExact;
 
-  @Option(names = "--first-stage", description = "ir with the teacher scorer: the plain model or student whose cosine"
-      + " top --candidates the teacher re-ranks per query (the candidates two-stage search would hand it); without it"
-      + " the teacher scores every passage")
+  @Option(
+      names = "--first-stage",
+      description =
+          "ir with the teacher scorer: the plain model or student whose cosine"
+              + " top --candidates the teacher re-ranks per query (the candidates two-stage search would hand it); without it"
+              + " the teacher scores every passage")
   String firstStage;
 
-  @Option(names = "--max-queries", description = "ir: judge only the first N judged queries; 0 for all (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--max-queries",
+      description =
+          "ir: judge only the first N judged queries; 0 for all (default: ${DEFAULT-VALUE})")
   int maxQueries = 0;
 
   @Mixin DeviceOptions device;
@@ -77,8 +98,12 @@ public class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (firstStage != null && !(scorer.equals("teacher") && task.equals("ir"))) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--first-stage applies to --scorer teacher --task ir only, found --scorer " + scorer + " --task " + task);
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
+          "--first-stage applies to --scorer teacher --task ir only, found --scorer "
+              + scorer
+              + " --task "
+              + task);
     }
     device.apply();
     model = DefaultStudents.resolve(modelReference);
@@ -116,33 +141,44 @@ public class EvalCommand implements Callable<Integer> {
     }
     dev.d2llm.embedding.TextEncoder studentVectors = vectors;
     try (resource) {
-      EvaluationResult r = switch (task) {
-        case "sts" -> withBar(PairFiles.read(data), set -> Evaluation.sts(s, set, n -> {}));
-        case "pair", "nli" -> withBar(PairFiles.read(data), set -> Evaluation.pairClassification(s, set, n -> {}));
-        case "ir" -> {
-          var set = BeirFiles.read(data, split);
-          if (candidates < 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "--candidates must be 0 (exact) or a positive count, found " + candidates);
-          }
-          if (resource instanceof Student student && scorer.equals("iem")) {
-            int queries = maxQueries > 0 ? Math.min(maxQueries, set.judgedQueries().size()) : set.judgedQueries().size();
-            int c = candidates > 0 ? candidates : set.corpus().size();
-            try (ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
-              yield StudentRetrieval.twoStage(student, studentVectors, set, c, maxQueries, withExact,
-                  bar::stepBy);
+      EvaluationResult r =
+          switch (task) {
+            case "sts" -> withBar(PairFiles.read(data), set -> Evaluation.sts(s, set, n -> {}));
+            case "pair", "nli" ->
+                withBar(
+                    PairFiles.read(data), set -> Evaluation.pairClassification(s, set, n -> {}));
+            case "ir" -> {
+              var set = BeirFiles.read(data, split);
+              if (candidates < 0) {
+                throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
+                    "--candidates must be 0 (exact) or a positive count, found " + candidates);
+              }
+              if (resource instanceof Student student && scorer.equals("iem")) {
+                int queries =
+                    maxQueries > 0
+                        ? Math.min(maxQueries, set.judgedQueries().size())
+                        : set.judgedQueries().size();
+                int c = candidates > 0 ? candidates : set.corpus().size();
+                try (ProgressBar bar =
+                    Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
+                  yield StudentRetrieval.twoStage(
+                      student, studentVectors, set, c, maxQueries, withExact, bar::stepBy);
+                }
+              }
+              if (firstStage != null && scorer.equals("teacher")) {
+                yield rerankedByTeacher(s, set);
+              }
+              try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
+                yield Evaluation.retrieval(
+                    s, maxQueries > 0 ? set.firstQueries(maxQueries) : set, bar::stepBy);
+              }
             }
-          }
-          if (firstStage != null && scorer.equals("teacher")) {
-            yield rerankedByTeacher(s, set);
-          }
-          try (ProgressBar bar = Bars.of("queries", set.judgedQueries().size(), " queries")) {
-            yield Evaluation.retrieval(s, maxQueries > 0 ? set.firstQueries(maxQueries) : set, bar::stepBy);
-          }
-        }
-        default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "--task must be sts, pair, nli or ir, found '" + task + "'");
-      };
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
+                    "--task must be sts, pair, nli or ir, found '" + task + "'");
+          };
       System.out.println(r.lines());
     } finally {
       VectorCacheOption.closeIfCache(studentVectors);
@@ -150,23 +186,33 @@ public class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The teacher over the first stage's cosine candidates: {@code --first-stage} is a student or a plain model. */
+  /**
+   * The teacher over the first stage's cosine candidates: {@code --first-stage} is a student or a
+   * plain model.
+   */
   private EvaluationResult rerankedByTeacher(PairScorer teacher, dev.d2llm.data.RetrievalSet set) {
     if (candidates < 1) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
           "--first-stage needs --candidates >= 1, found " + candidates);
     }
     Path stage = DefaultStudents.resolve(firstStage);
-    int queries = maxQueries > 0 ? Math.min(maxQueries, set.judgedQueries().size()) : set.judgedQueries().size();
-    try (dev.d2llm.embedding.TextEncoder encoder = StudentFiles.isStudent(stage)
-            ? StudentFiles.load(stage, device.device())
-            : SentenceEncoder.open(stage, device.device(), Precision.FP32);
+    int queries =
+        maxQueries > 0
+            ? Math.min(maxQueries, set.judgedQueries().size())
+            : set.judgedQueries().size();
+    try (dev.d2llm.embedding.TextEncoder encoder =
+            StudentFiles.isStudent(stage)
+                ? StudentFiles.load(stage, device.device())
+                : SentenceEncoder.open(stage, device.device(), Precision.FP32);
         ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
-      return dev.d2llm.eval.CandidateReranking.evaluate(encoder, teacher, set, candidates, maxQueries, bar::stepBy);
+      return dev.d2llm.eval.CandidateReranking.evaluate(
+          encoder, teacher, set, candidates, maxQueries, bar::stepBy);
     }
   }
 
-  private static EvaluationResult withBar(PairSet set, java.util.function.Function<PairSet, EvaluationResult> f) {
+  private static EvaluationResult withBar(
+      PairSet set, java.util.function.Function<PairSet, EvaluationResult> f) {
     return f.apply(set);
   }
 }

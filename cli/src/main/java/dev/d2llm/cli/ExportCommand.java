@@ -10,11 +10,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Writes a student's serving form: LoRA merged into the backbone weights (model.safetensors,"
-        + " config.json, tokenizer), PMA and IEM weights, and d2llm_student.json; no adapter left.")
+    description =
+        "Writes a student's serving form: LoRA merged into the backbone weights (model.safetensors,"
+            + " config.json, tokenizer), PMA and IEM weights, and d2llm_student.json; no adapter left.")
 public class ExportCommand implements Callable<Integer> {
 
-  @Option(names = "--student", required = true, description = "student directory (holds d2llm_student.json)")
+  @Option(
+      names = "--student",
+      required = true,
+      description = "student directory (holds d2llm_student.json)")
   Path student;
 
   @Option(names = "--out", required = true, description = "directory to write")

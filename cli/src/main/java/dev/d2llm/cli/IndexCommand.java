@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = "Builds and inspects search indexes in an object store (file:///dir/ or s3://bucket/prefix/).",
+    description =
+        "Builds and inspects search indexes in an object store (file:///dir/ or s3://bucket/prefix/).",
     subcommands = {IndexBuildCommand.class, IndexInfoCommand.class, IndexCopyCommand.class})
 public class IndexCommand {}

@@ -11,15 +11,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code d2llm index copy}: publish another store's current version here, e.g. a local build to S3. */
+/**
+ * {@code d2llm index copy}: publish another store's current version here, e.g. a local build to S3.
+ */
 @Command(
     name = "copy",
     mixinStandardHelpOptions = true,
-    description = "Copies the current version of the index at FROM to TO, verified on the way, and makes it"
-        + " current there (shards, then manifest, then CURRENT).")
+    description =
+        "Copies the current version of the index at FROM to TO, verified on the way, and makes it"
+            + " current there (shards, then manifest, then CURRENT).")
 public class IndexCopyCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "FROM", description = "source index: file:///dir/, a path, or s3://bucket/prefix/")
+  @Parameters(
+      index = "0",
+      paramLabel = "FROM",
+      description = "source index: file:///dir/, a path, or s3://bucket/prefix/")
   String from;
 
   @Parameters(index = "1", paramLabel = "TO", description = "target index location")
@@ -28,7 +34,8 @@ public class IndexCopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path cache = Files.createTempDirectory("d2llm-index-copy-");
-    try (ObjectStore source = ObjectStores.open(from); ObjectStore target = ObjectStores.open(to)) {
+    try (ObjectStore source = ObjectStores.open(from);
+        ObjectStore target = ObjectStores.open(to)) {
       IndexStore src = new IndexStore(source);
       Path local = src.localCopy(src.currentVersion(), cache, System.err::println);
       String version = new IndexStore(target).publish(local, System.err::println);

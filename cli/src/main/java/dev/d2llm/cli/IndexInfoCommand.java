@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
     description = "Prints the current version's manifest and lists every version in the store.")
 public class IndexInfoCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "URI", description = "index location: file:///dir/, a local path, or s3://bucket/prefix/")
+  @Parameters(
+      paramLabel = "URI",
+      description = "index location: file:///dir/, a local path, or s3://bucket/prefix/")
   String uri;
 
   @Override

@@ -27,14 +27,20 @@ import picocli.CommandLine.Parameters;
     })
 public class JobRunCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "SPEC", description = "the job spec: a local YAML file or s3://bucket/key")
+  @Parameters(
+      paramLabel = "SPEC",
+      description = "the job spec: a local YAML file or s3://bucket/key")
   String spec;
 
-  @Option(names = "--device", description = "cpu, gpu or gpuN for every step that computes (default: the spec's, else cpu)")
+  @Option(
+      names = "--device",
+      description = "cpu, gpu or gpuN for every step that computes (default: the spec's, else cpu)")
   String device;
 
-  @Option(names = "--work", description = "local directory for staged copies and logs"
-      + " (default: ~/.cache/d2llm/jobs/JOB-NAME)")
+  @Option(
+      names = "--work",
+      description =
+          "local directory for staged copies and logs" + " (default: ~/.cache/d2llm/jobs/JOB-NAME)")
   Path work;
 
   @Inject CommandLine commandLine;
@@ -45,11 +51,18 @@ public class JobRunCommand implements Callable<Integer> {
   public Integer call() {
     try (Places places = new Places(null)) {
       JobPlan plan = JobPlanner.load(spec, new JobSteps(commandLine), places, device);
-      Path workDir = work != null ? work
-          : Path.of(System.getProperty("user.home"), ".cache", "d2llm", "jobs", plan.name());
+      Path workDir =
+          work != null
+              ? work
+              : Path.of(System.getProperty("user.home"), ".cache", "d2llm", "jobs", plan.name());
       // Each step gets a fresh command line, so no option value of one step leaks into the next.
-      JobRunner runner = new JobRunner(places,
-          step -> CommandLineSetup.configure(factory.create()).execute(step.toArray(String[]::new)), workDir, System.out);
+      JobRunner runner =
+          new JobRunner(
+              places,
+              step ->
+                  CommandLineSetup.configure(factory.create()).execute(step.toArray(String[]::new)),
+              workDir,
+              System.out);
       runner.run(plan);
     }
     return 0;

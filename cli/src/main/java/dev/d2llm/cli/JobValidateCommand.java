@@ -13,12 +13,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Checks a job spec without running it: its YAML, step kinds, options and their types, variables,"
-        + " locations, that every input exists or comes from an earlier step, and that no two steps write one place."
-        + " Prints every problem with its line, or the steps it would run.")
+    description =
+        "Checks a job spec without running it: its YAML, step kinds, options and their types, variables,"
+            + " locations, that every input exists or comes from an earlier step, and that no two steps write one place."
+            + " Prints every problem with its line, or the steps it would run.")
 public class JobValidateCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "SPEC", description = "the job spec: a local YAML file or s3://bucket/key")
+  @Parameters(
+      paramLabel = "SPEC",
+      description = "the job spec: a local YAML file or s3://bucket/key")
   String spec;
 
   @Inject CommandLine commandLine;
@@ -30,7 +33,14 @@ public class JobValidateCommand implements Callable<Integer> {
       for (JobPlan.Step step : plan.steps()) {
         System.out.printf("%d. %s (%s)%n", step.number(), step.name(), step.kind().name());
       }
-      System.out.println("job=" + plan.name() + " steps=" + plan.steps().size() + " output=" + plan.output() + " valid=true");
+      System.out.println(
+          "job="
+              + plan.name()
+              + " steps="
+              + plan.steps().size()
+              + " output="
+              + plan.output()
+              + " valid=true");
     }
     return 0;
   }

@@ -24,16 +24,23 @@ import picocli.CommandLine.Option;
 @Command(
     name = "mine",
     mixinStandardHelpOptions = true,
-    description = "Reads labelled pair files, keeps the positive pairs (STS score >= threshold, label 1,"
-        + " entailment) as (query, positive) examples (or a retrieval set's judged pairs, --retrieval), and mines hard negatives for each from the pool"
-        + " of positives of its data set (its own positives removed): BM25 (Lucene) or dense cosine.")
+    description =
+        "Reads labelled pair files, keeps the positive pairs (STS score >= threshold, label 1,"
+            + " entailment) as (query, positive) examples (or a retrieval set's judged pairs, --retrieval), and mines hard negatives for each from the pool"
+            + " of positives of its data set (its own positives removed): BM25 (Lucene) or dense cosine.")
 public class MineCommand implements Callable<Integer> {
 
-  @Option(names = "--data", split = ",", description = "pair files (TSV); the data set name is the parent folder's")
+  @Option(
+      names = "--data",
+      split = ",",
+      description = "pair files (TSV); the data set name is the parent folder's")
   List<Path> data = List.of();
 
-  @Option(names = "--retrieval", description = "a retrieval set (BEIR folder): its judged query-passage pairs of"
-      + " --split are the examples, the data set's name is the folder's")
+  @Option(
+      names = "--retrieval",
+      description =
+          "a retrieval set (BEIR folder): its judged query-passage pairs of"
+              + " --split are the examples, the data set's name is the folder's")
   Path retrieval;
 
   @Option(names = "--split", description = "qrels split of --retrieval (default: ${DEFAULT-VALUE})")
@@ -48,13 +55,17 @@ public class MineCommand implements Callable<Integer> {
   @Option(names = "--model", description = "encoder directory for --method dense")
   Path model;
 
-  @Option(names = "--language", description = "${COMPLETION-CANDIDATES}: BM25 analysis (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--language",
+      description = "${COMPLETION-CANDIDATES}: BM25 analysis (default: ${DEFAULT-VALUE})")
   Language language = Language.ENGLISH;
 
   @Option(names = "--k", description = "hard negatives per example (default: ${DEFAULT-VALUE})")
   int k = 30;
 
-  @Option(names = "--sts-threshold", description = "lowest STS score kept as positive (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--sts-threshold",
+      description = "lowest STS score kept as positive (default: ${DEFAULT-VALUE})")
   double stsThreshold = PositivePairs.DEFAULT_STS_THRESHOLD;
 
   @Mixin DeviceOptions device;
@@ -68,13 +79,16 @@ public class MineCommand implements Callable<Integer> {
     List<TrainingExample> examples = new ArrayList<>();
     if (retrieval != null) {
       Path folder = retrieval.toAbsolutePath().normalize();
-      examples.addAll(PositivePairs.examples(BeirFiles.read(folder, split), folder.getFileName().toString()));
+      examples.addAll(
+          PositivePairs.examples(BeirFiles.read(folder, split), folder.getFileName().toString()));
     }
     for (Path file : data) {
       var pairs = PairFiles.read(file); // first, so a missing or malformed file is reported as such
       Path folder = file.toAbsolutePath().getParent();
-      String dataset = folder == null || folder.getFileName() == null
-          ? file.getFileName().toString().replaceFirst("\\.tsv$", "") : folder.getFileName().toString();
+      String dataset =
+          folder == null || folder.getFileName() == null
+              ? file.getFileName().toString().replaceFirst("\\.tsv$", "")
+              : folder.getFileName().toString();
       examples.addAll(PositivePairs.examples(pairs, dataset, stsThreshold));
     }
     List<TrainingExample> mined;
@@ -87,7 +101,9 @@ public class MineCommand implements Callable<Integer> {
       }
       device.apply();
       try (SentenceEncoder encoder = SentenceEncoder.open(model, device.device(), Precision.FP32)) {
-        NegativeMiner miner = new DenseMiner(t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
+        NegativeMiner miner =
+            new DenseMiner(
+                t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
         mined = miner.mine(examples, k);
       }
     } else {
@@ -97,7 +113,9 @@ public class MineCommand implements Callable<Integer> {
     // A query made only of stop words finds no candidate: such an example cannot be distilled.
     List<TrainingExample> kept = mined.stream().filter(e -> !e.negatives().isEmpty()).toList();
     TrainingExampleFiles.write(out, kept);
-    System.out.printf("examples=%d dropped_without_negatives=%d out=%s%n", kept.size(), mined.size() - kept.size(), out);
+    System.out.printf(
+        "examples=%d dropped_without_negatives=%d out=%s%n",
+        kept.size(), mined.size() - kept.size(), out);
     return 0;
   }
 }

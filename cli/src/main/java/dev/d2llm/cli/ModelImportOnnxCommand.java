@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "import-onnx",
     mixinStandardHelpOptions = true,
-    description = "Imports a BERT-family ONNX export (weights mapped through the graph) into a Hugging Face"
-        + " directory with the pooling and prefixes given here.")
+    description =
+        "Imports a BERT-family ONNX export (weights mapped through the graph) into a Hugging Face"
+            + " directory with the pooling and prefixes given here.")
 public class ModelImportOnnxCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "ONNX", description = "the .onnx file")
@@ -44,10 +45,12 @@ public class ModelImportOnnxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    EncoderSettings settings = new EncoderSettings(pooling, normalize, queryPrefix, passagePrefix, maxLength);
+    EncoderSettings settings =
+        new EncoderSettings(pooling, normalize, queryPrefix, passagePrefix, maxLength);
     OnnxBertConfig config = BundledEncoderPull.importOnnx(onnx, tokenizer, out, settings);
-    System.out.printf("imported %s into %s: %d layers, hidden %d, %d heads%n", onnx, out,
-        config.numHiddenLayers(), config.hiddenSize(), config.numAttentionHeads());
+    System.out.printf(
+        "imported %s into %s: %d layers, hidden %d, %d heads%n",
+        onnx, out, config.numHiddenLayers(), config.hiddenSize(), config.numAttentionHeads());
     return 0;
   }
 }

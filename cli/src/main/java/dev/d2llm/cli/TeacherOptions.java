@@ -6,10 +6,15 @@ import picocli.CommandLine.Option;
 /** Which teacher judges the pairs, and where its judgements are kept. */
 public class TeacherOptions {
 
-  @Option(names = "--teacher", description = "teacher directory (BERT cross-encoder or decoder LLM); required")
+  @Option(
+      names = "--teacher",
+      description = "teacher directory (BERT cross-encoder or decoder LLM); required")
   Path teacher;
 
-  @Option(names = "--prompts", description = "en, zh or a JSON file of templates, for LLM teachers (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--prompts",
+      description =
+          "en, zh or a JSON file of templates, for LLM teachers (default: ${DEFAULT-VALUE})")
   String prompts = "en";
 
   @Option(names = "--cache", description = "teacher cache file; required")
@@ -28,8 +33,11 @@ public class TeacherOptions {
       missing.add("'--cache=<cache>'");
     }
     if (!missing.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "Missing required option" + (missing.size() > 1 ? "s: " : ": ") + String.join(", ", missing));
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "Missing required option"
+              + (missing.size() > 1 ? "s: " : ": ")
+              + String.join(", ", missing));
     }
   }
 }

@@ -22,13 +22,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code d2llm teacher score}: every teacher judgement a distillation plan needs, into a content-keyed cache. */
+/**
+ * {@code d2llm teacher score}: every teacher judgement a distillation plan needs, into a
+ * content-keyed cache.
+ */
 @Command(
     name = "score",
     mixinStandardHelpOptions = true,
-    description = "Scores every pair the losses need for the plan (query-positive, query-hard negative,"
-        + " in-batch query-positive) with the teacher, into a cache keyed by content. Resumable: pairs"
-        + " already cached are skipped, so rerun it after a crash.")
+    description =
+        "Scores every pair the losses need for the plan (query-positive, query-hard negative,"
+            + " in-batch query-positive) with the teacher, into a cache keyed by content. Resumable: pairs"
+            + " already cached are skipped, so rerun it after a crash.")
 public class TeacherScoreCommand implements Callable<Integer> {
 
   @Option(names = "--examples", required = true, description = "mined training examples (JSONL)")
@@ -52,7 +56,8 @@ public class TeacherScoreCommand implements Callable<Integer> {
     long start = System.nanoTime();
     List<Teacher> teachers = new java.util.ArrayList<>();
     try (TeacherScoreCache c = TeacherScoreCache.open(teaching.cache)) {
-      // --device gpus (or a list): one copy of the teacher a device, the pairs shared out between them.
+      // --device gpus (or a list): one copy of the teacher a device, the pairs shared out between
+      // them.
       for (ai.djl.Device d : device.devices()) {
         teachers.add(Teachers.open(teaching.teacher, teaching.prompts, d));
       }
@@ -61,8 +66,14 @@ public class TeacherScoreCommand implements Callable<Integer> {
       teachers.forEach(Teacher::close);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(java.util.Locale.ROOT, "scored=%d cache=%s devices=%d seconds=%.1f pairs_per_s=%.1f%n", scored,
-        teaching.cache, teachers.size(), seconds, scored / seconds);
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "scored=%d cache=%s devices=%d seconds=%.1f pairs_per_s=%.1f%n",
+        scored,
+        teaching.cache,
+        teachers.size(),
+        seconds,
+        scored / seconds);
     return 0;
   }
 
@@ -70,14 +81,19 @@ public class TeacherScoreCommand implements Callable<Integer> {
     return new LinkedHashSet<>(all.stream().map(TrainingExample::dataset).toList());
   }
 
-  /** The pairs the plan needs the teacher's judgement of, by the branch their query's data set trains. */
-  static Map<Branch, List<TextPair>> pairsByBranch(BatchPlan plan, Map<String, Branch> branches,
-      List<TrainingExample> all) {
+  /**
+   * The pairs the plan needs the teacher's judgement of, by the branch their query's data set
+   * trains.
+   */
+  static Map<Branch, List<TextPair>> pairsByBranch(
+      BatchPlan plan, Map<String, Branch> branches, List<TrainingExample> all) {
     List<TextPair> needed = List.copyOf(plan.teacherPairs(all));
     Map<Branch, List<TextPair>> out = new EnumMap<>(Branch.class);
     for (Branch branch : Branch.values()) {
       Set<String> queries = new HashSet<>();
-      all.stream().filter(e -> branches.get(e.dataset()) == branch).forEach(e -> queries.add(e.query()));
+      all.stream()
+          .filter(e -> branches.get(e.dataset()) == branch)
+          .forEach(e -> queries.add(e.query()));
       if (!queries.isEmpty()) {
         out.put(branch, needed.stream().filter(tp -> queries.contains(tp.query())).toList());
       }
@@ -87,7 +103,9 @@ public class TeacherScoreCommand implements Callable<Integer> {
 
   /** How many of {@code pairs} the cache lacks for the teacher of {@code identity}. */
   static int missing(String identity, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
-    return pairs.entrySet().stream().mapToInt(e -> cache.missing(identity, e.getKey(), e.getValue())).sum();
+    return pairs.entrySet().stream()
+        .mapToInt(e -> cache.missing(identity, e.getKey(), e.getValue()))
+        .sum();
   }
 
   /** Scores what the cache lacks of {@code pairs}, branch by branch; shared with distill. */
@@ -96,7 +114,8 @@ public class TeacherScoreCommand implements Callable<Integer> {
   }
 
   /** The same with copies of the teacher on several devices, sharing the pairs out. */
-  static int fill(List<Teacher> teachers, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
+  static int fill(
+      List<Teacher> teachers, TeacherScoreCache cache, Map<Branch, List<TextPair>> pairs) {
     int scored = 0;
     for (Map.Entry<Branch, List<TextPair>> e : pairs.entrySet()) {
       String name = "teacher " + e.getKey().name().toLowerCase(Locale.ROOT);

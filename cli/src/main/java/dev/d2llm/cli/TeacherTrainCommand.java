@@ -27,25 +27,38 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Fine-tunes a BERT-family model as cross-encoder ([CLS] a [SEP] b [SEP] -> pooler -> one logit)"
-        + " on a labelled pair file: STS scores become targets in [0, 1] (regression through soft-target"
-        + " cross-entropy), binary labels and NLI (entailment 1, neutral and contradiction 0) classification."
-        + " Mined retrieval examples (JSONL, d2llm mine) train it too: each query with its positive (1) and its"
-        + " first --negatives hard negatives (0)."
-        + " Saves the best epoch by dev Spearman as a Hugging Face BertForSequenceClassification directory.")
+    description =
+        "Fine-tunes a BERT-family model as cross-encoder ([CLS] a [SEP] b [SEP] -> pooler -> one logit)"
+            + " on a labelled pair file: STS scores become targets in [0, 1] (regression through soft-target"
+            + " cross-entropy), binary labels and NLI (entailment 1, neutral and contradiction 0) classification."
+            + " Mined retrieval examples (JSONL, d2llm mine) train it too: each query with its positive (1) and its"
+            + " first --negatives hard negatives (0)."
+            + " Saves the best epoch by dev Spearman as a Hugging Face BertForSequenceClassification directory.")
 public class TeacherTrainCommand implements Callable<Integer> {
 
-  @Option(names = "--base", required = true, description = "BERT-family model directory to start from")
+  @Option(
+      names = "--base",
+      required = true,
+      description = "BERT-family model directory to start from")
   Path base;
 
-  @Option(names = "--train", required = true, description = "labelled pair file (TSV) or mined examples (JSONL)")
+  @Option(
+      names = "--train",
+      required = true,
+      description = "labelled pair file (TSV) or mined examples (JSONL)")
   Path train;
 
-  @Option(names = "--dev", required = true, description = "labelled pair file or mined examples for model selection")
+  @Option(
+      names = "--dev",
+      required = true,
+      description = "labelled pair file or mined examples for model selection")
   Path dev;
 
-  @Option(names = "--negatives", description = "mined examples: hard negatives per query kept as label-0 pairs"
-      + " (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--negatives",
+      description =
+          "mined examples: hard negatives per query kept as label-0 pairs"
+              + " (default: ${DEFAULT-VALUE})")
   int negatives = 3;
 
   @Option(names = "--out", required = true, description = "teacher directory to write")
@@ -60,7 +73,9 @@ public class TeacherTrainCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
   float lr = CrossEncoderTraining.Options.defaults().learningRate();
 
-  @Option(names = "--max-train", description = "use at most this many training pairs (default: all)")
+  @Option(
+      names = "--max-train",
+      description = "use at most this many training pairs (default: all)")
   int maxTrain = Integer.MAX_VALUE;
 
   @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
@@ -72,29 +87,49 @@ public class TeacherTrainCommand implements Callable<Integer> {
   public Integer call() {
     device.apply();
     if (negatives < 0) {
-      throw new ParameterException(new CommandLine(this), "--negatives must be >= 0, got " + negatives);
+      throw new ParameterException(
+          new CommandLine(this), "--negatives must be >= 0, got " + negatives);
     }
     List<ScoredPair> trainPairs = read(train);
     trainPairs = trainPairs.subList(0, Math.min(maxTrain, trainPairs.size()));
     List<ScoredPair> devPairs = read(dev);
     var defaults = CrossEncoderTraining.Options.defaults();
-    var options = new CrossEncoderTraining.Options(epochs, batchSize, lr, defaults.warmupFraction(),
-        defaults.weightDecay(), defaults.clipNorm(), seed);
+    var options =
+        new CrossEncoderTraining.Options(
+            epochs,
+            batchSize,
+            lr,
+            defaults.warmupFraction(),
+            defaults.weightDecay(),
+            defaults.clipNorm(),
+            seed);
     long steps = (long) epochs * ((trainPairs.size() + batchSize - 1) / batchSize);
     try (CrossEncoderTeacher teacher = CrossEncoderTeacher.open(base, device.device(), seed);
         ProgressBar bar = Bars.of("teacher", steps, " steps")) {
-      double best = CrossEncoderTraining.train(teacher, trainPairs, devPairs, options, out, new CrossEncoderTraining.Listener() {
-        @Override
-        public void step(long step, long total, double loss) {
-          bar.stepTo(step);
-          bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
-        }
+      double best =
+          CrossEncoderTraining.train(
+              teacher,
+              trainPairs,
+              devPairs,
+              options,
+              out,
+              new CrossEncoderTraining.Listener() {
+                @Override
+                public void step(long step, long total, double loss) {
+                  bar.stepTo(step);
+                  bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+                }
 
-        @Override
-        public void epoch(int epoch, double devSpearman, boolean saved) {
-          System.out.printf(Locale.ROOT, "epoch=%d dev_spearman=%.4f%s%n", epoch, devSpearman, saved ? " saved" : "");
-        }
-      });
+                @Override
+                public void epoch(int epoch, double devSpearman, boolean saved) {
+                  System.out.printf(
+                      Locale.ROOT,
+                      "epoch=%d dev_spearman=%.4f%s%n",
+                      epoch,
+                      devSpearman,
+                      saved ? " saved" : "");
+                }
+              });
       System.out.printf(Locale.ROOT, "teacher=%s best_dev_spearman=%.4f%n", out, best);
     }
     return 0;
@@ -106,7 +141,10 @@ public class TeacherTrainCommand implements Callable<Integer> {
         : targets(PairFiles.read(file));
   }
 
-  /** Each mined example as its (query, positive) pair, target 1, then its first {@code negatives} hard negatives, 0. */
+  /**
+   * Each mined example as its (query, positive) pair, target 1, then its first {@code negatives}
+   * hard negatives, 0.
+   */
   static List<ScoredPair> examplePairs(List<TrainingExample> examples, int negatives) {
     List<ScoredPair> pairs = new ArrayList<>();
     for (TrainingExample e : examples) {
@@ -118,10 +156,21 @@ public class TeacherTrainCommand implements Callable<Integer> {
     return pairs;
   }
 
-  /** Targets in [0, 1]: STS scores divided by the set's maximum, labels as they are, NLI entailment 1. */
+  /**
+   * Targets in [0, 1]: STS scores divided by the set's maximum, labels as they are, NLI entailment
+   * 1.
+   */
   static List<ScoredPair> targets(PairSet set) {
-    double max = set.task() == PairTask.STS ? set.pairs().stream().mapToDouble(LabelledPair::label).max().orElse(1) : 1;
-    return set.pairs().stream().map(p -> new ScoredPair(new TextPair(p.text1(), p.text2()), (float) target(set.task(), p.label(), max))).toList();
+    double max =
+        set.task() == PairTask.STS
+            ? set.pairs().stream().mapToDouble(LabelledPair::label).max().orElse(1)
+            : 1;
+    return set.pairs().stream()
+        .map(
+            p ->
+                new ScoredPair(
+                    new TextPair(p.text1(), p.text2()), (float) target(set.task(), p.label(), max)))
+        .toList();
   }
 
   private static double target(PairTask task, double label, double max) {

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 
-/** {@code --device}: CPU by default, and a GPU PyTorch cannot see is refused with the reason and the way out. */
+/**
+ * {@code --device}: CPU by default, and a GPU PyTorch cannot see is refused with the reason and the
+ * way out.
+ */
 class DeviceOptionsTest {
 
   @Test
@@ -27,13 +30,15 @@ class DeviceOptionsTest {
 
   @Test
   void aMisspelledDeviceIsRefused() {
-    assertThatThrownBy(() -> DeviceOptions.parse("cuda")).hasMessageContaining("'cuda' is not cpu, gpu or gpuN");
+    assertThatThrownBy(() -> DeviceOptions.parse("cuda"))
+        .hasMessageContaining("'cuda' is not cpu, gpu or gpuN");
   }
 
   @Test
   void aGpuTheBundledCpuLibtorchCannotSeeIsRefusedWithTheWayOut() {
     // The build bundles pytorch-native-cpu, so PyTorch sees no GPU even on a GPU host.
-    assertThatThrownBy(() -> DeviceOptions.parse("gpu")).hasMessageContaining("PyTorch sees 0 GPU(s)")
+    assertThatThrownBy(() -> DeviceOptions.parse("gpu"))
+        .hasMessageContaining("PyTorch sees 0 GPU(s)")
         .hasMessageContaining("PYTORCH_FLAVOR=cu<CUDA>");
     DeviceOptions all = new DeviceOptions();
     all.device = "gpus";

@@ -12,17 +12,41 @@ import org.junit.jupiter.api.Test;
 @QuarkusMainTest
 class EvalCommandTest {
 
-  private static final Path BERT = Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
+  private static final Path BERT =
+      Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
 
   @Test
   void aFirstStageIsRefusedForAnyScorerButTheTeachersOnRetrieval(QuarkusMainLauncher launcher) {
-    LaunchResult cosine = launcher.launch("eval", "--model", BERT.toString(), "--scorer", "cosine", "--task", "ir",
-        "--data", "missing-folder", "--first-stage", BERT.toString());
+    LaunchResult cosine =
+        launcher.launch(
+            "eval",
+            "--model",
+            BERT.toString(),
+            "--scorer",
+            "cosine",
+            "--task",
+            "ir",
+            "--data",
+            "missing-folder",
+            "--first-stage",
+            BERT.toString());
     assertThat(cosine.exitCode()).isEqualTo(2);
-    assertThat(cosine.getErrorOutput()).contains("--first-stage applies to --scorer teacher --task ir only");
+    assertThat(cosine.getErrorOutput())
+        .contains("--first-stage applies to --scorer teacher --task ir only");
 
-    LaunchResult sts = launcher.launch("eval", "--model", BERT.toString(), "--scorer", "teacher", "--task", "sts",
-        "--data", "missing.tsv", "--first-stage", BERT.toString());
+    LaunchResult sts =
+        launcher.launch(
+            "eval",
+            "--model",
+            BERT.toString(),
+            "--scorer",
+            "teacher",
+            "--task",
+            "sts",
+            "--data",
+            "missing.tsv",
+            "--first-stage",
+            BERT.toString());
     assertThat(sts.exitCode()).isEqualTo(2);
     assertThat(sts.getErrorOutput()).contains("found --scorer teacher --task sts");
   }

@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code d2llm job}: the shipped tiny spec (docs/jobs/tiny.yaml) validated and run end to end against
- * S3Mock on CPU, then run again, when every step is found done.
+ * {@code d2llm job}: the shipped tiny spec (docs/jobs/tiny.yaml) validated and run end to end
+ * against S3Mock on CPU, then run again, when every step is found done.
  */
 @QuarkusMainTest
 class JobCommandsTest {
 
   private static final Path SPEC = Path.of("../docs/jobs/tiny.yaml").toAbsolutePath().normalize();
-  private static final Path BERT = Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
+  private static final Path BERT =
+      Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
   private static final Path TOY = Path.of("src/test/resources/pipeline/toy").toAbsolutePath();
 
   private static S3MockServer s3;
@@ -39,7 +40,8 @@ class JobCommandsTest {
     System.setProperty("aws.secretAccessKey", "test");
     s3 = S3MockServer.start("d2llm-demo");
     System.setProperty("d2llm.s3.endpoint", s3.endpoint().toString());
-    try (ObjectStore bucket = ObjectStores.open("s3://d2llm-demo/", s3.settings()); Stream<Path> model = Files.walk(BERT)) {
+    try (ObjectStore bucket = ObjectStores.open("s3://d2llm-demo/", s3.settings());
+        Stream<Path> model = Files.walk(BERT)) {
       bucket.put("data/pairs.tsv", TOY.resolve("pairs.tsv"));
       bucket.put("data/corpus.txt", TOY.resolve("corpus.txt"));
       for (Path file : model.filter(Files::isRegularFile).toList()) {
@@ -55,11 +57,12 @@ class JobCommandsTest {
   }
 
   @Test
-  void theTinyJobRunsEndToEndInS3AndASecondRunFindsEveryStepDone(QuarkusMainLauncher launcher, @TempDir Path work)
-      throws Exception {
+  void theTinyJobRunsEndToEndInS3AndASecondRunFindsEveryStepDone(
+      QuarkusMainLauncher launcher, @TempDir Path work) throws Exception {
     LaunchResult validated = launcher.launch("job", "validate", SPEC.toString());
     assertThat(validated.exitCode()).as(validated.getErrorOutput()).isZero();
-    assertThat(last(validated)).isEqualTo("job=tiny steps=7 output=s3://d2llm-demo/runs/tiny valid=true");
+    assertThat(last(validated))
+        .isEqualTo("job=tiny steps=7 output=s3://d2llm-demo/runs/tiny valid=true");
 
     LaunchResult ran = launcher.launch("job", "run", SPEC.toString(), "--work", work.toString());
     assertThat(ran.exitCode()).as(ran.getOutput() + ran.getErrorOutput()).isZero();
@@ -68,23 +71,39 @@ class JobCommandsTest {
       assertThat(report.get("status").asText()).isEqualTo("succeeded");
       assertThat(report.get("steps")).extracting(s -> s.get("status").asText()).containsOnly("ran");
       assertThat(report.get("steps").get(5).get("metrics").get("spearman").isNumber()).isTrue();
-      assertThat(runs.list("")).contains("examples.jsonl", "teacher.bin", "run/best/d2llm_student.json",
-          "report/distill-loss.png", "report/distill-metrics.csv", "logs/distill.log", "index/CURRENT", "job-state.json");
+      assertThat(runs.list(""))
+          .contains(
+              "examples.jsonl",
+              "teacher.bin",
+              "run/best/d2llm_student.json",
+              "report/distill-loss.png",
+              "report/distill-metrics.csv",
+              "logs/distill.log",
+              "index/CURRENT",
+              "job-state.json");
     }
 
     LaunchResult again = launcher.launch("job", "run", SPEC.toString(), "--work", work.toString());
     assertThat(again.exitCode()).as(again.getErrorOutput()).isZero();
-    assertThat(again.getOutput().lines().filter(l -> l.endsWith("done in an earlier run, skipped"))).hasSize(7);
+    assertThat(again.getOutput().lines().filter(l -> l.endsWith("done in an earlier run, skipped")))
+        .hasSize(7);
   }
 
   @Test
-  void aMalformedSpecIsRefusedWithEveryProblem(QuarkusMainLauncher launcher, @TempDir Path dir) throws IOException {
-    Path bad = Files.writeString(dir.resolve("bad.yaml"), Files.readString(SPEC)
-        .replace("run: teacher-train", "run: teacher-trian")
-        .replace("epochs: 2\n      lr: 1e-3\n      dev", "epochs: two\n      lr: 1e-3\n      dev"));
+  void aMalformedSpecIsRefusedWithEveryProblem(QuarkusMainLauncher launcher, @TempDir Path dir)
+      throws IOException {
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.yaml"),
+            Files.readString(SPEC)
+                .replace("run: teacher-train", "run: teacher-trian")
+                .replace(
+                    "epochs: 2\n      lr: 1e-3\n      dev",
+                    "epochs: two\n      lr: 1e-3\n      dev"));
     LaunchResult result = launcher.launch("job", "validate", bad.toString());
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.getErrorOutput()).contains("2 problems in the job spec")
+    assertThat(result.getErrorOutput())
+        .contains("2 problems in the job spec")
         .contains("steps[2] 'teacher': unknown step 'teacher-trian'")
         .contains("steps[5] 'distill' with.epochs: 'two' is not a whole number");
   }

@@ -34,23 +34,40 @@ class ModelCommandsTest {
   }
 
   @Test
-  void verifyRefusesADirectoryWithNothingToCompare(QuarkusMainLauncher launcher, @TempDir Path empty) {
+  void verifyRefusesADirectoryWithNothingToCompare(
+      QuarkusMainLauncher launcher, @TempDir Path empty) {
     LaunchResult result = launcher.launch("model", "verify", empty.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.getErrorOutput()).contains("neither reference.safetensors nor onnx/model.onnx");
+    assertThat(result.getErrorOutput())
+        .contains("neither reference.safetensors nor onnx/model.onnx");
   }
 
   @Test
-  void importOnnxThenEmbedGivesOneVectorPerText(QuarkusMainLauncher launcher, @TempDir Path out) throws Exception {
-    LaunchResult imported = launcher.launch("model", "import-onnx", FIXTURES + "tiny-bert/onnx/model.onnx",
-        "--tokenizer", FIXTURES + "tiny-bert/tokenizer.json", "--out", out.toString(), "--pooling", "cls", "--normalize");
+  void importOnnxThenEmbedGivesOneVectorPerText(QuarkusMainLauncher launcher, @TempDir Path out)
+      throws Exception {
+    LaunchResult imported =
+        launcher.launch(
+            "model",
+            "import-onnx",
+            FIXTURES + "tiny-bert/onnx/model.onnx",
+            "--tokenizer",
+            FIXTURES + "tiny-bert/tokenizer.json",
+            "--out",
+            out.toString(),
+            "--pooling",
+            "cls",
+            "--normalize");
     assertThat(imported.exitCode()).as(imported.getErrorOutput()).isZero();
-    assertThat(Files.readString(out.resolve("1_Pooling/config.json"))).contains("\"pooling_mode_cls_token\" : true");
+    assertThat(Files.readString(out.resolve("1_Pooling/config.json")))
+        .contains("\"pooling_mode_cls_token\" : true");
 
-    LaunchResult embedded = launcher.launch("embed", "--model", out.toString(), "hello world", "a second text");
+    LaunchResult embedded =
+        launcher.launch("embed", "--model", out.toString(), "hello world", "a second text");
 
     assertThat(embedded.exitCode()).as(embedded.getErrorOutput()).isZero();
-    assertThat(embedded.getOutput().lines()).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("{\"text\":"));
+    assertThat(embedded.getOutput().lines())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).startsWith("{\"text\":"));
   }
 }

@@ -13,39 +13,84 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code d2llm teacher train} on mined retrieval examples: the pairs it makes of them, and a run from JSONL. */
+/**
+ * {@code d2llm teacher train} on mined retrieval examples: the pairs it makes of them, and a run
+ * from JSONL.
+ */
 @QuarkusMainTest
 class TeacherTrainCommandTest {
 
-  private static final Path BERT = Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
+  private static final Path BERT =
+      Path.of("../src/test/resources/models/tiny-bert").toAbsolutePath().normalize();
 
-  private static final List<TrainingExample> EXAMPLES = List.of(
-      new TrainingExample("toy", "what causes a cold", "a virus causes the common cold", List.of("bones hold calcium",
-          "the heart pumps blood", "eyes see light")),
-      new TrainingExample("toy", "what does the heart do", "the heart pumps blood", List.of("a virus causes the common cold")));
+  private static final List<TrainingExample> EXAMPLES =
+      List.of(
+          new TrainingExample(
+              "toy",
+              "what causes a cold",
+              "a virus causes the common cold",
+              List.of("bones hold calcium", "the heart pumps blood", "eyes see light")),
+          new TrainingExample(
+              "toy",
+              "what does the heart do",
+              "the heart pumps blood",
+              List.of("a virus causes the common cold")));
 
   @Test
   void eachExampleGivesItsPositiveThenItsFirstNegatives() {
     List<ScoredPair> pairs = TeacherTrainCommand.examplePairs(EXAMPLES, 2);
 
-    assertThat(pairs).extracting(p -> p.pair().passage()).containsExactly("a virus causes the common cold",
-        "bones hold calcium", "the heart pumps blood", "the heart pumps blood", "a virus causes the common cold");
+    assertThat(pairs)
+        .extracting(p -> p.pair().passage())
+        .containsExactly(
+            "a virus causes the common cold",
+            "bones hold calcium",
+            "the heart pumps blood",
+            "the heart pumps blood",
+            "a virus causes the common cold");
     assertThat(pairs).extracting(ScoredPair::target).containsExactly(1f, 0f, 0f, 1f, 0f);
     assertThat(pairs).extracting(p -> p.pair().query()).startsWith("what causes a cold");
   }
 
   @Test
-  void trainsFromMinedExamplesAndRefusesANegativeCount(QuarkusMainLauncher launcher, @TempDir Path dir) {
+  void trainsFromMinedExamplesAndRefusesANegativeCount(
+      QuarkusMainLauncher launcher, @TempDir Path dir) {
     Path examples = dir.resolve("examples.jsonl");
     TrainingExampleFiles.write(examples, EXAMPLES);
 
-    LaunchResult bad = launcher.launch("teacher", "train", "--base", BERT.toString(), "--train", examples.toString(),
-        "--dev", examples.toString(), "--out", dir.resolve("bad").toString(), "--negatives", "-1");
+    LaunchResult bad =
+        launcher.launch(
+            "teacher",
+            "train",
+            "--base",
+            BERT.toString(),
+            "--train",
+            examples.toString(),
+            "--dev",
+            examples.toString(),
+            "--out",
+            dir.resolve("bad").toString(),
+            "--negatives",
+            "-1");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.getErrorOutput()).contains("--negatives must be >= 0");
 
-    LaunchResult result = launcher.launch("teacher", "train", "--base", BERT.toString(), "--train", examples.toString(),
-        "--dev", examples.toString(), "--out", dir.resolve("teacher").toString(), "--epochs", "1", "--batch-size", "2");
+    LaunchResult result =
+        launcher.launch(
+            "teacher",
+            "train",
+            "--base",
+            BERT.toString(),
+            "--train",
+            examples.toString(),
+            "--dev",
+            examples.toString(),
+            "--out",
+            dir.resolve("teacher").toString(),
+            "--epochs",
+            "1",
+            "--batch-size",
+            "2");
     assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
     assertThat(result.getOutput()).contains("epoch=1 dev_spearman=");
     assertThat(dir.resolve("teacher/config.json")).isRegularFile();

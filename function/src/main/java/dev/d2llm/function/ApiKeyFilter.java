@@ -9,9 +9,9 @@ import java.security.MessageDigest;
 
 /**
  * Optional API-key authentication: when {@code d2llm.auth.enabled}, every request but the health
- * checks ({@code /q/health}, which say UP or DOWN and nothing more) must carry the configured key in
- * {@code d2llm.auth.header}, or gets a 401; metrics ({@code /q/metrics}) included. The production
- * profile turns it on; starting it enabled without a key fails at start-up.
+ * checks ({@code /q/health}, which say UP or DOWN and nothing more) must carry the configured key
+ * in {@code d2llm.auth.header}, or gets a 401; metrics ({@code /q/metrics}) included. The
+ * production profile turns it on; starting it enabled without a key fails at start-up.
  */
 @ApplicationScoped
 public class ApiKeyFilter {
@@ -26,8 +26,15 @@ public class ApiKeyFilter {
     if (!config.auth().enabled()) {
       return;
     }
-    String key = config.auth().apiKey().filter(k -> !k.isBlank()).orElseThrow(() -> new IllegalStateException(
-        "d2llm.auth.enabled is true but no key is set: set D2LLM_AUTH_API_KEY (d2llm.auth.api-key)"));
+    String key =
+        config
+            .auth()
+            .apiKey()
+            .filter(k -> !k.isBlank())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "d2llm.auth.enabled is true but no key is set: set D2LLM_AUTH_API_KEY (d2llm.auth.api-key)"));
     byte[] expected = key.getBytes(StandardCharsets.UTF_8);
     String header = config.auth().header();
     router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> check(ctx, header, expected));

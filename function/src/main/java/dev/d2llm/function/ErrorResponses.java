@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * Turns every failure of a function into a JSON error with the right status: validation and
  * malformed input 400, missing key 401, unknown function 404, wrong method 405, oversized body 413,
- * a body that is not JSON 415, not ready or overloaded 503 (with Retry-After); only a real fault is a
- * 500 and logged as an error. Refusals go to {@link RejectionLog}, never with a stack trace.
+ * a body that is not JSON 415, not ready or overloaded 503 (with Retry-After); only a real fault is
+ * a 500 and logged as an error. Refusals go to {@link RejectionLog}, never with a stack trace.
  */
 @ApplicationScoped
 public class ErrorResponses {
@@ -36,24 +36,30 @@ public class ErrorResponses {
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE).failureHandler(this::handle);
     // A path no function claims never reaches Funqy; answer it here rather than with an HTML page.
-    router.route().order(Integer.MAX_VALUE).handler(ctx -> {
-      if (ctx.request().path() != null && ctx.request().path().startsWith("/q/")) {
-        ctx.next();
-      } else {
-        ctx.fail(404);
-      }
-    });
+    router
+        .route()
+        .order(Integer.MAX_VALUE)
+        .handler(
+            ctx -> {
+              if (ctx.request().path() != null && ctx.request().path().startsWith("/q/")) {
+                ctx.next();
+              } else {
+                ctx.fail(404);
+              }
+            });
   }
 
   void handle(RoutingContext ctx) {
     String path = ctx.request().path();
-    if (path != null && path.startsWith("/q/") && ctx.statusCode() != 401 && !lacksHost(ctx) || ctx.response().ended()) {
+    if (path != null && path.startsWith("/q/") && ctx.statusCode() != 401 && !lacksHost(ctx)
+        || ctx.response().ended()) {
       ctx.next();
       return;
     }
     Throwable t = unwrap(ctx.failure());
     if (t != null && !(t instanceof RejectedRequest) && lacksHost(ctx)) {
-      // Vert.x refuses an HTTP/1.1 request without Host by throwing from the first handler that asks.
+      // Vert.x refuses an HTTP/1.1 request without Host by throwing from the first handler that
+      // asks.
       t = RejectedRequest.missingHost();
     }
     ObjectNode body = RequestReader.JSON.createObjectNode();
@@ -70,14 +76,21 @@ public class ErrorResponses {
       ArrayNode list = body.putArray("violations");
       StringBuilder message = new StringBuilder();
       cve.getConstraintViolations().stream()
-          .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
-          .forEach(v -> {
-            String field = v.getPropertyPath().toString();
-            list.addObject().put("field", field).put("message", v.getMessage());
-            message.append(message.isEmpty() ? "" : "; ").append(field).append(' ').append(v.getMessage());
-          });
+          .sorted(
+              Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
+          .forEach(
+              v -> {
+                String field = v.getPropertyPath().toString();
+                list.addObject().put("field", field).put("message", v.getMessage());
+                message
+                    .append(message.isEmpty() ? "" : "; ")
+                    .append(field)
+                    .append(' ')
+                    .append(v.getMessage());
+              });
       body.put("message", message.toString());
-    } else if (t instanceof Requests.MissingBodyException || t instanceof IllegalArgumentException) {
+    } else if (t instanceof Requests.MissingBodyException
+        || t instanceof IllegalArgumentException) {
       status = 400;
       body.put("error", "invalid_request").put("message", t.getMessage());
     } else if (t instanceof NotReadyException) {
@@ -86,40 +99,49 @@ public class ErrorResponses {
       ctx.response().putHeader("Retry-After", retryAfter);
     } else if (t == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
-      body.put("error", switch (status) {
-        case 400 -> "bad_request";
-        case 401 -> "unauthorized";
-        case 404 -> "unknown_function";
-        case 405 -> "method_not_allowed";
-        case 413 -> "body_too_large";
-        default -> "http_" + status;
-      }).put("message", switch (status) {
-        case 400 -> "the request cannot be read";
-        case 401 -> "a valid API key is required";
-        case 404 -> "no function at this path";
-        case 405 -> "functions take GET (query parameters) or POST (JSON body)";
-        case 413 -> "the request body is larger than the configured limit";
-        default -> "request failed with HTTP " + status;
-      });
+      body.put(
+              "error",
+              switch (status) {
+                case 400 -> "bad_request";
+                case 401 -> "unauthorized";
+                case 404 -> "unknown_function";
+                case 405 -> "method_not_allowed";
+                case 413 -> "body_too_large";
+                default -> "http_" + status;
+              })
+          .put(
+              "message",
+              switch (status) {
+                case 400 -> "the request cannot be read";
+                case 401 -> "a valid API key is required";
+                case 404 -> "no function at this path";
+                case 405 -> "functions take GET (query parameters) or POST (JSON body)";
+                case 413 -> "the request body is larger than the configured limit";
+                default -> "request failed with HTTP " + status;
+              });
     } else if (ctx.statusCode() == 413) {
       status = 413;
-      body.put("error", "body_too_large").put("message", "the request body is larger than the configured limit");
+      body.put("error", "body_too_large")
+          .put("message", "the request body is larger than the configured limit");
     } else {
       status = 500;
       LOG.error("search function failed on " + path, t);
       body.put("error", "internal_error").put("message", "internal error; see the function's log");
     }
     if (status < 500 || t instanceof RejectedRequest || t instanceof NotReadyException) {
-      rejections.rejected(status, ctx.request().method().name(), path, body.get("message").asText());
+      rejections.rejected(
+          status, ctx.request().method().name(), path, body.get("message").asText());
     }
     body.put("status", status);
     send(ctx, status, body);
   }
 
   private static void send(RoutingContext ctx, int status, ObjectNode body) {
-    HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+    HttpServerResponse response =
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
     if (status == 413) {
-      // The rest of an oversized body is never read: close rather than parse it as the next request.
+      // The rest of an oversized body is never read: close rather than parse it as the next
+      // request.
       response.putHeader("Connection", "close");
     }
     String json;
@@ -128,11 +150,14 @@ public class ErrorResponses {
     } catch (JsonProcessingException e) {
       json = "{\"status\":" + status + "}";
     }
-    response.end(json).onComplete(done -> {
-      if (status == 413 && ctx.request().connection() != null) {
-        ctx.request().connection().close();
-      }
-    });
+    response
+        .end(json)
+        .onComplete(
+            done -> {
+              if (status == 413 && ctx.request().connection() != null) {
+                ctx.request().connection().close();
+              }
+            });
   }
 
   private static boolean lacksHost(RoutingContext ctx) {
@@ -142,8 +167,11 @@ public class ErrorResponses {
   private static Throwable unwrap(Throwable t) {
     Throwable cur = t;
     for (int i = 0; i < 10 && cur != null; i++) {
-      if (cur instanceof RejectedRequest || cur instanceof ConstraintViolationException || cur instanceof NotReadyException
-          || cur instanceof Requests.MissingBodyException || cur instanceof IllegalArgumentException) {
+      if (cur instanceof RejectedRequest
+          || cur instanceof ConstraintViolationException
+          || cur instanceof NotReadyException
+          || cur instanceof Requests.MissingBodyException
+          || cur instanceof IllegalArgumentException) {
         return cur;
       }
       if (cur.getCause() == null || cur.getCause() == cur) {

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Everything the function reads from configuration ({@code d2llm.*}), with its defaults declared once here. */
+/**
+ * Everything the function reads from configuration ({@code d2llm.*}), with its defaults declared
+ * once here.
+ */
 @ConfigMapping(prefix = "d2llm")
 public interface FunctionConfig {
 
@@ -28,7 +31,10 @@ public interface FunctionConfig {
   /** Search defaults. */
   Search search();
 
-  /** How to reach S3 when the index is in {@code s3://}; credentials come from the AWS SDK's default chain. */
+  /**
+   * How to reach S3 when the index is in {@code s3://}; credentials come from the AWS SDK's default
+   * chain.
+   */
   S3 s3();
 
   /** The student. */
@@ -42,7 +48,8 @@ public interface FunctionConfig {
   interface Index {
     /**
      * {@code s3://bucket/prefix/}, {@code file:///dir/} or a local path. Without one, the function
-     * indexes its bundled demo corpus into a local {@code file://} store under the cache at first start.
+     * indexes its bundled demo corpus into a local {@code file://} store under the cache at first
+     * start.
      */
     Optional<String> uri();
 
@@ -82,8 +89,9 @@ public interface FunctionConfig {
     Duration timeout();
 
     /**
-     * Characters of text (embed's texts, score's passages) encoded at once, across threads; a request
-     * over the rest waits for it. The default is one request at the limits (64 texts of 2,000).
+     * Characters of text (embed's texts, score's passages) encoded at once, across threads; a
+     * request over the rest waits for it. The default is one request at the limits (64 texts of
+     * 2,000).
      */
     @WithDefault("128000")
     int maxCharsInFlight();
@@ -126,7 +134,10 @@ public interface FunctionConfig {
 
   /** S3 access. */
   interface S3 {
-    /** An S3-compatible endpoint (MinIO, S3Mock); without one, the environment's ({@code D2LLM_S3_ENDPOINT}, {@code AWS_ENDPOINT_URL}) or AWS. */
+    /**
+     * An S3-compatible endpoint (MinIO, S3Mock); without one, the environment's ({@code
+     * D2LLM_S3_ENDPOINT}, {@code AWS_ENDPOINT_URL}) or AWS.
+     */
     Optional<String> endpoint();
 
     /** The signing region; without one, {@code AWS_REGION} or us-east-1. */
@@ -150,7 +161,10 @@ public interface FunctionConfig {
     @WithDefault("two-stage")
     String mode();
 
-    /** Cosine candidates the IEM re-ranks in two-stage mode (default: the core's {@code SearchQuery.DEFAULT_CANDIDATES}). */
+    /**
+     * Cosine candidates the IEM re-ranks in two-stage mode (default: the core's {@code
+     * SearchQuery.DEFAULT_CANDIDATES}).
+     */
     OptionalInt candidates();
   }
 }

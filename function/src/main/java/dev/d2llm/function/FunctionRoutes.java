@@ -11,25 +11,25 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.validation.Validator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * The HTTP front of the functions that {@link SearchFunctions} declares: GET with query parameters or
- * POST with a JSON body, read strictly ({@link RequestReader}), validated, and run through
- * {@link ModelWork}. It answers these paths before Funqy's own binding, which reads bodies leniently,
- * cannot read query parameters into records, logs each refusal as an error with its stack trace and
- * runs every request on the unbounded worker pool.
+ * The HTTP front of the functions that {@link SearchFunctions} declares: GET with query parameters
+ * or POST with a JSON body, read strictly ({@link RequestReader}), validated, and run through
+ * {@link ModelWork}. It answers these paths before Funqy's own binding, which reads bodies
+ * leniently, cannot read query parameters into records, logs each refusal as an error with its
+ * stack trace and runs every request on the unbounded worker pool.
  */
 @ApplicationScoped
 public class FunctionRoutes {
 
   /**
-   * After the body handler and the API-key check ({@code Integer.MIN_VALUE + 1}), before Funqy's route,
-   * which takes the first order Vert.x hands out (0).
+   * After the body handler and the API-key check ({@code Integer.MIN_VALUE + 1}), before Funqy's
+   * route, which takes the first order Vert.x hands out (0).
    */
   static final int ORDER = -100;
 
@@ -46,21 +46,42 @@ public class FunctionRoutes {
   void install(@Observes Router router) {
     route(router, "search", SearchRequest.class, functions::search, r -> 0);
     route(router, "embed", EmbedRequest.class, functions::embed, r -> chars(r.texts()));
-    route(router, "score", ScoreRequest.class, functions::score, r -> chars(r.passages()) + r.query().length());
-    router.route("/info").order(ORDER).handler(ctx -> {
-      checkMethod(ctx);
-      respond(ctx, CompletableFuture.completedFuture(functions.info()));
-    });
+    route(
+        router,
+        "score",
+        ScoreRequest.class,
+        functions::score,
+        r -> chars(r.passages()) + r.query().length());
+    router
+        .route("/info")
+        .order(ORDER)
+        .handler(
+            ctx -> {
+              checkMethod(ctx);
+              respond(ctx, CompletableFuture.completedFuture(functions.info()));
+            });
   }
 
-  /** A function whose request costs {@code textChars} of the model's text budget ({@link ModelWork}). */
-  private <T extends Record> void route(Router router, String name, Class<T> type, Function<T, ?> function,
+  /**
+   * A function whose request costs {@code textChars} of the model's text budget ({@link
+   * ModelWork}).
+   */
+  private <T extends Record> void route(
+      Router router,
+      String name,
+      Class<T> type,
+      Function<T, ?> function,
       ToIntFunction<T> textChars) {
-    router.route("/" + name).order(ORDER).handler(ctx -> {
-      checkMethod(ctx);
-      T request = Requests.valid(validator, read(ctx, type), name);
-      respond(ctx, work.submit(() -> function.apply(request), textChars.applyAsInt(request)));
-    });
+    router
+        .route("/" + name)
+        .order(ORDER)
+        .handler(
+            ctx -> {
+              checkMethod(ctx);
+              T request = Requests.valid(validator, read(ctx, type), name);
+              respond(
+                  ctx, work.submit(() -> function.apply(request), textChars.applyAsInt(request)));
+            });
   }
 
   private static int chars(List<String> texts) {
@@ -115,7 +136,10 @@ public class FunctionRoutes {
 
   private static void answer(RoutingContext ctx, Object value, Throwable failure) {
     if (failure != null) {
-      ctx.fail(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+      ctx.fail(
+          failure instanceof CompletionException c && c.getCause() != null
+              ? c.getCause()
+              : failure);
       return;
     }
     String json;

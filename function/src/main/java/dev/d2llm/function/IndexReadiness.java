@@ -6,9 +6,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness: UP only while a verified index is loaded. It says nothing more, since {@code /q/health}
- * is open to anyone: the index URI, version and the reason it is DOWN are in {@code /info} (behind
- * the API key when auth is on) and in the log.
+ * Readiness: UP only while a verified index is loaded. It says nothing more, since {@code
+ * /q/health} is open to anyone: the index URI, version and the reason it is DOWN are in {@code
+ * /info} (behind the API key when auth is on) and in the log.
  */
 @Readiness
 @ApplicationScoped

@@ -9,9 +9,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Opens the store an index is read from. For {@code s3://} the client gets the configured connect and
- * read timeouts, so that an endpoint that accepts connections but never answers fails an attempt in
- * bounded time instead of holding the start-up; other stores open as the core opens them.
+ * Opens the store an index is read from. For {@code s3://} the client gets the configured connect
+ * and read timeouts, so that an endpoint that accepts connections but never answers fails an
+ * attempt in bounded time instead of holding the start-up; other stores open as the core opens
+ * them.
  */
 final class IndexStores {
 
@@ -38,13 +39,17 @@ final class IndexStores {
     URI uri = URI.create(location);
     String bucket = uri.getAuthority();
     String path = uri.getPath() == null ? "" : uri.getPath();
-    S3Client client = S3ObjectStore.clientBuilder(settings)
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(config.connectTimeout())
-            .socketTimeout(config.readTimeout()))
-        .build();
+    S3Client client =
+        S3ObjectStore.clientBuilder(settings)
+            .httpClientBuilder(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(config.connectTimeout())
+                    .socketTimeout(config.readTimeout()))
+            .build();
     try {
-      return new Opened(new S3ObjectStore(client, bucket, path.startsWith("/") ? path.substring(1) : path), client);
+      return new Opened(
+          new S3ObjectStore(client, bucket, path.startsWith("/") ? path.substring(1) : path),
+          client);
     } catch (RuntimeException e) {
       client.close();
       throw e;

@@ -22,11 +22,11 @@ import java.util.function.Supplier;
  * Admission control for model work (encoding a query, embedding, scoring): a fixed set of threads,
  * one per core unless configured, behind a bounded queue. A request that finds the queue full is
  * refused at once ({@link RejectedRequest#overloaded}); one that does not finish within the request
- * timeout is answered {@link RejectedRequest#timedOut} and, if it has not started, never runs. So the
- * memory and CPU the model takes are bounded by the thread count, whatever the number of connections.
- * Texts to encode also take their length in characters from a budget ({@code d2llm.work.max-chars-in-flight}),
- * so that two requests at the limits do not run at once: their activations, not the thread count, set
- * the peak memory.
+ * timeout is answered {@link RejectedRequest#timedOut} and, if it has not started, never runs. So
+ * the memory and CPU the model takes are bounded by the thread count, whatever the number of
+ * connections. Texts to encode also take their length in characters from a budget ({@code
+ * d2llm.work.max-chars-in-flight}), so that two requests at the limits do not run at once: their
+ * activations, not the thread count, set the peak memory.
  */
 @ApplicationScoped
 public class ModelWork {
@@ -38,71 +38,94 @@ public class ModelWork {
 
   @Inject
   ModelWork(FunctionConfig config) {
-    this(config.work().threads() > 0 ? config.work().threads() : Runtime.getRuntime().availableProcessors(),
-        config.work().queue(), config.work().timeout(), config.work().maxCharsInFlight());
+    this(
+        config.work().threads() > 0
+            ? config.work().threads()
+            : Runtime.getRuntime().availableProcessors(),
+        config.work().queue(),
+        config.work().timeout(),
+        config.work().maxCharsInFlight());
   }
 
   /**
-   * {@code threads} model threads, {@code queued} requests waiting at most, each given {@code timeout},
-   * and {@code maxChars} characters of text being encoded at once.
+   * {@code threads} model threads, {@code queued} requests waiting at most, each given {@code
+   * timeout}, and {@code maxChars} characters of text being encoded at once.
    */
   ModelWork(int threads, int queued, Duration timeout, int maxChars) {
-    BlockingQueue<Runnable> queue = queued > 0 ? new ArrayBlockingQueue<>(queued) : new SynchronousQueue<>();
+    BlockingQueue<Runnable> queue =
+        queued > 0 ? new ArrayBlockingQueue<>(queued) : new SynchronousQueue<>();
     AtomicInteger n = new AtomicInteger();
-    pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, queue, r -> {
-      Thread t = new Thread(r, "model-work-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }, new ThreadPoolExecutor.AbortPolicy());
+    pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.SECONDS,
+            queue,
+            r -> {
+              Thread t = new Thread(r, "model-work-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
     this.timeout = timeout;
     this.maxChars = maxChars;
     this.chars = new Semaphore(maxChars, true);
   }
 
-  /** As {@link #submit(Supplier, int)} for work whose size is bounded by the request limits alone (a query). */
+  /**
+   * As {@link #submit(Supplier, int)} for work whose size is bounded by the request limits alone (a
+   * query).
+   */
   <T> CompletableFuture<T> submit(Supplier<T> task) {
     return submit(task, 0);
   }
 
   /**
-   * {@code task}'s result, computed on a model thread; fails with a {@link RejectedRequest} when the
-   * queue is full (at once) or the timeout passes first.
+   * {@code task}'s result, computed on a model thread; fails with a {@link RejectedRequest} when
+   * the queue is full (at once) or the timeout passes first.
    */
   <T> CompletableFuture<T> submit(Supplier<T> task, int textChars) {
     int permits = Math.min(textChars, maxChars);
     CompletableFuture<T> result = new CompletableFuture<>();
     Future<?> queued;
     try {
-      queued = pool.submit(() -> {
-        if (result.isDone()) {
-          return; // timed out while queued: nobody waits for it any more
-        }
-        if (permits > 0) {
-          chars.acquireUninterruptibly(permits); // not for 0: a fair semaphore would queue it behind waiters
-        }
-        try {
-          if (!result.isDone()) {
-            result.complete(task.get());
-          }
-        } catch (Throwable t) {
-          result.completeExceptionally(t);
-        } finally {
-          if (permits > 0) {
-            chars.release(permits);
-          }
-        }
-      });
+      queued =
+          pool.submit(
+              () -> {
+                if (result.isDone()) {
+                  return; // timed out while queued: nobody waits for it any more
+                }
+                if (permits > 0) {
+                  chars.acquireUninterruptibly(
+                      permits); // not for 0: a fair semaphore would queue it behind waiters
+                }
+                try {
+                  if (!result.isDone()) {
+                    result.complete(task.get());
+                  }
+                } catch (Throwable t) {
+                  result.completeExceptionally(t);
+                } finally {
+                  if (permits > 0) {
+                    chars.release(permits);
+                  }
+                }
+              });
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(RejectedRequest.overloaded());
     }
-    return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(t -> {
-      if (t instanceof TimeoutException) {
-        queued.cancel(false);
-        pool.purge();
-        return CompletableFuture.failedFuture(RejectedRequest.timedOut(timeout));
-      }
-      return CompletableFuture.failedFuture(t);
-    });
+    return result
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            t -> {
+              if (t instanceof TimeoutException) {
+                queued.cancel(false);
+                pool.purge();
+                return CompletableFuture.failedFuture(RejectedRequest.timedOut(timeout));
+              }
+              return CompletableFuture.failedFuture(t);
+            });
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -8,10 +8,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * What differs when the function runs as a native executable: the PyTorch and tokenizer libraries are
- * read from disk rather than unpacked from jars, and the scan kernel is the scalar one unless
- * {@code -Dd2llm.kernel} asks for the SIMD one (docs/native-and-lambda.md says why). On a JVM nothing here
- * changes anything.
+ * What differs when the function runs as a native executable: the PyTorch and tokenizer libraries
+ * are read from disk rather than unpacked from jars, and the scan kernel is the scalar one unless
+ * {@code -Dd2llm.kernel} asks for the SIMD one (docs/native-and-lambda.md says why). On a JVM
+ * nothing here changes anything.
  */
 final class NativeExecutable {
 
@@ -29,16 +29,21 @@ final class NativeExecutable {
     return ImageMode.current() == ImageMode.NATIVE_RUN;
   }
 
-  /** In a native executable, fails naming every library directory that is not set; the image carries none. */
+  /**
+   * In a native executable, fails naming every library directory that is not set; the image carries
+   * none.
+   */
   static void requireLibraryPaths() {
     if (!running()) {
       return;
     }
     List<String> missing = LIBRARY_PATHS.stream().filter(NativeExecutable::unset).toList();
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("a native executable loads PyTorch and the tokenizer from disk: set "
-          + String.join(" and ", missing) + " (the native build unpacks target/native-libs/pytorch/ and"
-          + " target/native-libs/tokenizers/libtokenizers.so)");
+      throw new IllegalStateException(
+          "a native executable loads PyTorch and the tokenizer from disk: set "
+              + String.join(" and ", missing)
+              + " (the native build unpacks target/native-libs/pytorch/ and"
+              + " target/native-libs/tokenizers/libtokenizers.so)");
     }
   }
 
@@ -47,18 +52,22 @@ final class NativeExecutable {
    * native executable only when {@code -Dd2llm.kernel=simd} asks, as for the scan.
    */
   static boolean rowKernel() {
-    return !running() || System.getProperty("d2llm.kernel") != null && !"scalar".equals(System.getProperty("d2llm.kernel"));
+    return !running()
+        || System.getProperty("d2llm.kernel") != null
+            && !"scalar".equals(System.getProperty("d2llm.kernel"));
   }
 
   /**
-   * The scan kernel: {@link ScoringKernels#best()} on a JVM. A native executable takes the scalar one
-   * unless {@code d2llm.kernel} is set, because compiling the Vector API ahead of time needs a GraalVM
-   * with Vector API support, and without it the SIMD kernel runs the API's slow Java fallback.
+   * The scan kernel: {@link ScoringKernels#best()} on a JVM. A native executable takes the scalar
+   * one unless {@code d2llm.kernel} is set, because compiling the Vector API ahead of time needs a
+   * GraalVM with Vector API support, and without it the SIMD kernel runs the API's slow Java
+   * fallback.
    */
   static ScoringKernel scanKernel() {
     if (running() && System.getProperty("d2llm.kernel") == null) {
-      LOG.info("scan kernel: scalar, as in every native executable unless -Dd2llm.kernel=simd asks for the"
-          + " Vector API kernel");
+      LOG.info(
+          "scan kernel: scalar, as in every native executable unless -Dd2llm.kernel=simd asks for the"
+              + " Vector API kernel");
       return new ScalarScoringKernel();
     }
     return ScoringKernels.best();

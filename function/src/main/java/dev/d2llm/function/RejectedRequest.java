@@ -25,32 +25,45 @@ public final class RejectedRequest extends RuntimeException {
 
   /** 400: an HTTP/1.1 request without the Host header it must carry. */
   static RejectedRequest missingHost() {
-    return new RejectedRequest(400, "missing_host", "HTTP/1.1 requests must carry a Host header", false);
+    return new RejectedRequest(
+        400, "missing_host", "HTTP/1.1 requests must carry a Host header", false);
   }
 
   /** 405: a method other than GET or POST. */
   static RejectedRequest methodNotAllowed(String method) {
-    return new RejectedRequest(405, "method_not_allowed",
+    return new RejectedRequest(
+        405,
+        "method_not_allowed",
         "functions take GET (query parameters) or POST (JSON body), not "
-            + (method.length() <= 20 ? method : method.substring(0, 20) + "..."), false);
+            + (method.length() <= 20 ? method : method.substring(0, 20) + "..."),
+        false);
   }
 
   /** 415: a POST body that is not declared as JSON. */
   static RejectedRequest unsupportedMediaType(String contentType) {
-    return new RejectedRequest(415, "unsupported_media_type",
-        "a POST body must be sent as Content-Type: application/json, not " + (contentType == null ? "none" : contentType),
+    return new RejectedRequest(
+        415,
+        "unsupported_media_type",
+        "a POST body must be sent as Content-Type: application/json, not "
+            + (contentType == null ? "none" : contentType),
         false);
   }
 
   /** 503 with Retry-After: every model thread is busy and the queue is full. */
   static RejectedRequest overloaded() {
-    return new RejectedRequest(503, "overloaded", "the function is busy; retry after the Retry-After delay", true);
+    return new RejectedRequest(
+        503, "overloaded", "the function is busy; retry after the Retry-After delay", true);
   }
 
   /** 503 with Retry-After: the request did not finish within the request timeout. */
   static RejectedRequest timedOut(java.time.Duration timeout) {
-    return new RejectedRequest(503, "timeout",
-        "the request did not finish within " + timeout.toMillis() + " ms; retry after the Retry-After delay", true);
+    return new RejectedRequest(
+        503,
+        "timeout",
+        "the request did not finish within "
+            + timeout.toMillis()
+            + " ms; retry after the Retry-After delay",
+        true);
   }
 
   public int status() {

@@ -29,15 +29,23 @@ public class RejectionLog {
     long now = System.nanoTime();
     if (now - last >= SUMMARY_INTERVAL_NANOS && lastSummary.compareAndSet(last, now)) {
       Map<Integer, Long> byStatus = new TreeMap<>();
-      counts.forEach((s, n) -> {
-        long c = n.sumThenReset();
-        if (c > 0) {
-          byStatus.put(s, c);
-        }
-      });
-      LOG.warnf("refused %d requests since the last summary (by status: %s), the latest %s %s with %d: %s; DEBUG on %s"
-          + " logs each", byStatus.values().stream().mapToLong(Long::longValue).sum(), byStatus, method, path, status,
-          reason, RejectionLog.class.getName());
+      counts.forEach(
+          (s, n) -> {
+            long c = n.sumThenReset();
+            if (c > 0) {
+              byStatus.put(s, c);
+            }
+          });
+      LOG.warnf(
+          "refused %d requests since the last summary (by status: %s), the latest %s %s with %d: %s; DEBUG on %s"
+              + " logs each",
+          byStatus.values().stream().mapToLong(Long::longValue).sum(),
+          byStatus,
+          method,
+          path,
+          status,
+          reason,
+          RejectionLog.class.getName());
     }
   }
 }

@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a function's request record strictly, from a JSON body or from query parameters: numbers
- * must be JSON integers, strings JSON strings, no field may repeat or be unknown, nothing may follow
- * the object. Anything else is a {@link RejectedRequest#malformed} naming the field.
+ * must be JSON integers, strings JSON strings, no field may repeat or be unknown, nothing may
+ * follow the object. Anything else is a {@link RejectedRequest#malformed} naming the field.
  */
 final class RequestReader {
 
@@ -37,19 +37,23 @@ final class RequestReader {
   private RequestReader() {}
 
   private static ObjectMapper strictMapper() {
-    JsonMapper mapper = JsonMapper.builder()
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-        .build();
-    // A number for a string field, a string or a fraction for an integer field: refused, not converted.
-    mapper.coercionConfigFor(LogicalType.Textual)
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    // A number for a string field, a string or a fraction for an integer field: refused, not
+    // converted.
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Integer)
+    mapper
+        .coercionConfigFor(LogicalType.Integer)
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -62,7 +66,8 @@ final class RequestReader {
     try {
       return JSON.readValue(body, type);
     } catch (IOException e) {
-      throw RejectedRequest.malformed("the body is not valid JSON for this function's request: " + reason(e));
+      throw RejectedRequest.malformed(
+          "the body is not valid JSON for this function's request: " + reason(e));
     }
   }
 
@@ -71,25 +76,31 @@ final class RequestReader {
    * integer, a list field's elements as repeated parameters ({@code texts=a&texts=b}).
    */
   static <T extends Record> T fromQuery(MultiMap params, Class<T> type) {
-    Map<String, RecordComponent> fields = Arrays.stream(type.getRecordComponents())
-        .collect(Collectors.toMap(RecordComponent::getName, Function.identity()));
+    Map<String, RecordComponent> fields =
+        Arrays.stream(type.getRecordComponents())
+            .collect(Collectors.toMap(RecordComponent::getName, Function.identity()));
     ObjectNode node = JSON.createObjectNode();
     for (String name : params.names()) {
       RecordComponent field = fields.get(name);
       if (field == null) {
-        throw RejectedRequest.malformed("unknown parameter '" + clip(name) + "'; this function takes "
-            + String.join(", ", fields.keySet().stream().sorted().toList()));
+        throw RejectedRequest.malformed(
+            "unknown parameter '"
+                + clip(name)
+                + "'; this function takes "
+                + String.join(", ", fields.keySet().stream().sorted().toList()));
       }
       List<String> values = params.getAll(name);
       if (List.class.isAssignableFrom(field.getType())) {
         ArrayNode list = node.putArray(name);
         values.forEach(list::add);
       } else if (values.size() > 1) {
-        throw RejectedRequest.malformed("parameter '" + name + "' is given " + values.size() + " times");
+        throw RejectedRequest.malformed(
+            "parameter '" + name + "' is given " + values.size() + " times");
       } else if (field.getType() == Integer.class) {
         String v = values.get(0);
         if (!INTEGER.matcher(v).matches()) {
-          throw RejectedRequest.malformed("parameter '" + name + "' must be an integer, found '" + clip(v) + "'");
+          throw RejectedRequest.malformed(
+              "parameter '" + name + "' must be an integer, found '" + clip(v) + "'");
         }
         node.put(name, Integer.parseInt(v));
       } else {
@@ -99,7 +110,8 @@ final class RequestReader {
     try {
       return JSON.treeToValue(node, type);
     } catch (JsonProcessingException e) {
-      throw RejectedRequest.malformed("the query parameters do not make this function's request: " + reason(e));
+      throw RejectedRequest.malformed(
+          "the query parameters do not make this function's request: " + reason(e));
     }
   }
 
@@ -109,15 +121,20 @@ final class RequestReader {
    */
   private static String reason(IOException e) {
     if (e instanceof JsonProcessingException j) {
-      String message = j.getOriginalMessage() == null ? "" : j.getOriginalMessage()
-          .replaceAll(" \\(but might if coercion using `CoercionConfig` was enabled\\)", "")
-          .replace("`java.lang.Integer`", "an integer").replace("`java.lang.String`", "a string")
-          .replaceAll("`dev\\.d2llm\\.function\\.[A-Za-z]+`", "the request")
-          .replaceAll(" \\(bound as the request\\)", "");
+      String message =
+          j.getOriginalMessage() == null
+              ? ""
+              : j.getOriginalMessage()
+                  .replaceAll(" \\(but might if coercion using `CoercionConfig` was enabled\\)", "")
+                  .replace("`java.lang.Integer`", "an integer")
+                  .replace("`java.lang.String`", "a string")
+                  .replaceAll("`dev\\.d2llm\\.function\\.[A-Za-z]+`", "the request")
+                  .replaceAll(" \\(bound as the request\\)", "");
       if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-        String field = m.getPath().stream()
-            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-            .collect(Collectors.joining("."));
+        String field =
+            m.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
         return "field '" + clip(field) + "': " + clip(message);
       }
       return clip(message);

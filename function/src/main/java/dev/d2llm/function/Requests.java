@@ -5,7 +5,10 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import java.util.Set;
 
-/** Validation shared by the functions: a missing body and every constraint violation end up as a 400. */
+/**
+ * Validation shared by the functions: a missing body and every constraint violation end up as a
+ * 400.
+ */
 final class Requests {
 
   /** The IEM branches a request may name. */
@@ -13,7 +16,10 @@ final class Requests {
 
   private Requests() {}
 
-  /** Throws {@link ConstraintViolationException} (answered as 400) unless {@code request} is present and valid. */
+  /**
+   * Throws {@link ConstraintViolationException} (answered as 400) unless {@code request} is present
+   * and valid.
+   */
   static <T> T valid(Validator validator, T request, String function) {
     if (request == null) {
       throw new MissingBodyException(function);

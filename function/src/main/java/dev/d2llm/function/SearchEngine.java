@@ -36,18 +36,23 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads the student and the index in the background and holds the {@link Searcher}: the HTTP port
- * and liveness answer at once, {@code embed} and {@code score} as soon as the student is loaded, and
- * search once an index has loaded and verified. An index that cannot be loaded (store unreachable,
- * not published yet, corrupt, built by another model) is retried with a doubling delay until one
- * loads; each failure is logged in one line naming the index URI and the endpoint, and kept as the
- * reason the function is not ready. Nothing is served from an index that did not verify.
+ * and liveness answer at once, {@code embed} and {@code score} as soon as the student is loaded,
+ * and search once an index has loaded and verified. An index that cannot be loaded (store
+ * unreachable, not published yet, corrupt, built by another model) is retried with a doubling delay
+ * until one loads; each failure is logged in one line naming the index URI and the endpoint, and
+ * kept as the reason the function is not ready. Nothing is served from an index that did not
+ * verify.
  */
 @ApplicationScoped
 public class SearchEngine {
 
   private static final Logger LOG = Logger.getLogger(SearchEngine.class);
   static final String DEMO_CORPUS = "dev/d2llm/function/demo-corpus.jsonl";
-  /** How long a demo index version that is not current must have been left alone before it is removed. */
+
+  /**
+   * How long a demo index version that is not current must have been left alone before it is
+   * removed.
+   */
   static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
   private final FunctionConfig config;
@@ -65,10 +70,12 @@ public class SearchEngine {
   }
 
   void onStart(@Observes StartupEvent event) {
-    StartupPreload.onThread("search-engine-start", () -> {
-      start();
-      return null;
-    });
+    StartupPreload.onThread(
+        "search-engine-start",
+        () -> {
+          start();
+          return null;
+        });
   }
 
   private void start() {
@@ -77,19 +84,24 @@ public class SearchEngine {
     CompletableFuture<SearchIndex> firstFetch = null;
     try {
       NativeExecutable.requireLibraryPaths();
-      // Started before Quarkus booted (FunctionMain); here only if it was not, as in tests and on Lambda.
+      // Started before Quarkus booted (FunctionMain); here only if it was not, as in tests and on
+      // Lambda.
       CompletableFuture<Void> natives = StartupPreload.natives();
       CompletableFuture<StartupPreload.Kernels> kernels = StartupPreload.kernels();
       if (config.index().uri().isPresent()) {
-        // The index download and checks need no model: the first attempt runs while the student loads.
+        // The index download and checks need no model: the first attempt runs while the student
+        // loads.
         indexUri = config.index().uri().get();
         firstFetch = StartupPreload.onThread("index-fetch", () -> fetch(indexUri, cache));
-        firstFetch.exceptionally(e -> null); // its failure is handled (and logged) by the retry loop
+        firstFetch.exceptionally(
+            e -> null); // its failure is handled (and logged) by the retry loop
       }
       Path studentDir = DefaultStudents.resolve(config.model().reference());
-      // The fingerprint (a hash of the student's files) is only needed to match the index: beside the load.
-      CompletableFuture<String> fingerprint = StartupPreload.onThread("student-fingerprint",
-          () -> StudentFiles.fingerprint(studentDir));
+      // The fingerprint (a hash of the student's files) is only needed to match the index: beside
+      // the load.
+      CompletableFuture<String> fingerprint =
+          StartupPreload.onThread(
+              "student-fingerprint", () -> StudentFiles.fingerprint(studentDir));
       StartupPreload.join(natives);
       long t1 = System.nanoTime();
       Student loaded = StudentFiles.load(studentDir, Device.cpu());
@@ -105,10 +117,19 @@ public class SearchEngine {
       long t3 = System.nanoTime();
       loadMs = (t3 - t0) / 1e6;
       failure = null;
-      LOG.infof("serving index %s version %s: %d passages, model %s, scan kernel %s, ready in %.0f ms"
-          + " (native libraries %.0f, student load %.0f, then waiting for the index %.0f, warm-up %.0f)", indexUri,
-          index.manifest().version(), index.count(), config.model().reference(), searcher.kernel().name(), loadMs,
-          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2) - warmUpMs, warmUpMs);
+      LOG.infof(
+          "serving index %s version %s: %d passages, model %s, scan kernel %s, ready in %.0f ms"
+              + " (native libraries %.0f, student load %.0f, then waiting for the index %.0f, warm-up %.0f)",
+          indexUri,
+          index.manifest().version(),
+          index.count(),
+          config.model().reference(),
+          searcher.kernel().name(),
+          loadMs,
+          ms(t1 - t0),
+          ms(t2 - t1),
+          ms(t3 - t2) - warmUpMs,
+          warmUpMs);
     } catch (RuntimeException e) {
       if (!stopping) {
         failure = "cannot start serving (" + e.getClass().getSimpleName() + "): " + e.getMessage();
@@ -118,20 +139,27 @@ public class SearchEngine {
   }
 
   /**
-   * The index, tried until one loads, verifies and matches the student: the first attempt is
-   * {@code firstFetch} when there is one.
+   * The index, tried until one loads, verifies and matches the student: the first attempt is {@code
+   * firstFetch} when there is one.
    */
-  private SearchIndex loadIndex(Path cache, CompletableFuture<SearchIndex> firstFetch, StartupPreload.Kernels k) {
+  private SearchIndex loadIndex(
+      Path cache, CompletableFuture<SearchIndex> firstFetch, StartupPreload.Kernels k) {
     long delay = config.index().retryInitialDelay().toMillis();
     for (int attempt = 1; ; attempt++) {
       try {
         SearchIndex index;
         if (config.index().uri().isPresent()) {
-          index = attempt == 1 && firstFetch != null ? StartupPreload.join(firstFetch) : fetch(indexUri, cache);
+          index =
+              attempt == 1 && firstFetch != null
+                  ? StartupPreload.join(firstFetch)
+                  : fetch(indexUri, cache);
         } else {
           index = demoIndex(cache);
         }
-        int threads = config.search().threads() > 0 ? config.search().threads() : Runtime.getRuntime().availableProcessors();
+        int threads =
+            config.search().threads() > 0
+                ? config.search().threads()
+                : Runtime.getRuntime().availableProcessors();
         Searcher s = new Searcher(student, studentFingerprint, index, k.scan(), threads);
         try {
           long w0 = System.nanoTime();
@@ -148,7 +176,16 @@ public class SearchEngine {
           throw e;
         }
         String verb = e instanceof IndexFormatException ? "refused" : "not loaded";
-        failure = "index " + indexUri + where() + " " + verb + " (" + e.getClass().getSimpleName() + "): " + e.getMessage();
+        failure =
+            "index "
+                + indexUri
+                + where()
+                + " "
+                + verb
+                + " ("
+                + e.getClass().getSimpleName()
+                + "): "
+                + e.getMessage();
         LOG.warnf("%s; attempt %d, next in %d ms", failure, attempt, delay);
         sleep(delay);
         delay = Math.min(delay * 2, config.index().retryMaxDelay().toMillis());
@@ -156,13 +193,17 @@ public class SearchEngine {
     }
   }
 
-  /** The S3 endpoint an {@code s3://} index is read through, for log lines; empty for other stores. */
+  /**
+   * The S3 endpoint an {@code s3://} index is read through, for log lines; empty for other stores.
+   */
   private String where() {
     if (indexUri == null || !indexUri.startsWith("s3://")) {
       return "";
     }
     S3Settings s = s3Settings();
-    return " (endpoint " + s.endpoint().map(Object::toString).orElse("AWS S3, region " + s.region()) + ")";
+    return " (endpoint "
+        + s.endpoint().map(Object::toString).orElse("AWS S3, region " + s.region())
+        + ")";
   }
 
   private void sleep(long millis) {
@@ -178,16 +219,25 @@ public class SearchEngine {
     long t0 = System.nanoTime();
     try (IndexStores.Opened store = IndexStores.open(uri, s3Settings(), config.index())) {
       SearchIndex index = new IndexStore(store.store()).load(cache.resolve("indexes"), LOG::debug);
-      LOG.infof("index %s version %s fetched and verified in %.0f ms", uri, index.manifest().version(),
-          ms(System.nanoTime() - t0));
+      LOG.infof(
+          "index %s version %s fetched and verified in %.0f ms",
+          uri, index.manifest().version(), ms(System.nanoTime() - t0));
       return index;
     }
   }
 
-  /** One search before readiness, so the first user does not pay for PyTorch's and the JIT's first pass. */
+  /**
+   * One search before readiness, so the first user does not pay for PyTorch's and the JIT's first
+   * pass.
+   */
   private static void warmUp(Searcher searcher) {
-    searcher.search(new dev.d2llm.search.SearchQuery("warm-up query", 1, dev.d2llm.student.Branch.ASYMMETRIC,
-        dev.d2llm.search.SearchMode.TWO_STAGE, 1));
+    searcher.search(
+        new dev.d2llm.search.SearchQuery(
+            "warm-up query",
+            1,
+            dev.d2llm.student.Branch.ASYMMETRIC,
+            dev.d2llm.search.SearchMode.TWO_STAGE,
+            1));
   }
 
   private static double ms(long nanos) {
@@ -197,7 +247,10 @@ public class SearchEngine {
   private S3Settings s3Settings() {
     S3Settings env = S3Settings.fromEnvironment();
     String region = config.s3().region().orElse(env.region());
-    return config.s3().endpoint().map(e -> S3Settings.endpoint(java.net.URI.create(e), region))
+    return config
+        .s3()
+        .endpoint()
+        .map(e -> S3Settings.endpoint(java.net.URI.create(e), region))
         .orElseGet(() -> new S3Settings(env.endpoint(), region, env.pathStyle()));
   }
 
@@ -212,8 +265,9 @@ public class SearchEngine {
     try {
       return demoIndex(root, cache);
     } catch (RuntimeException e) {
-      LOG.warnf("the demo index under %s does not load (%s: %s); rebuilding it", root, e.getClass().getSimpleName(),
-          e.getMessage());
+      LOG.warnf(
+          "the demo index under %s does not load (%s: %s); rebuilding it",
+          root, e.getClass().getSimpleName(), e.getMessage());
       LocalFiles.deleteTree(root);
       return demoIndex(root, cache);
     }
@@ -246,10 +300,17 @@ public class SearchEngine {
         }
         Files.copy(in, corpus, StandardCopyOption.REPLACE_EXISTING);
       }
-      ModelIdentity identity = new ModelIdentity(config.model().reference(), student.config().baseModel(),
-          studentFingerprint);
-      IndexManifest m = new IndexBuilder(student, identity, VectorEncoding.FP32, VectorEncoding.FP32,
-          IndexWriter.DEFAULT_ROWS_PER_SHARD).publish(CorpusFiles.read(corpus), index, n -> {});
+      ModelIdentity identity =
+          new ModelIdentity(
+              config.model().reference(), student.config().baseModel(), studentFingerprint);
+      IndexManifest m =
+          new IndexBuilder(
+                  student,
+                  identity,
+                  VectorEncoding.FP32,
+                  VectorEncoding.FP32,
+                  IndexWriter.DEFAULT_ROWS_PER_SHARD)
+              .publish(CorpusFiles.read(corpus), index, n -> {});
       LOG.infof("demo index version %s: %d passages", m.version(), m.count());
       return m;
     } catch (IOException e) {
@@ -258,8 +319,8 @@ public class SearchEngine {
   }
 
   /**
-   * Removes version folders other than {@code current} that nothing has written to for
-   * {@link #ORPHAN_AGE}: a build still under way (another function process sharing the cache) is younger.
+   * Removes version folders other than {@code current} that nothing has written to for {@link
+   * #ORPHAN_AGE}: a build still under way (another function process sharing the cache) is younger.
    */
   private static void removeOrphanVersions(Path versions, String current) {
     if (!Files.isDirectory(versions)) {
@@ -269,7 +330,8 @@ public class SearchEngine {
     try (var dirs = Files.list(versions)) {
       for (Path dir : dirs.filter(d -> !d.getFileName().toString().equals(current)).toList()) {
         if (Files.getLastModifiedTime(dir).compareTo(cutoff) < 0) {
-          LOG.infof("removing %s, a demo index version that is not current (an interrupted build)", dir);
+          LOG.infof(
+              "removing %s, a demo index version that is not current (an interrupted build)", dir);
           LocalFiles.deleteTree(dir);
         }
       }

@@ -1,5 +1,6 @@
 package dev.d2llm.function;
 
+import dev.d2llm.embedding.TextRole;
 import dev.d2llm.index.IndexManifest;
 import dev.d2llm.search.SearchMode;
 import dev.d2llm.search.SearchQuery;
@@ -9,7 +10,6 @@ import dev.d2llm.student.Branch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.funqy.Funq;
-import dev.d2llm.embedding.TextRole;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
 import java.util.List;
@@ -26,12 +26,16 @@ public class SearchFunctions {
   private final Validator validator;
   private final Timer searchTimer;
 
-  SearchFunctions(SearchEngine engine, FunctionConfig config, Validator validator, MeterRegistry registry) {
+  SearchFunctions(
+      SearchEngine engine, FunctionConfig config, Validator validator, MeterRegistry registry) {
     this.engine = engine;
     this.config = config;
     this.validator = validator;
-    this.searchTimer = Timer.builder("d2llm.search").description("search latency, query encoding included")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    this.searchTimer =
+        Timer.builder("d2llm.search")
+            .description("search latency, query encoding included")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   /** Ranked passages for a query. */
@@ -41,9 +45,12 @@ public class SearchFunctions {
     Searcher searcher = engine.searcher();
     int topK = r.topK() == null ? 10 : r.topK();
     SearchMode mode = SearchMode.parse(r.mode() == null ? config.search().mode() : r.mode());
-    int candidates = r.candidates() != null ? r.candidates()
-        : config.search().candidates().orElse(SearchQuery.DEFAULT_CANDIDATES);
-    SearchQuery query = new SearchQuery(r.query(), topK, branch(r.task()), mode, Math.max(candidates, topK));
+    int candidates =
+        r.candidates() != null
+            ? r.candidates()
+            : config.search().candidates().orElse(SearchQuery.DEFAULT_CANDIDATES);
+    SearchQuery query =
+        new SearchQuery(r.query(), topK, branch(r.task()), mode, Math.max(candidates, topK));
     SearchResult result = searchTimer.record(() -> searcher.search(query));
     return SearchResponse.of(result, searcher.index().manifest().version());
   }
@@ -69,13 +76,31 @@ public class SearchFunctions {
   public InfoResponse info() {
     String failure = engine.failure();
     if (failure != null) {
-      return new InfoResponse("d2llm", "not ready: " + failure, config.model().reference(),
-          engine.studentFingerprint(), engine.indexUri(), null, 0, 0, null, null);
+      return new InfoResponse(
+          "d2llm",
+          "not ready: " + failure,
+          config.model().reference(),
+          engine.studentFingerprint(),
+          engine.indexUri(),
+          null,
+          0,
+          0,
+          null,
+          null);
     }
     Searcher s = engine.searcher();
     IndexManifest m = s.index().manifest();
-    return new InfoResponse("d2llm", "ready", config.model().reference(), engine.studentFingerprint(),
-        engine.indexUri(), m.version(), m.count(), m.dimension(), m.vectorEncoding().label(), s.kernel().name());
+    return new InfoResponse(
+        "d2llm",
+        "ready",
+        config.model().reference(),
+        engine.studentFingerprint(),
+        engine.indexUri(),
+        m.version(),
+        m.count(),
+        m.dimension(),
+        m.vectorEncoding().label(),
+        s.kernel().name());
   }
 
   private Branch branch(String task) {
@@ -83,7 +108,11 @@ public class SearchFunctions {
   }
 
   /** {@code search}'s answer. */
-  public record SearchResponse(List<Hit> hits, String indexVersion, String mode, int candidates,
+  public record SearchResponse(
+      List<Hit> hits,
+      String indexVersion,
+      String mode,
+      int candidates,
       SearchResult.Timings timings) {
     static SearchResponse of(SearchResult r, String version) {
       List<Hit> hits = r.hits().stream().map(h -> new Hit(h.id(), h.score(), h.text())).toList();
@@ -101,6 +130,15 @@ public class SearchFunctions {
   public record ScoreResponse(float[] scores) {}
 
   /** {@code info}'s answer. */
-  public record InfoResponse(String service, String status, String model, String modelSha256, String index,
-      String indexVersion, long passages, int dimension, String vectorEncoding, String scanKernel) {}
+  public record InfoResponse(
+      String service,
+      String status,
+      String model,
+      String modelSha256,
+      String index,
+      String indexVersion,
+      long passages,
+      int dimension,
+      String vectorEncoding,
+      String scanKernel) {}
 }

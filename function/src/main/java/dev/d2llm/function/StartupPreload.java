@@ -9,10 +9,11 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * The start-up work that needs no configuration, begun as early as the process allows ({@link FunctionMain}
- * starts it before Quarkus boots; without it, the first {@link #natives()} or {@link #kernels()} call does):
- * loading PyTorch's and the tokenizer's native libraries, and JIT-compiling the Vector API kernels. Each runs
- * once, on a daemon thread of its own, so that it overlaps the boot instead of following it.
+ * The start-up work that needs no configuration, begun as early as the process allows ({@link
+ * FunctionMain} starts it before Quarkus boots; without it, the first {@link #natives()} or {@link
+ * #kernels()} call does): loading PyTorch's and the tokenizer's native libraries, and JIT-compiling
+ * the Vector API kernels. Each runs once, on a daemon thread of its own, so that it overlaps the
+ * boot instead of following it.
  */
 final class StartupPreload {
 
@@ -30,15 +31,21 @@ final class StartupPreload {
     kernels();
   }
 
-  /** PyTorch's engine and the tokenizer's library, loaded (the engine's first use costs about 0.6 s). */
+  /**
+   * PyTorch's engine and the tokenizer's library, loaded (the engine's first use costs about 0.6
+   * s).
+   */
   static synchronized CompletableFuture<Void> natives() {
     if (natives == null) {
-      natives = onThread("native-preload", () -> {
-        NativeExecutable.requireLibraryPaths();
-        Engine.getEngine("PyTorch");
-        ai.djl.huggingface.tokenizers.jni.LibUtils.checkStatus();
-        return null;
-      });
+      natives =
+          onThread(
+              "native-preload",
+              () -> {
+                NativeExecutable.requireLibraryPaths();
+                Engine.getEngine("PyTorch");
+                ai.djl.huggingface.tokenizers.jni.LibUtils.checkStatus();
+                return null;
+              });
     }
     return natives;
   }
@@ -46,15 +53,18 @@ final class StartupPreload {
   /** The scan kernel and whether the row kernel serves, once the JIT has compiled both. */
   static synchronized CompletableFuture<Kernels> kernels() {
     if (kernels == null) {
-      kernels = onThread("kernel-warm-up", () -> {
-        ScoringKernel scan = NativeExecutable.scanKernel();
-        boolean rowKernel = NativeExecutable.rowKernel();
-        if (rowKernel) {
-          RowKernels.warmUp();
-        }
-        ScoringKernels.warmUp(scan);
-        return new Kernels(scan, rowKernel);
-      });
+      kernels =
+          onThread(
+              "kernel-warm-up",
+              () -> {
+                ScoringKernel scan = NativeExecutable.scanKernel();
+                boolean rowKernel = NativeExecutable.rowKernel();
+                if (rowKernel) {
+                  RowKernels.warmUp();
+                }
+                ScoringKernels.warmUp(scan);
+                return new Kernels(scan, rowKernel);
+              });
     }
     return kernels;
   }
@@ -76,10 +86,12 @@ final class StartupPreload {
 
   /** Runs {@code task} on a new daemon thread named {@code name}. */
   static <T> CompletableFuture<T> onThread(String name, Supplier<T> task) {
-    return CompletableFuture.supplyAsync(task, r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      t.start();
-    });
+    return CompletableFuture.supplyAsync(
+        task,
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          t.start();
+        });
   }
 }

@@ -8,10 +8,16 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A request value within a configured limit ({@code d2llm.limits.*}): a string's length, a
- * number's size or a list's length, depending on {@link #value()}.
+ * A request value within a configured limit ({@code d2llm.limits.*}): a string's length, a number's
+ * size or a list's length, depending on {@link #value()}.
  */
-@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.TYPE_USE, ElementType.RECORD_COMPONENT, ElementType.METHOD})
+@Target({
+  ElementType.FIELD,
+  ElementType.PARAMETER,
+  ElementType.TYPE_USE,
+  ElementType.RECORD_COMPONENT,
+  ElementType.METHOD
+})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = WithinLimitValidator.class)
 public @interface WithinLimit {

@@ -1,21 +1,29 @@
 package dev.d2llm.function;
 
+import io.smallrye.config.SmallRyeConfig;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
-import io.smallrye.config.SmallRyeConfig;
 import java.util.Collection;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Checks {@link WithinLimit} against the configured limits and names the value and the limit when it fails. */
+/**
+ * Checks {@link WithinLimit} against the configured limits and names the value and the limit when
+ * it fails.
+ */
 public class WithinLimitValidator implements ConstraintValidator<WithinLimit, Object> {
 
   private WithinLimit.Limit limit;
 
-  /** Hibernate Validator creates validators itself while Quarkus starts, before the config mapping is injectable. */
+  /**
+   * Hibernate Validator creates validators itself while Quarkus starts, before the config mapping
+   * is injectable.
+   */
   public WithinLimitValidator() {}
 
   private static FunctionConfig config() {
-    return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(FunctionConfig.class);
+    return ConfigProvider.getConfig()
+        .unwrap(SmallRyeConfig.class)
+        .getConfigMapping(FunctionConfig.class);
   }
 
   @Override
@@ -64,7 +72,8 @@ public class WithinLimitValidator implements ConstraintValidator<WithinLimit, Ob
       return true;
     }
     context.disableDefaultConstraintViolation();
-    context.buildConstraintViolationWithTemplate("is " + actual + " " + what + ", the limit is " + max)
+    context
+        .buildConstraintViolationWithTemplate("is " + actual + " " + what + ", the limit is " + max)
         .addConstraintViolation();
     return false;
   }

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** With auth on (as in production), the functions and the metrics want the key; health stays open and terse. */
+/**
+ * With auth on (as in production), the functions and the metrics want the key; health stays open
+ * and terse.
+ */
 @QuarkusTest
 @TestProfile(ApiKeyTest.AuthOn.class)
 @QuarkusTestResource(value = S3IndexResource.class, restrictToAnnotatedClass = true)
@@ -33,8 +36,14 @@ class ApiKeyTest {
 
   @Test
   void withoutTheKeyIsA401() {
-    given().contentType(ContentType.JSON).body("{\"query\":\"bread\"}").post("/search")
-        .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("unauthorized"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"query\":\"bread\"}")
+        .post("/search")
+        .then()
+        .statusCode(401)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("unauthorized"));
   }
 
   @Test
@@ -44,8 +53,13 @@ class ApiKeyTest {
 
   @Test
   void theKeyOpensEveryFunction() {
-    given().header("X-API-Key", "s3cret").contentType(ContentType.JSON).body("{\"query\":\"bread\"}").post("/search")
-        .then().statusCode(200);
+    given()
+        .header("X-API-Key", "s3cret")
+        .contentType(ContentType.JSON)
+        .body("{\"query\":\"bread\"}")
+        .post("/search")
+        .then()
+        .statusCode(200);
     given().header("X-API-Key", "s3cret").get("/info").then().statusCode(200);
   }
 
@@ -56,21 +70,38 @@ class ApiKeyTest {
 
   @Test
   void healthWithoutTheKeySaysUpAndNothingMore() {
-    String health = given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"))
-        .extract().asString();
-    org.assertj.core.api.Assertions.assertThat(health).doesNotContain("s3://").doesNotContain("indexes")
-        .doesNotContain("version").doesNotContain("passages");
+    String health =
+        given()
+            .get("/q/health")
+            .then()
+            .statusCode(200)
+            .body("status", equalTo("UP"))
+            .extract()
+            .asString();
+    org.assertj.core.api.Assertions.assertThat(health)
+        .doesNotContain("s3://")
+        .doesNotContain("indexes")
+        .doesNotContain("version")
+        .doesNotContain("passages");
   }
 
   @Test
   void infoWithTheKeyNamesTheIndex() {
-    given().header("X-API-Key", "s3cret").get("/info").then().statusCode(200)
+    given()
+        .header("X-API-Key", "s3cret")
+        .get("/info")
+        .then()
+        .statusCode(200)
         .body("index", equalTo("s3://indexes/demo/"));
   }
 
   @Test
   void metricsWantTheKey() {
-    given().get("/q/metrics").then().statusCode(401).contentType(ContentType.JSON)
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(401)
+        .contentType(ContentType.JSON)
         .body("error", equalTo("unauthorized"));
     given().header("X-API-Key", "s3cret").get("/q/metrics").then().statusCode(200);
   }

@@ -5,7 +5,10 @@ import static io.restassured.RestAssured.given;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polling for the tests: the function loads its model and index in the background after the port opens. */
+/**
+ * Polling for the tests: the function loads its model and index in the background after the port
+ * opens.
+ */
 final class Await {
 
   private Await() {}
@@ -28,15 +31,24 @@ final class Await {
 
   /** Waits until readiness is UP: an index is loaded and verified. */
   static void ready() {
-    until("readiness is UP", Duration.ofMinutes(2), () -> given().get("/q/health/ready").statusCode() == 200);
+    until(
+        "readiness is UP",
+        Duration.ofMinutes(2),
+        () -> given().get("/q/health/ready").statusCode() == 200);
   }
 
-  /** Waits until {@code /info} (with {@code key} in X-API-Key when not null) reports a status containing {@code text}. */
+  /**
+   * Waits until {@code /info} (with {@code key} in X-API-Key when not null) reports a status
+   * containing {@code text}.
+   */
   static void infoStatus(String text, String key) {
-    until("/info says " + text, Duration.ofMinutes(2), () -> {
-      var request = key == null ? given() : given().header("X-API-Key", key);
-      String status = request.get("/info").jsonPath().getString("status");
-      return status != null && status.contains(text);
-    });
+    until(
+        "/info says " + text,
+        Duration.ofMinutes(2),
+        () -> {
+          var request = key == null ? given() : given().header("X-API-Key", key);
+          String status = request.get("/info").jsonPath().getString("status");
+          return status != null && status.contains(text);
+        });
   }
 }

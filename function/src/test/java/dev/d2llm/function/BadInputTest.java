@@ -32,66 +32,124 @@ class BadInputTest {
         Arguments.of("search", "{\"query\":\"\"}", "query must not be empty"),
         Arguments.of("search", "{\"query\":\"   \"}", "query must not be empty"),
         Arguments.of("search", "{\"topK\":5}", "query must not be empty"),
-        Arguments.of("search", "{\"query\":\"" + longQuery + "\"}", "query is 1001 characters, the limit is 1000"),
+        Arguments.of(
+            "search",
+            "{\"query\":\"" + longQuery + "\"}",
+            "query is 1001 characters, the limit is 1000"),
         Arguments.of("search", "{\"query\":\"q\",\"topK\":0}", "topK must be at least 1"),
-        Arguments.of("search", "{\"query\":\"q\",\"topK\":101}", "topK is 101 hits, the limit is 100"),
+        Arguments.of(
+            "search", "{\"query\":\"q\",\"topK\":101}", "topK is 101 hits, the limit is 100"),
         Arguments.of("search", "{\"query\":\"q\",\"task\":\"both\"}", "task must be sym or asym"),
-        Arguments.of("search", "{\"query\":\"q\",\"mode\":\"fast\"}", "mode must be exact or two-stage"),
-        Arguments.of("search", "{\"query\":\"q\",\"candidates\":5000}", "candidates is 5000 candidates, the limit is 2000"),
+        Arguments.of(
+            "search", "{\"query\":\"q\",\"mode\":\"fast\"}", "mode must be exact or two-stage"),
+        Arguments.of(
+            "search",
+            "{\"query\":\"q\",\"candidates\":5000}",
+            "candidates is 5000 candidates, the limit is 2000"),
         Arguments.of("embed", "{\"texts\":[]}", "texts must hold at least one text"),
         Arguments.of("embed", "{}", "texts must hold at least one text"),
-        Arguments.of("embed", "{\"texts\":" + manyTexts + "}", "texts is 65 texts, the limit is 64"),
+        Arguments.of(
+            "embed", "{\"texts\":" + manyTexts + "}", "texts is 65 texts, the limit is 64"),
         Arguments.of("embed", "{\"texts\":[\"ok\",\"\"]}", "must not be empty"),
-        Arguments.of("embed", "{\"texts\":[\"" + "y".repeat(2001) + "\"]}", "2001 characters, the limit is 2000"),
-        Arguments.of("score", "{\"query\":\"q\",\"passages\":[]}", "passages must hold at least one passage"),
+        Arguments.of(
+            "embed",
+            "{\"texts\":[\"" + "y".repeat(2001) + "\"]}",
+            "2001 characters, the limit is 2000"),
+        Arguments.of(
+            "score",
+            "{\"query\":\"q\",\"passages\":[]}",
+            "passages must hold at least one passage"),
         Arguments.of("score", "{\"passages\":[\"p\"]}", "query must not be empty"),
-        Arguments.of("score", "{\"query\":\"q\",\"passages\":[\"p\"],\"task\":\"x\"}", "task must be sym or asym"));
+        Arguments.of(
+            "score",
+            "{\"query\":\"q\",\"passages\":[\"p\"],\"task\":\"x\"}",
+            "task must be sym or asym"));
   }
 
   @ParameterizedTest(name = "{0} {2}")
   @MethodSource("invalidRequests")
   void anInvalidRequestIsA400NamingTheField(String function, String body, String message) {
-    given().contentType(ContentType.JSON).body(body).post("/" + function)
-        .then().statusCode(400).contentType(ContentType.JSON)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/" + function)
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
         .body("error", equalTo("invalid_request"))
         .body("message", containsString(message));
   }
 
   @Test
   void malformedJsonIsA400() {
-    given().contentType(ContentType.JSON).body("{\"query\": ").post("/search")
-        .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("malformed_json"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"query\": ")
+        .post("/search")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("malformed_json"));
   }
 
   @Test
   void aWronglyTypedFieldIsA400() {
-    given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"topK\":\"ten\"}").post("/search")
-        .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("malformed_json"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"query\":\"q\",\"topK\":\"ten\"}")
+        .post("/search")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("malformed_json"));
   }
 
   @Test
   void aMissingBodyIsA400() {
-    given().contentType(ContentType.JSON).post("/search")
-        .then().statusCode(400).contentType(ContentType.JSON).body("message", containsString("needs a JSON body"));
+    given()
+        .contentType(ContentType.JSON)
+        .post("/search")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("message", containsString("needs a JSON body"));
   }
 
   @Test
   void anOversizedBodyIsA413() {
     String huge = "{\"query\":\"" + "z".repeat(300 * 1024) + "\"}";
-    given().contentType(ContentType.JSON).body(huge).post("/search")
-        .then().statusCode(413).contentType(ContentType.JSON).body("error", equalTo("body_too_large"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(huge)
+        .post("/search")
+        .then()
+        .statusCode(413)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("body_too_large"));
   }
 
   @Test
   void anUnknownFunctionIsA404() {
-    given().contentType(ContentType.JSON).body("{}").post("/nope")
-        .then().statusCode(404).contentType(ContentType.JSON).body("error", equalTo("unknown_function"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{}")
+        .post("/nope")
+        .then()
+        .statusCode(404)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("unknown_function"));
   }
 
   @Test
   void aWrongMethodIsA405() {
-    given().contentType(ContentType.JSON).body("{}").put("/search")
-        .then().statusCode(405).contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{}")
+        .put("/search")
+        .then()
+        .statusCode(405)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("method_not_allowed"));
   }
 
   static Stream<Arguments> laxJson() {
@@ -114,53 +172,93 @@ class BadInputTest {
   @ParameterizedTest(name = "{1}")
   @MethodSource("laxJson")
   void jsonThatIsOnlyAlmostTheRequestIsA400(String function, String body, String named) {
-    given().contentType(ContentType.JSON).body(body).post("/" + function)
-        .then().statusCode(400).contentType(ContentType.JSON)
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/" + function)
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
         .body("error", equalTo("malformed_json"))
         .body("message", containsString(named));
   }
 
   @ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"text/plain", "application/xml", "application/jsonx"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"text/plain", "application/xml", "application/jsonx"})
   void aBodyNotSentAsJsonIsA415(String contentType) {
-    given().contentType(contentType).body("{\"query\":\"bread\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/search")
-        .then().statusCode(415).contentType(ContentType.JSON).body("error", equalTo("unsupported_media_type"));
+    given()
+        .contentType(contentType)
+        .body("{\"query\":\"bread\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .post("/search")
+        .then()
+        .statusCode(415)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("unsupported_media_type"));
   }
 
   @Test
   void aJsonContentTypeWithACharsetIsAccepted() {
-    given().contentType("application/json; charset=utf-8").body("{\"query\":\"bread\",\"topK\":1}").post("/search")
-        .then().statusCode(200);
+    given()
+        .contentType("application/json; charset=utf-8")
+        .body("{\"query\":\"bread\",\"topK\":1}")
+        .post("/search")
+        .then()
+        .statusCode(200);
   }
 
   @Test
-  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server answers it")
+  @DisabledIf(
+      value = "dev.d2llm.function.LambdaBinding#active",
+      disabledReason = "the mock event server answers it")
   void aRequestWithoutAHostHeaderIsA400() throws Exception {
-    String answer = RawHttp.exchange("POST /search HTTP/1.1\r\nContent-Type: application/json\r\n"
-        + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
-    org.assertj.core.api.Assertions.assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json")
+    String answer =
+        RawHttp.exchange(
+            "POST /search HTTP/1.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+    org.assertj.core.api.Assertions.assertThat(answer)
+        .startsWith("HTTP/1.1 400")
+        .contains("application/json")
         .contains("\"error\"");
   }
 
   @Test
-  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server answers it")
+  @DisabledIf(
+      value = "dev.d2llm.function.LambdaBinding#active",
+      disabledReason = "the mock event server answers it")
   void anOversizedContentLengthIsA413AndTheConnectionIsClosed() throws Exception {
     // RawHttp reads until the server closes the connection, and fails after 10 s if it never does.
-    String answer = RawHttp.exchange("POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        + "Content-Length: 10000000\r\n\r\n{\"query\":");
-    org.assertj.core.api.Assertions.assertThat(answer).startsWith("HTTP/1.1 413").contains("\"body_too_large\"");
+    String answer =
+        RawHttp.exchange(
+            "POST /search HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 10000000\r\n\r\n{\"query\":");
+    org.assertj.core.api.Assertions.assertThat(answer)
+        .startsWith("HTTP/1.1 413")
+        .contains("\"body_too_large\"");
   }
 
   @Test
   void postingABodyToInfoIsIgnored() {
-    given().contentType(ContentType.JSON).body("{\"x\":1}").post("/info").then().statusCode(200)
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"x\":1}")
+        .post("/info")
+        .then()
+        .statusCode(200)
         .body("service", equalTo("d2llm"));
   }
 
   @Test
-  @DisabledIf(value = "dev.d2llm.function.LambdaBinding#active", disabledReason = "the mock event server sets Allow")
+  @DisabledIf(
+      value = "dev.d2llm.function.LambdaBinding#active",
+      disabledReason = "the mock event server sets Allow")
   void aWrongMethodNamesTheAllowedOnes() {
-    given().request("M1", "/search").then().statusCode(405).header("Allow", "GET, POST")
-        .contentType(ContentType.JSON).body("error", equalTo("method_not_allowed"));
+    given()
+        .request("M1", "/search")
+        .then()
+        .statusCode(405)
+        .header("Allow", "GET, POST")
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("method_not_allowed"));
   }
 }

@@ -29,8 +29,10 @@ class CorruptIndexTest {
 
   @Test
   void readinessIsDownAndDisclosesNothing() {
-    given().get("/q/health/ready")
-        .then().statusCode(503)
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(503)
         .body("status", equalTo("DOWN"))
         .body("checks[0].data", org.hamcrest.Matchers.nullValue())
         .body(not(containsString("vectors-00001.bin")));
@@ -38,7 +40,10 @@ class CorruptIndexTest {
 
   @Test
   void infoSaysWhyItIsNotReady() {
-    given().get("/info").then().statusCode(200)
+    given()
+        .get("/info")
+        .then()
+        .statusCode(200)
         .body("status", containsString("not ready"))
         .body("status", containsString("vectors-00001.bin"))
         .body("status", containsString("SHA-256"));
@@ -46,16 +51,31 @@ class CorruptIndexTest {
 
   @Test
   void searchIsA503NotAnAnswer() {
-    given().contentType(ContentType.JSON).body("{\"query\":\"bread\"}").post("/search")
-        .then().statusCode(503).contentType(ContentType.JSON).body("error", equalTo("not_ready"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"query\":\"bread\"}")
+        .post("/search")
+        .then()
+        .statusCode(503)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("not_ready"));
   }
 
   @Test
   void embedAndScoreNeedNoIndex() {
-    given().contentType(ContentType.JSON).body(Map.of("texts", List.of("a cat sleeps"))).post("/embed")
-        .then().statusCode(200).body("vectors", hasSize(1));
-    given().contentType(ContentType.JSON).body(Map.of("query", "bread", "passages", List.of("flour and yeast")))
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("texts", List.of("a cat sleeps")))
+        .post("/embed")
+        .then()
+        .statusCode(200)
+        .body("vectors", hasSize(1));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("query", "bread", "passages", List.of("flour and yeast")))
         .post("/score")
-        .then().statusCode(200).body("scores", hasSize(1));
+        .then()
+        .statusCode(200)
+        .body("scores", hasSize(1));
   }
 }

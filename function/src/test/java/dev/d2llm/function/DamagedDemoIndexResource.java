@@ -33,14 +33,18 @@ public class DamagedDemoIndexResource implements QuarkusTestResourceLifecycleMan
         S3IndexResource.publishDemoIndex(store, IndexWriter.DEFAULT_ROWS_PER_SHARD);
         damagedVersion = new IndexStore(store).currentVersion();
       }
-      Path shard = demoIndex.resolve("versions").resolve(damagedVersion).resolve("vectors-00000.bin");
+      Path shard =
+          demoIndex.resolve("versions").resolve(damagedVersion).resolve("vectors-00000.bin");
       byte[] bytes = Files.readAllBytes(shard);
       bytes[5] ^= 0x10;
       Files.write(shard, bytes);
-      orphan = Files.createDirectories(demoIndex.resolve("versions").resolve("00000000T000000Z-orphan"));
+      orphan =
+          Files.createDirectories(demoIndex.resolve("versions").resolve("00000000T000000Z-orphan"));
       Files.writeString(orphan.resolve("vectors-00000.bin"), "half a shard");
-      Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(SearchEngine.ORPHAN_AGE).minusSeconds(60)));
-      return Map.of("d2llm.index.cache-dir", cache.toString(), "d2llm.index.retry-initial-delay", "0.1S");
+      Files.setLastModifiedTime(
+          orphan, FileTime.from(Instant.now().minus(SearchEngine.ORPHAN_AGE).minusSeconds(60)));
+      return Map.of(
+          "d2llm.index.cache-dir", cache.toString(), "d2llm.index.retry-initial-delay", "0.1S");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

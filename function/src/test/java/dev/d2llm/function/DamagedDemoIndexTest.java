@@ -24,13 +24,21 @@ class DamagedDemoIndexTest {
 
   @Test
   void aDamagedDemoIndexIsRebuiltAndServed() {
-    String served = given().get("/info").then().statusCode(200).extract().jsonPath().getString("indexVersion");
+    String served =
+        given().get("/info").then().statusCode(200).extract().jsonPath().getString("indexVersion");
     assertThat(served).isNotEqualTo(DamagedDemoIndexResource.damagedVersion);
-    assertThat(DamagedDemoIndexResource.demoIndex.resolve("versions").resolve(DamagedDemoIndexResource.damagedVersion))
+    assertThat(
+            DamagedDemoIndexResource.demoIndex
+                .resolve("versions")
+                .resolve(DamagedDemoIndexResource.damagedVersion))
         .doesNotExist();
-    given().contentType(ContentType.JSON).body(Map.of("query", "How tall is the highest mountain in the world?", "topK", 1))
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("query", "How tall is the highest mountain in the world?", "topK", 1))
         .post("/search")
-        .then().statusCode(200).body("hits[0].id", equalTo("geography-02"));
+        .then()
+        .statusCode(200)
+        .body("hits[0].id", equalTo("geography-02"));
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A {@code file://} index that is not there when the function starts: it is built aside, and
- * {@link #publish()} moves it into place when the test says, as a store that comes back would.
+ * A {@code file://} index that is not there when the function starts: it is built aside, and {@link
+ * #publish()} moves it into place when the test says, as a store that comes back would.
  */
 public class LateIndexResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,10 +28,14 @@ public class LateIndexResource implements QuarkusTestResourceLifecycleManager {
         S3IndexResource.publishDemoIndex(store, 32);
       }
       return Map.of(
-          "d2llm.index.uri", served.toUri().toString(),
-          "d2llm.index.cache-dir", work.resolve("cache").toString(),
-          "d2llm.index.retry-initial-delay", "0.1S",
-          "d2llm.index.retry-max-delay", "0.5S");
+          "d2llm.index.uri",
+          served.toUri().toString(),
+          "d2llm.index.cache-dir",
+          work.resolve("cache").toString(),
+          "d2llm.index.retry-initial-delay",
+          "0.1S",
+          "d2llm.index.retry-max-delay",
+          "0.5S");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

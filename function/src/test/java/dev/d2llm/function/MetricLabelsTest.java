@@ -13,13 +13,15 @@ import org.junit.jupiter.api.condition.DisabledIf;
 
 /** Made-up methods and paths fold into one label value each: callers cannot grow the metrics. */
 @QuarkusTest
-@DisabledIf(value = "dev.d2llm.function.LambdaBinding#active",
+@DisabledIf(
+    value = "dev.d2llm.function.LambdaBinding#active",
     disabledReason = "requests through the Lambda binding are not HTTP server requests")
 @QuarkusTestResource(value = S3IndexResource.class, restrictToAnnotatedClass = true)
 class MetricLabelsTest {
 
   /** A sample line of the requests counter, with the label to read filled in. */
-  private static final String SAMPLE = "^http_server_requests_seconds_count\\{[^}]*\\b%s=\"([^\"]*)\"";
+  private static final String SAMPLE =
+      "^http_server_requests_seconds_count\\{[^}]*\\b%s=\"([^\"]*)\"";
 
   @Test
   void twoHundredBogusMethodsAddOneMethodLabel() {

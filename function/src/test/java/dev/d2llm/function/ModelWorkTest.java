@@ -41,11 +41,14 @@ class ModelWorkTest {
     CompletableFuture<String> refused = work.submit(() -> "never");
 
     assertThat(refused).isCompletedExceptionally();
-    assertThat(cause(refused)).isInstanceOfSatisfying(RejectedRequest.class, r -> {
-      assertThat(r.status()).isEqualTo(503);
-      assertThat(r.error()).isEqualTo("overloaded");
-      assertThat(r.retryLater()).isTrue();
-    });
+    assertThat(cause(refused))
+        .isInstanceOfSatisfying(
+            RejectedRequest.class,
+            r -> {
+              assertThat(r.status()).isEqualTo(503);
+              assertThat(r.error()).isEqualTo("overloaded");
+              assertThat(r.retryLater()).isTrue();
+            });
     release.countDown();
     assertThat(running.join()).isEqualTo("done");
     assertThat(queued.join()).isEqualTo("done");
@@ -56,13 +59,16 @@ class ModelWorkTest {
     work = new ModelWork(1, 4, Duration.ofMillis(200), 100);
     work.submit(this::blocked);
     AtomicBoolean ran = new AtomicBoolean();
-    CompletableFuture<String> late = work.submit(() -> {
-      ran.set(true);
-      return "late";
-    });
+    CompletableFuture<String> late =
+        work.submit(
+            () -> {
+              ran.set(true);
+              return "late";
+            });
 
-    assertThat(cause(late)).isInstanceOfSatisfying(RejectedRequest.class,
-        r -> assertThat(r.error()).isEqualTo("timeout"));
+    assertThat(cause(late))
+        .isInstanceOfSatisfying(
+            RejectedRequest.class, r -> assertThat(r.error()).isEqualTo("timeout"));
     release.countDown();
     work.submit(() -> "after").get(5, TimeUnit.SECONDS);
     assertThat(ran).isFalse();
@@ -71,9 +77,11 @@ class ModelWorkTest {
   @Test
   void aTaskFailureReachesTheCallerUnchanged() {
     work = new ModelWork(1, 1, Duration.ofSeconds(5), 100);
-    CompletableFuture<String> failing = work.submit(() -> {
-      throw new IllegalStateException("model failed");
-    });
+    CompletableFuture<String> failing =
+        work.submit(
+            () -> {
+              throw new IllegalStateException("model failed");
+            });
     assertThat(cause(failing)).isInstanceOf(IllegalStateException.class).hasMessage("model failed");
   }
 
@@ -87,10 +95,13 @@ class ModelWorkTest {
     work = new ModelWork(3, 4, Duration.ofSeconds(30), 100);
     CompletableFuture<String> first = work.submit(this::blocked, 80);
     AtomicBoolean secondRan = new AtomicBoolean();
-    CompletableFuture<String> second = work.submit(() -> {
-      secondRan.set(true);
-      return "second";
-    }, 80);
+    CompletableFuture<String> second =
+        work.submit(
+            () -> {
+              secondRan.set(true);
+              return "second";
+            },
+            80);
 
     assertThat(work.submit(() -> "query").get(5, TimeUnit.SECONDS)).isEqualTo("query");
     Thread.sleep(200);

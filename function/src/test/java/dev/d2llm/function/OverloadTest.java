@@ -19,10 +19,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;
 
-/** With one model thread and no queue, concurrent requests beyond it get 503 with Retry-After, not a pile-up. */
+/**
+ * With one model thread and no queue, concurrent requests beyond it get 503 with Retry-After, not a
+ * pile-up.
+ */
 @QuarkusTest
-@DisabledIf(value = "dev.d2llm.function.LambdaBinding#active",
-    disabledReason = "Lambda sends an instance one request at a time: the mock event server queues them")
+@DisabledIf(
+    value = "dev.d2llm.function.LambdaBinding#active",
+    disabledReason =
+        "Lambda sends an instance one request at a time: the mock event server queues them")
 @TestProfile(OverloadTest.OneThreadNoQueue.class)
 @QuarkusTestResource(value = S3IndexResource.class, restrictToAnnotatedClass = true)
 class OverloadTest {
@@ -31,7 +36,13 @@ class OverloadTest {
   public static class OneThreadNoQueue implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("d2llm.work.threads", "1", "d2llm.work.queue", "0", "d2llm.work.retry-after-seconds", "7");
+      return Map.of(
+          "d2llm.work.threads",
+          "1",
+          "d2llm.work.queue",
+          "0",
+          "d2llm.work.retry-after-seconds",
+          "7");
     }
   }
 
@@ -43,21 +54,36 @@ class OverloadTest {
   @Test
   void requestsBeyondTheModelThreadsAreA503WithRetryAfter() {
     // 64 texts at the length limit: each request keeps the model thread busy for seconds.
-    List<String> texts = IntStream.range(0, 64).mapToObj(i -> ("w" + i + " ").repeat(1000).substring(0, 2000)).toList();
+    List<String> texts =
+        IntStream.range(0, 64)
+            .mapToObj(i -> ("w" + i + " ").repeat(1000).substring(0, 2000))
+            .toList();
     ExecutorService clients = Executors.newFixedThreadPool(4);
     List<Response> answers;
     try {
-      List<CompletableFuture<Response>> calls = IntStream.range(0, 4)
-          .mapToObj(i -> CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
-              .body(Map.of("texts", texts)).post("/embed").then().extract().response(), clients))
-          .toList();
+      List<CompletableFuture<Response>> calls =
+          IntStream.range(0, 4)
+              .mapToObj(
+                  i ->
+                      CompletableFuture.supplyAsync(
+                          () ->
+                              given()
+                                  .contentType(ContentType.JSON)
+                                  .body(Map.of("texts", texts))
+                                  .post("/embed")
+                                  .then()
+                                  .extract()
+                                  .response(),
+                          clients))
+              .toList();
       answers = calls.stream().map(CompletableFuture::join).toList();
     } finally {
       clients.shutdownNow();
     }
 
     assertThat(answers).extracting(Response::statusCode).containsOnly(200, 503).contains(200, 503);
-    Response refused = answers.stream().filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+    Response refused =
+        answers.stream().filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
     assertThat(refused.header("Retry-After")).isEqualTo("7");
     assertThat(refused.jsonPath().getString("error")).isEqualTo("overloaded");
   }

@@ -25,9 +25,24 @@ class QuietLogTest {
   void manyRefusedRequestsLogOneWarningAndNoStackTrace() {
     try (LogCapture log = LogCapture.install()) {
       for (int i = 0; i < 20; i++) {
-        given().contentType(ContentType.JSON).body("{\"query\": ").post("/search").then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"topK\":\"3\"}").post("/search").then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"query\":\"\"}").post("/search").then().statusCode(400);
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"query\": ")
+            .post("/search")
+            .then()
+            .statusCode(400);
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"query\":\"q\",\"topK\":\"3\"}")
+            .post("/search")
+            .then()
+            .statusCode(400);
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"query\":\"\"}")
+            .post("/search")
+            .then()
+            .statusCode(400);
         given().request("M" + i, "/search").then().statusCode(405);
         given().put("/info").then().statusCode(405);
         given().contentType(ContentType.TEXT).body("{}").post("/embed").then().statusCode(415);

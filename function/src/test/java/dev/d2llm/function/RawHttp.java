@@ -7,12 +7,18 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** Sends bytes no HTTP client would (a request without Host, say) to the function and reads the answer. */
+/**
+ * Sends bytes no HTTP client would (a request without Host, say) to the function and reads the
+ * answer.
+ */
 final class RawHttp {
 
   private RawHttp() {}
 
-  /** Writes {@code request} as-is on a fresh connection and returns everything read until the server closes it. */
+  /**
+   * Writes {@code request} as-is on a fresh connection and returns everything read until the server
+   * closes it.
+   */
   static String exchange(String request) throws IOException {
     try (Socket socket = new Socket("localhost", RestAssured.port)) {
       socket.setSoTimeout(10_000);

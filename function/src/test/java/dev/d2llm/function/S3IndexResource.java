@@ -39,7 +39,8 @@ public class S3IndexResource implements QuarkusTestResourceLifecycleManager {
     server = S3MockServer.start(BUCKET);
     try {
       Path work = Files.createTempDirectory("d2llm-function-test-");
-      try (ObjectStore store = ObjectStores.open("s3://" + BUCKET + "/" + PREFIX, server.settings())) {
+      try (ObjectStore store =
+          ObjectStores.open("s3://" + BUCKET + "/" + PREFIX, server.settings())) {
         // Small shards, so the index has several of each kind.
         publishDemoIndex(store, 32);
         damage(store, new IndexStore(store));
@@ -53,16 +54,25 @@ public class S3IndexResource implements QuarkusTestResourceLifecycleManager {
     }
   }
 
-  /** Publishes the demo corpus, encoded by the shipped default student, as an index in {@code store}. */
+  /**
+   * Publishes the demo corpus, encoded by the shipped default student, as an index in {@code
+   * store}.
+   */
   static void publishDemoIndex(ObjectStore store, int rowsPerShard) throws IOException {
     Path corpus = Files.createTempFile("d2llm-demo-corpus-", ".jsonl");
-    try (InputStream in = S3IndexResource.class.getClassLoader().getResourceAsStream(SearchEngine.DEMO_CORPUS)) {
+    try (InputStream in =
+        S3IndexResource.class.getClassLoader().getResourceAsStream(SearchEngine.DEMO_CORPUS)) {
       Files.copy(in, corpus, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     Path studentDir = DefaultStudents.resolve("default");
     try (Student student = StudentFiles.load(studentDir, Device.cpu())) {
-      new IndexBuilder(student, ModelIdentity.of("default", studentDir), VectorEncoding.FP32, VectorEncoding.FP32,
-          rowsPerShard).publish(CorpusFiles.read(corpus), new IndexStore(store), n -> {});
+      new IndexBuilder(
+              student,
+              ModelIdentity.of("default", studentDir),
+              VectorEncoding.FP32,
+              VectorEncoding.FP32,
+              rowsPerShard)
+          .publish(CorpusFiles.read(corpus), new IndexStore(store), n -> {});
     } finally {
       Files.deleteIfExists(corpus);
     }

@@ -31,9 +31,12 @@ class SearchFunctionTest {
 
   @Test
   void searchRanksTheAnsweringPassageFirst() {
-    given().contentType(ContentType.JSON).body(Map.of("query", "How tall is the highest mountain in the world?", "topK", 3))
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("query", "How tall is the highest mountain in the world?", "topK", 3))
         .post("/search")
-        .then().statusCode(200)
+        .then()
+        .statusCode(200)
         .body("hits", hasSize(3))
         .body("hits[0].id", equalTo("geography-02"))
         .body("hits.score", everyItem(lessThanOrEqualTo(1.0f)))
@@ -44,19 +47,31 @@ class SearchFunctionTest {
 
   @Test
   void exactSearchScoresEveryPassageAndAgreesOnTheTopHit() {
-    given().contentType(ContentType.JSON)
-        .body(Map.of("query", "How tall is the highest mountain in the world?", "topK", 1, "mode", "exact"))
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "query",
+                "How tall is the highest mountain in the world?",
+                "topK",
+                1,
+                "mode",
+                "exact"))
         .post("/search")
-        .then().statusCode(200)
+        .then()
+        .statusCode(200)
         .body("hits.id", contains("geography-02"))
         .body("mode", equalTo("exact"));
   }
 
   @Test
   void embedReturnsOneStudentVectorPerText() {
-    given().contentType(ContentType.JSON).body(Map.of("texts", List.of("a cat sleeps", "stocks fell")))
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("texts", List.of("a cat sleeps", "stocks fell")))
         .post("/embed")
-        .then().statusCode(200)
+        .then()
+        .statusCode(200)
         .body("dimension", equalTo(384))
         .body("vectors", hasSize(2))
         .body("vectors[0]", hasSize(384));
@@ -64,12 +79,25 @@ class SearchFunctionTest {
 
   @Test
   void scoreRanksARelevantPassageAboveAnIrrelevantOne() {
-    List<Float> scores = given().contentType(ContentType.JSON)
-        .body(Map.of("query", "how do I bake bread", "passages",
-            List.of("Octopuses have three hearts.", "Mix flour, water, yeast and salt, then knead the dough."),
-            "task", "sym"))
-        .post("/score")
-        .then().statusCode(200).extract().jsonPath().getList("scores", Float.class);
+    List<Float> scores =
+        given()
+            .contentType(ContentType.JSON)
+            .body(
+                Map.of(
+                    "query",
+                    "how do I bake bread",
+                    "passages",
+                    List.of(
+                        "Octopuses have three hearts.",
+                        "Mix flour, water, yeast and salt, then knead the dough."),
+                    "task",
+                    "sym"))
+            .post("/score")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("scores", Float.class);
 
     org.assertj.core.api.Assertions.assertThat(scores).hasSize(2);
     org.assertj.core.api.Assertions.assertThat(scores.get(1)).isGreaterThan(scores.get(0));
@@ -77,8 +105,10 @@ class SearchFunctionTest {
 
   @Test
   void infoNamesTheModelAndTheIndexVersion() {
-    given().get("/info")
-        .then().statusCode(200)
+    given()
+        .get("/info")
+        .then()
+        .statusCode(200)
         .body("service", equalTo("d2llm"))
         .body("status", equalTo("ready"))
         .body("passages", equalTo(68))
@@ -89,18 +119,27 @@ class SearchFunctionTest {
 
   @Test
   void readinessIsUpWithTheServedVersion() {
-    given().get("/q/health/ready")
-        .then().statusCode(200)
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.name", hasItem("d2llm-index"));
   }
 
   @Test
   void metricsExposeSearchLatencyForPrometheus() {
-    given().contentType(ContentType.JSON).body(Map.of("query", "jazz history")).post("/search").then().statusCode(200);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("query", "jazz history"))
+        .post("/search")
+        .then()
+        .statusCode(200);
 
-    given().get("/q/metrics")
-        .then().statusCode(200)
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
         .body(containsString("d2llm_search_seconds_count"));
   }
 }

@@ -25,15 +25,18 @@ public class SilentStoreResource implements QuarkusTestResourceLifecycleManager 
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Thread accept = new Thread(() -> {
-      while (!server.isClosed()) {
-        try {
-          held.add(server.accept());
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }, "silent-store");
+    Thread accept =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  held.add(server.accept());
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            },
+            "silent-store");
     accept.setDaemon(true);
     accept.start();
     return Map.of(

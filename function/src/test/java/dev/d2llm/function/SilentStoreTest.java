@@ -21,11 +21,17 @@ class SilentStoreTest {
     given().get("/q/health/live").then().statusCode(200);
     given().get("/q/health/ready").then().statusCode(503);
     // With the SDK's default 30 s read timeout and its retries, the first attempt took minutes.
-    Await.until("/info reports a failed attempt", Duration.ofSeconds(45), () -> {
-      String status = given().get("/info").jsonPath().getString("status");
-      return status != null && status.contains("not loaded");
-    });
-    given().get("/info").then().statusCode(200)
+    Await.until(
+        "/info reports a failed attempt",
+        Duration.ofSeconds(45),
+        () -> {
+          String status = given().get("/info").jsonPath().getString("status");
+          return status != null && status.contains("not loaded");
+        });
+    given()
+        .get("/info")
+        .then()
+        .statusCode(200)
         .body("status", containsString("s3://silent/index/"))
         .body("status", containsString("endpoint http://127.0.0.1:"));
     given().get("/q/health/live").then().statusCode(200);

@@ -35,11 +35,15 @@ class StartupPreloadTest {
 
   @Test
   void aFailedTaskRethrowsItsOwnException() {
-    CompletableFuture<Void> failing = StartupPreload.onThread("failing", () -> {
-      throw new IllegalStateException("no library");
-    });
-    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> StartupPreload.join(failing));
+    CompletableFuture<Void> failing =
+        StartupPreload.onThread(
+            "failing",
+            () -> {
+              throw new IllegalStateException("no library");
+            });
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> StartupPreload.join(failing));
     assertEquals("no library", e.getMessage());
   }
 }

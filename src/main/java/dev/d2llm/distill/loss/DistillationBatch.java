@@ -33,27 +33,34 @@ public record DistillationBatch(
     Shape inBatch = Shapes.requireRank("inBatchLogits", inBatchLogits, 2, "(B, B)");
     long b = inBatch.get(0);
     if (b == 0 || inBatch.get(1) != b) {
-      throw new IllegalArgumentException("inBatchLogits: expected shape (B, B) with B > 0, found " + inBatch);
+      throw new IllegalArgumentException(
+          "inBatchLogits: expected shape (B, B) with B > 0, found " + inBatch);
     }
     Shapes.require("positiveLogits", positiveLogits, b);
     Shapes.require("positiveTeacher", positiveTeacher, b);
     Shape hard = Shapes.requireRank("hardLogits", hardLogits, 2, "(" + b + ", K)");
     long k = hard.get(1);
     if (hard.get(0) != b || k == 0) {
-      throw new IllegalArgumentException("hardLogits: expected shape (" + b + ", K) with K > 0, found " + hard);
+      throw new IllegalArgumentException(
+          "hardLogits: expected shape (" + b + ", K) with K > 0, found " + hard);
     }
     Shapes.require("hardTeacher", hardTeacher, b, k);
     Shape easy = Shapes.requireRank("easyLogits", easyLogits, 2, "(" + b + ", E)");
     if (easy.get(0) != b || easy.get(1) == 0) {
-      throw new IllegalArgumentException("easyLogits: expected shape (" + b + ", E) with E > 0, found " + easy);
+      throw new IllegalArgumentException(
+          "easyLogits: expected shape (" + b + ", E) with E > 0, found " + easy);
     }
     Shapes.require("easyTeacher", easyTeacher, easy.getShape());
-    Shape student = Shapes.requireRank("studentFeatures", studentFeatures, 3, "(" + b + ", " + (k + 1) + ", m)");
+    Shape student =
+        Shapes.requireRank(
+            "studentFeatures", studentFeatures, 3, "(" + b + ", " + (k + 1) + ", m)");
     if (student.get(0) != b || student.get(1) != k + 1) {
       throw new IllegalArgumentException(
           "studentFeatures: expected shape (" + b + ", " + (k + 1) + ", m), found " + student);
     }
-    Shape teacher = Shapes.requireRank("teacherFeatures", teacherFeatures, 3, "(" + b + ", " + (k + 1) + ", n)");
+    Shape teacher =
+        Shapes.requireRank(
+            "teacherFeatures", teacherFeatures, 3, "(" + b + ", " + (k + 1) + ", n)");
     if (teacher.get(0) != b || teacher.get(1) != k + 1) {
       throw new IllegalArgumentException(
           "teacherFeatures: expected shape (" + b + ", " + (k + 1) + ", n), found " + teacher);
@@ -75,7 +82,10 @@ public record DistillationBatch(
     return positiveLogits.expandDims(1).concat(hardLogits, 1);
   }
 
-  /** Teacher probabilities of each query's candidates, positive first then the hard negatives, [B,1+K]. */
+  /**
+   * Teacher probabilities of each query's candidates, positive first then the hard negatives,
+   * [B,1+K].
+   */
   public NDArray candidateTeacher() {
     return positiveTeacher.expandDims(1).concat(hardTeacher, 1);
   }

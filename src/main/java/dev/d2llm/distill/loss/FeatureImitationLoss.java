@@ -10,7 +10,10 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class FeatureImitationLoss {
 
-  /** Floor under a feature row's norm before dividing, as torch's {@code F.normalize} does; a zero row gives a zero row. */
+  /**
+   * Floor under a feature row's norm before dividing, as torch's {@code F.normalize} does; a zero
+   * row gives a zero row.
+   */
   public static final double NORM_FLOOR = 1e-12;
 
   private FeatureImitationLoss() {}
@@ -24,8 +27,15 @@ public final class FeatureImitationLoss {
     Shape s = Shapes.requireRank("FI student features", student, 3, "(B, K+1, m)");
     Shape t = Shapes.requireRank("FI teacher features", teacher, 3, "(B, K+1, n)");
     if (s.get(0) != t.get(0) || s.get(1) != t.get(1)) {
-      throw new IllegalArgumentException("FI teacher features: expected shape (" + s.get(0) + ", " + s.get(1)
-          + ", n) to match the student's " + s + ", found " + t);
+      throw new IllegalArgumentException(
+          "FI teacher features: expected shape ("
+              + s.get(0)
+              + ", "
+              + s.get(1)
+              + ", n) to match the student's "
+              + s
+              + ", found "
+              + t);
     }
     NDArray gramStudent = cosineGram(student);
     NDArray gramTeacher = cosineGram(teacher.stopGradient());

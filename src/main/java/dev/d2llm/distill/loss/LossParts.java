@@ -25,7 +25,10 @@ public record LossParts(
     NDArray featureImitation,
     NDArray pointwiseImitation) {
 
-  /** Each value read back to the host by name, in the order of the fields; for logging, not for the graph. */
+  /**
+   * Each value read back to the host by name, in the order of the fields; for logging, not for the
+   * graph.
+   */
   public Map<String, Float> values() {
     Map<String, Float> values = new LinkedHashMap<>();
     values.put("total", total.getFloat());

@@ -7,11 +7,11 @@ import ai.djl.nn.Activation;
 import dev.d2llm.nn.Scalars;
 
 /**
- * Pointwise imitation (PI), an addition to the paper's objective: binary cross-entropy between
- * the student's probability {@code sigmoid(z)} and the teacher's {@code s} on every pair the batch
+ * Pointwise imitation (PI), an addition to the paper's objective: binary cross-entropy between the
+ * student's probability {@code sigmoid(z)} and the teacher's {@code s} on every pair the batch
  * scores (positives, hard negatives, in-batch negatives). The paper's terms are all unchanged by
- * adding a constant to one query's logits, so nothing ties scores of different queries together;
- * PI does, which is what a global metric (STS Spearman, pair-classification AP) or one relevance
+ * adding a constant to one query's logits, so nothing ties scores of different queries together; PI
+ * does, which is what a global metric (STS Spearman, pair-classification AP) or one relevance
  * threshold for every query needs. Off (weight 0) by default.
  */
 public final class PointwiseImitationLoss {
@@ -19,14 +19,17 @@ public final class PointwiseImitationLoss {
   private PointwiseImitationLoss() {}
 
   /**
-   * {@code mean(softplus(z) - s z)} over all given logits and teacher probabilities, written
-   * stably ({@code softplus(z) = max(z, 0) + log(1 + e^-|z|)}); a scalar. The teacher is constant.
-   * Each logit array must have the shape of its teacher array.
+   * {@code mean(softplus(z) - s z)} over all given logits and teacher probabilities, written stably
+   * ({@code softplus(z) = max(z, 0) + log(1 + e^-|z|)}); a scalar. The teacher is constant. Each
+   * logit array must have the shape of its teacher array.
    */
   public static NDArray compute(NDArray[] logits, NDArray[] teacher) {
     if (logits.length == 0 || logits.length != teacher.length) {
-      throw new IllegalArgumentException("PI: expected as many teacher arrays as logit arrays (at least one), found "
-          + logits.length + " and " + teacher.length);
+      throw new IllegalArgumentException(
+          "PI: expected as many teacher arrays as logit arrays (at least one), found "
+              + logits.length
+              + " and "
+              + teacher.length);
     }
     NDList z = new NDList();
     NDList s = new NDList();

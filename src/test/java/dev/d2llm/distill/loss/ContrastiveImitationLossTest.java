@@ -26,8 +26,12 @@ class ContrastiveImitationLossTest {
     root.close();
   }
 
-  /** Mean over i of -log(e^{s+ z+/tau} / (e^{s+ z+/tau} + Σ_k e^{(1-s_k) z_k/tau})), with plain exponentials. */
-  private static double byHand(double[] zPos, double[] sPos, double[][] zNeg, double[][] sNeg, double tau) {
+  /**
+   * Mean over i of -log(e^{s+ z+/tau} / (e^{s+ z+/tau} + Σ_k e^{(1-s_k) z_k/tau})), with plain
+   * exponentials.
+   */
+  private static double byHand(
+      double[] zPos, double[] sPos, double[][] zNeg, double[][] sNeg, double tau) {
     double total = 0;
     for (int i = 0; i < zPos.length; i++) {
       double positive = Math.exp(sPos[i] * zPos[i] / tau);
@@ -40,7 +44,8 @@ class ContrastiveImitationLossTest {
     return total / zPos.length;
   }
 
-  private static NDArray ci(NDManager m, double[] zPos, double[][] zNeg, double[][] sNeg, float tau) {
+  private static NDArray ci(
+      NDManager m, double[] zPos, double[][] zNeg, double[][] sNeg, float tau) {
     return ContrastiveImitationLoss.compute(
         array(m, zPos), array(m, POSITIVE_TEACHER), array(m, zNeg), array(m, sNeg), tau);
   }
@@ -76,14 +81,19 @@ class ContrastiveImitationLossTest {
       float after = ci(m, POSITIVE_LOGITS, moved, sNeg, 1f).getFloat();
       assertThat(after).isEqualTo(before);
     }
-    float[][] gradients = GradientCheck.autograd(
-        root,
-        in -> {
-          NDManager m = in.get(0).getManager();
-          return ContrastiveImitationLoss.compute(
-              array(m, POSITIVE_LOGITS), array(m, POSITIVE_TEACHER), in.get(0), array(m, sNeg), 1f);
-        },
-        Fixtures.input("zNeg", HARD_LOGITS));
+    float[][] gradients =
+        GradientCheck.autograd(
+            root,
+            in -> {
+              NDManager m = in.get(0).getManager();
+              return ContrastiveImitationLoss.compute(
+                  array(m, POSITIVE_LOGITS),
+                  array(m, POSITIVE_TEACHER),
+                  in.get(0),
+                  array(m, sNeg),
+                  1f);
+            },
+            Fixtures.input("zNeg", HARD_LOGITS));
     assertThat(gradients[0][0]).isZero();
     assertThat(gradients[0][1]).isPositive();
   }
@@ -98,7 +108,8 @@ class ContrastiveImitationLossTest {
       sPos.setRequiresGradient(true);
       sNeg.setRequiresGradient(true);
       zPos.setRequiresGradient(true);
-      collector.backward(ContrastiveImitationLoss.compute(zPos, sPos, array(m, HARD_LOGITS), sNeg, 1f));
+      collector.backward(
+          ContrastiveImitationLoss.compute(zPos, sPos, array(m, HARD_LOGITS), sNeg, 1f));
       assertThat(zPos.getGradient().abs().sum().getFloat()).isPositive();
       assertThat(sPos.getGradient().abs().sum().getFloat()).isZero();
       assertThat(sNeg.getGradient().abs().sum().getFloat()).isZero();
@@ -112,7 +123,8 @@ class ContrastiveImitationLossTest {
     try (NDManager m = root.newSubManager()) {
       float loss = ci(m, zPos, zNeg, HARD_TEACHER, 1f).getFloat();
       assertThat(Float.isFinite(loss)).isTrue();
-      // Query 0: positive exponent 810 against at most 300 -> ~0. Query 1: -540 against 0.7 * 1000 -> 1240.
+      // Query 0: positive exponent 810 against at most 300 -> ~0. Query 1: -540 against 0.7 * 1000
+      // -> 1240.
       assertThat((double) loss).isCloseTo((0 + 1240) / 2.0, within(1e-2));
     }
   }
@@ -120,9 +132,14 @@ class ContrastiveImitationLossTest {
   @Test
   void refusesTeacherShapeThatDoesNotMatchNamingBoth() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> ContrastiveImitationLoss.compute(
-              array(m, POSITIVE_LOGITS), array(m, POSITIVE_TEACHER), array(m, HARD_LOGITS),
-              m.zeros(new Shape(2, 2)), 1f))
+      assertThatThrownBy(
+              () ->
+                  ContrastiveImitationLoss.compute(
+                      array(m, POSITIVE_LOGITS),
+                      array(m, POSITIVE_TEACHER),
+                      array(m, HARD_LOGITS),
+                      m.zeros(new Shape(2, 2)),
+                      1f))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("CI negative teacher")
           .hasMessageContaining("expected shape (2, 3)")

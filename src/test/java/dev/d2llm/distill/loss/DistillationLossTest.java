@@ -32,14 +32,32 @@ class DistillationLossTest {
   }
 
   private static DistillationBatch batch(NDManager m) {
-    return batch(m, array(m, IN_BATCH), array(m, POSITIVE_LOGITS), array(m, HARD_LOGITS), array(m, EASY_LOGITS),
+    return batch(
+        m,
+        array(m, IN_BATCH),
+        array(m, POSITIVE_LOGITS),
+        array(m, HARD_LOGITS),
+        array(m, EASY_LOGITS),
         array(m, STUDENT_FEATURES));
   }
 
   private static DistillationBatch batch(
-      NDManager m, NDArray inBatch, NDArray positive, NDArray hard, NDArray easy, NDArray features) {
-    return new DistillationBatch(inBatch, positive, array(m, POSITIVE_TEACHER), hard, array(m, HARD_TEACHER),
-        easy, array(m, EASY_TEACHER), features, array(m, TEACHER_FEATURES));
+      NDManager m,
+      NDArray inBatch,
+      NDArray positive,
+      NDArray hard,
+      NDArray easy,
+      NDArray features) {
+    return new DistillationBatch(
+        inBatch,
+        positive,
+        array(m, POSITIVE_TEACHER),
+        hard,
+        array(m, HARD_TEACHER),
+        easy,
+        array(m, EASY_TEACHER),
+        features,
+        array(m, TEACHER_FEATURES));
   }
 
   @Test
@@ -55,11 +73,15 @@ class DistillationLossTest {
       DistillationBatch b = batch(m);
       LossParts parts = loss.compute(b);
       double inBatch = InBatchContrastiveLoss.compute(b.inBatchLogits(), 0.8f).getFloat();
-      double ci = ContrastiveImitationLoss.compute(
-          b.positiveLogits(), b.positiveTeacher(), b.hardLogits(), b.hardTeacher(), 0.6f).getFloat();
+      double ci =
+          ContrastiveImitationLoss.compute(
+                  b.positiveLogits(), b.positiveTeacher(), b.hardLogits(), b.hardTeacher(), 0.6f)
+              .getFloat();
       double ri1 = RankImitationLoss.pearson(b.candidateLogits(), b.candidateTeacher()).getFloat();
-      double ri2 = RankImitationLoss.pairwise(b.hardLogits(), b.hardTeacher(), b.easyLogits(), b.easyTeacher())
-          .getFloat();
+      double ri2 =
+          RankImitationLoss.pairwise(
+                  b.hardLogits(), b.hardTeacher(), b.easyLogits(), b.easyTeacher())
+              .getFloat();
       double fi = FeatureImitationLoss.compute(b.studentFeatures(), b.teacherFeatures()).getFloat();
       Map<String, Float> values = parts.values();
       assertThat((double) values.get("inBatch")).isCloseTo(inBatch, within(1e-6));
@@ -69,7 +91,8 @@ class DistillationLossTest {
       assertThat((double) values.get("featureImitation")).isCloseTo(fi, within(1e-6));
       assertThat((double) values.get("total"))
           .isCloseTo(inBatch + 0.5 * ci + 2 * ri1 + 0.25 * ri2 + 4 * fi, within(1e-5));
-      assertThat(ci).isNotCloseTo(ri1, within(1e-3)); // the parts differ, so a swapped weight would show
+      assertThat(ci)
+          .isNotCloseTo(ri1, within(1e-3)); // the parts differ, so a swapped weight would show
     }
   }
 
@@ -90,8 +113,16 @@ class DistillationLossTest {
     DistillationLoss loss = new DistillationLoss(0.5f, 2f, 0.25f, 4f, 0.8f, 0.6f);
     GradientCheck.assertMatchesFiniteDifferences(
         root,
-        in -> loss.compute(batch(in.get(0).getManager(), in.get(0), in.get(1), in.get(2), in.get(3), in.get(4)))
-            .total(),
+        in ->
+            loss.compute(
+                    batch(
+                        in.get(0).getManager(),
+                        in.get(0),
+                        in.get(1),
+                        in.get(2),
+                        in.get(3),
+                        in.get(4)))
+                .total(),
         Fixtures.input("zInBatch", IN_BATCH),
         Fixtures.input("zPos", POSITIVE_LOGITS),
         Fixtures.input("zHard", HARD_LOGITS),
@@ -139,9 +170,18 @@ class DistillationLossTest {
   @Test
   void batchRefusesTeacherShapeThatDoesNotMatchNamingExpectedAndFound() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> new DistillationBatch(array(m, IN_BATCH), array(m, POSITIVE_LOGITS),
-              array(m, POSITIVE_TEACHER), array(m, HARD_LOGITS), m.zeros(new Shape(2, 2)), array(m, EASY_LOGITS),
-              array(m, EASY_TEACHER), array(m, STUDENT_FEATURES), array(m, TEACHER_FEATURES)))
+      assertThatThrownBy(
+              () ->
+                  new DistillationBatch(
+                      array(m, IN_BATCH),
+                      array(m, POSITIVE_LOGITS),
+                      array(m, POSITIVE_TEACHER),
+                      array(m, HARD_LOGITS),
+                      m.zeros(new Shape(2, 2)),
+                      array(m, EASY_LOGITS),
+                      array(m, EASY_TEACHER),
+                      array(m, STUDENT_FEATURES),
+                      array(m, TEACHER_FEATURES)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("hardTeacher: expected shape (2, 3), found (2, 2)");
     }
@@ -150,8 +190,15 @@ class DistillationLossTest {
   @Test
   void batchRefusesFeaturesOverOtherCandidatesThanThePositiveAndHardNegatives() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> batch(m, array(m, IN_BATCH), array(m, POSITIVE_LOGITS), array(m, HARD_LOGITS),
-              array(m, EASY_LOGITS), m.zeros(new Shape(2, 3, 3))))
+      assertThatThrownBy(
+              () ->
+                  batch(
+                      m,
+                      array(m, IN_BATCH),
+                      array(m, POSITIVE_LOGITS),
+                      array(m, HARD_LOGITS),
+                      array(m, EASY_LOGITS),
+                      m.zeros(new Shape(2, 3, 3))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("studentFeatures")
           .hasMessageContaining("expected shape (2, 4, m)")
@@ -162,8 +209,15 @@ class DistillationLossTest {
   @Test
   void batchRefusesInBatchLogitsOfAnotherBatchSize() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> batch(m, m.zeros(new Shape(3, 3)), array(m, POSITIVE_LOGITS), array(m, HARD_LOGITS),
-              array(m, EASY_LOGITS), array(m, STUDENT_FEATURES)))
+      assertThatThrownBy(
+              () ->
+                  batch(
+                      m,
+                      m.zeros(new Shape(3, 3)),
+                      array(m, POSITIVE_LOGITS),
+                      array(m, HARD_LOGITS),
+                      array(m, EASY_LOGITS),
+                      array(m, STUDENT_FEATURES)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("positiveLogits: expected shape (3), found (2)");
     }

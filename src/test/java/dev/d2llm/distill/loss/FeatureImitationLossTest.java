@@ -58,7 +58,9 @@ class FeatureImitationLossTest {
   @Test
   void equalsSquaredGramDistanceOverCandidatePairsByHand() {
     try (NDManager m = root.newSubManager()) {
-      float loss = FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), array(m, TEACHER_FEATURES)).getFloat();
+      float loss =
+          FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), array(m, TEACHER_FEATURES))
+              .getFloat();
       assertThat((double) loss).isCloseTo(byHand(STUDENT_FEATURES, TEACHER_FEATURES), within(1e-5));
     }
   }
@@ -67,13 +69,16 @@ class FeatureImitationLossTest {
   void gradientMatchesFiniteDifferences() {
     GradientCheck.assertMatchesFiniteDifferences(
         root,
-        in -> FeatureImitationLoss.compute(in.get(0), array(in.get(0).getManager(), TEACHER_FEATURES)),
+        in ->
+            FeatureImitationLoss.compute(
+                in.get(0), array(in.get(0).getManager(), TEACHER_FEATURES)),
         Fixtures.input("gS", STUDENT_FEATURES));
   }
 
   @Test
   void identicalGramMatricesGiveZeroWhateverTheWidthsAndRowScales() {
-    // The teacher's rows are the student's, each rescaled and padded with a zero column: same cosines.
+    // The teacher's rows are the student's, each rescaled and padded with a zero column: same
+    // cosines.
     double[][][] teacher = new double[2][4][4];
     for (int b = 0; b < 2; b++) {
       for (int j = 0; j < 4; j++) {
@@ -83,9 +88,12 @@ class FeatureImitationLossTest {
       }
     }
     try (NDManager m = root.newSubManager()) {
-      float loss = FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), array(m, teacher)).getFloat();
+      float loss =
+          FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), array(m, teacher)).getFloat();
       assertThat(loss).isCloseTo(0f, within(1e-12f));
-      float other = FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), array(m, TEACHER_FEATURES)).getFloat();
+      float other =
+          FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), array(m, TEACHER_FEATURES))
+              .getFloat();
       assertThat(other).isGreaterThan(1e-2f);
     }
   }
@@ -123,7 +131,10 @@ class FeatureImitationLossTest {
   @Test
   void refusesTeacherWithOtherCandidateCountNamingBothShapes() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> FeatureImitationLoss.compute(array(m, STUDENT_FEATURES), m.zeros(new Shape(2, 3, 4))))
+      assertThatThrownBy(
+              () ->
+                  FeatureImitationLoss.compute(
+                      array(m, STUDENT_FEATURES), m.zeros(new Shape(2, 3, 4))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("(2, 4, n)")
           .hasMessageContaining("found (2, 3, 4)");

@@ -18,7 +18,11 @@ final class GradientCheck {
 
   static final float STEP = 1e-3f;
   static final double RELATIVE_TOLERANCE = 1e-2;
-  /** Float32 rounding of a loss near 1 is ~1e-7; divided by 2h that is ~1e-4, so this floor is a few of those. */
+
+  /**
+   * Float32 rounding of a loss near 1 is ~1e-7; divided by 2h that is ~1e-4, so this floor is a few
+   * of those.
+   */
   static final double ABSOLUTE_TOLERANCE = 5e-4;
 
   /** One differentiated input: its values and shape. */
@@ -46,7 +50,8 @@ final class GradientCheck {
   }
 
   /** The loss's value at the given input values, without recording gradients. */
-  static double value(NDManager parent, Function<NDList, NDArray> loss, Input[] inputs, float[][] values) {
+  static double value(
+      NDManager parent, Function<NDList, NDArray> loss, Input[] inputs, float[][] values) {
     try (NDManager scope = parent.newSubManager()) {
       NDList arrays = new NDList();
       for (int i = 0; i < inputs.length; i++) {
@@ -60,7 +65,8 @@ final class GradientCheck {
    * Asserts autograd agrees with central differences for every element of every input, and that the
    * gradient is not trivially zero (a check that compares zeros with zeros proves nothing).
    */
-  static void assertMatchesFiniteDifferences(NDManager parent, Function<NDList, NDArray> loss, Input... inputs) {
+  static void assertMatchesFiniteDifferences(
+      NDManager parent, Function<NDList, NDArray> loss, Input... inputs) {
     float[][] analytic = autograd(parent, loss, inputs);
     float[][] values = new float[inputs.length][];
     for (int i = 0; i < inputs.length; i++) {
@@ -77,9 +83,12 @@ final class GradientCheck {
         values[i][e] = original;
         double numeric = (up - down) / (2 * STEP);
         double a = analytic[i][e];
-        double tolerance = RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(numeric)) + ABSOLUTE_TOLERANCE;
+        double tolerance =
+            RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(numeric)) + ABSOLUTE_TOLERANCE;
         assertThat(Math.abs(a - numeric))
-            .as("d loss / d %s[%d]: autograd %s, central difference %s", inputs[i].name(), e, a, numeric)
+            .as(
+                "d loss / d %s[%d]: autograd %s, central difference %s",
+                inputs[i].name(), e, a, numeric)
             .isLessThanOrEqualTo(tolerance);
         largest = Math.max(largest, Math.abs(a));
       }

@@ -51,17 +51,22 @@ class InBatchContrastiveLossTest {
     }
     expected /= 3;
     try (NDManager m = root.newSubManager()) {
-      float loss = InBatchContrastiveLoss.withHardNegatives(Fixtures.array(m, IN_BATCH_LOGITS), Fixtures.array(m, hard), 0.5f)
-          .getFloat();
+      float loss =
+          InBatchContrastiveLoss.withHardNegatives(
+                  Fixtures.array(m, IN_BATCH_LOGITS), Fixtures.array(m, hard), 0.5f)
+              .getFloat();
       assertThat((double) loss).isCloseTo(expected, within(1e-5));
-      assertThat((double) loss).isGreaterThan(InBatchContrastiveLoss.compute(Fixtures.array(m, IN_BATCH_LOGITS), 0.5f).getFloat());
+      assertThat((double) loss)
+          .isGreaterThan(
+              InBatchContrastiveLoss.compute(Fixtures.array(m, IN_BATCH_LOGITS), 0.5f).getFloat());
     }
   }
 
   @Test
   void equalsMeanCrossEntropyTowardsEachQuerysOwnPositive() {
     try (NDManager m = root.newSubManager()) {
-      float loss = InBatchContrastiveLoss.compute(Fixtures.array(m, IN_BATCH_LOGITS), 0.5f).getFloat();
+      float loss =
+          InBatchContrastiveLoss.compute(Fixtures.array(m, IN_BATCH_LOGITS), 0.5f).getFloat();
       assertThat((double) loss).isCloseTo(byHand(IN_BATCH_LOGITS, 0.5), within(1e-5));
     }
   }
@@ -98,7 +103,9 @@ class InBatchContrastiveLossTest {
   @Test
   void gradientMatchesFiniteDifferences() {
     GradientCheck.assertMatchesFiniteDifferences(
-        root, in -> InBatchContrastiveLoss.compute(in.get(0), 0.5f), Fixtures.input("z", IN_BATCH_LOGITS));
+        root,
+        in -> InBatchContrastiveLoss.compute(in.get(0), 0.5f),
+        Fixtures.input("z", IN_BATCH_LOGITS));
   }
 
   @Test

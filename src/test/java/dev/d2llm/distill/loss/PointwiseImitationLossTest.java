@@ -37,18 +37,30 @@ class PointwiseImitationLossTest {
   }
 
   private static double[] concat(double[] a, double[][] b, double[][] c) {
-    return java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(a),
-        java.util.stream.DoubleStream.concat(java.util.Arrays.stream(b).flatMapToDouble(java.util.Arrays::stream),
-            java.util.Arrays.stream(c).flatMapToDouble(java.util.Arrays::stream))).toArray();
+    return java.util.stream.DoubleStream.concat(
+            java.util.stream.DoubleStream.of(a),
+            java.util.stream.DoubleStream.concat(
+                java.util.Arrays.stream(b).flatMapToDouble(java.util.Arrays::stream),
+                java.util.Arrays.stream(c).flatMapToDouble(java.util.Arrays::stream)))
+        .toArray();
   }
 
   @Test
   void equalsBinaryCrossEntropyToTheTeachersProbabilityOverEveryPair() {
     try (NDManager m = root.newSubManager()) {
-      float loss = PointwiseImitationLoss.compute(
-          new NDArray[] {array(m, POSITIVE_LOGITS), array(m, HARD_LOGITS), array(m, EASY_LOGITS)},
-          new NDArray[] {array(m, POSITIVE_TEACHER), array(m, HARD_TEACHER), array(m, EASY_TEACHER)}).getFloat();
-      double expected = byHand(concat(POSITIVE_LOGITS, HARD_LOGITS, EASY_LOGITS), concat(POSITIVE_TEACHER, HARD_TEACHER, EASY_TEACHER));
+      float loss =
+          PointwiseImitationLoss.compute(
+                  new NDArray[] {
+                    array(m, POSITIVE_LOGITS), array(m, HARD_LOGITS), array(m, EASY_LOGITS)
+                  },
+                  new NDArray[] {
+                    array(m, POSITIVE_TEACHER), array(m, HARD_TEACHER), array(m, EASY_TEACHER)
+                  })
+              .getFloat();
+      double expected =
+          byHand(
+              concat(POSITIVE_LOGITS, HARD_LOGITS, EASY_LOGITS),
+              concat(POSITIVE_TEACHER, HARD_TEACHER, EASY_TEACHER));
       assertThat((double) loss).isCloseTo(expected, within(1e-5));
     }
   }
@@ -58,9 +70,14 @@ class PointwiseImitationLossTest {
     // What the paper's terms cannot see: the same ranking at another offset.
     try (NDManager m = root.newSubManager()) {
       NDArray teacher = array(m, HARD_TEACHER);
-      float base = PointwiseImitationLoss.compute(new NDArray[] {array(m, HARD_LOGITS)}, new NDArray[] {teacher}).getFloat();
+      float base =
+          PointwiseImitationLoss.compute(
+                  new NDArray[] {array(m, HARD_LOGITS)}, new NDArray[] {teacher})
+              .getFloat();
       NDArray shifted = array(m, HARD_LOGITS).add(m.create(new float[] {3f, 0f}, new Shape(2, 1)));
-      float moved = PointwiseImitationLoss.compute(new NDArray[] {shifted}, new NDArray[] {teacher}).getFloat();
+      float moved =
+          PointwiseImitationLoss.compute(new NDArray[] {shifted}, new NDArray[] {teacher})
+              .getFloat();
       assertThat(moved).isGreaterThan(base + 0.1f);
     }
   }
@@ -68,8 +85,11 @@ class PointwiseImitationLossTest {
   @Test
   void extremeLogitsStayFinite() {
     try (NDManager m = root.newSubManager()) {
-      float loss = PointwiseImitationLoss.compute(new NDArray[] {m.create(new float[] {200f, -200f})},
-          new NDArray[] {m.create(new float[] {1f, 0f})}).getFloat();
+      float loss =
+          PointwiseImitationLoss.compute(
+                  new NDArray[] {m.create(new float[] {200f, -200f})},
+                  new NDArray[] {m.create(new float[] {1f, 0f})})
+              .getFloat();
       assertThat(loss).isCloseTo(0f, within(1e-6f));
     }
   }
@@ -78,16 +98,25 @@ class PointwiseImitationLossTest {
   void gradientMatchesFiniteDifferences() {
     GradientCheck.assertMatchesFiniteDifferences(
         root,
-        in -> PointwiseImitationLoss.compute(new NDArray[] {in.get(0), in.get(1)},
-            new NDArray[] {array(in.get(0).getManager(), POSITIVE_TEACHER), array(in.get(0).getManager(), HARD_TEACHER)}),
-        Fixtures.input("z+", POSITIVE_LOGITS), Fixtures.input("zk", HARD_LOGITS));
+        in ->
+            PointwiseImitationLoss.compute(
+                new NDArray[] {in.get(0), in.get(1)},
+                new NDArray[] {
+                  array(in.get(0).getManager(), POSITIVE_TEACHER),
+                  array(in.get(0).getManager(), HARD_TEACHER)
+                }),
+        Fixtures.input("z+", POSITIVE_LOGITS),
+        Fixtures.input("zk", HARD_LOGITS));
   }
 
   @Test
   void refusesTeacherOfAnotherShape() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> PointwiseImitationLoss.compute(new NDArray[] {array(m, HARD_LOGITS)},
-          new NDArray[] {array(m, POSITIVE_TEACHER)}))
+      assertThatThrownBy(
+              () ->
+                  PointwiseImitationLoss.compute(
+                      new NDArray[] {array(m, HARD_LOGITS)},
+                      new NDArray[] {array(m, POSITIVE_TEACHER)}))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("PI teacher");
     }

@@ -39,7 +39,9 @@ class RankImitationLossTest {
   private static final double[][] Z = candidates(POSITIVE_LOGITS, HARD_LOGITS);
   private static final double[][] S = candidates(POSITIVE_TEACHER, HARD_TEACHER);
 
-  /** Mean over rows of 1 - r, r the sample correlation (sample covariance over sample deviations). */
+  /**
+   * Mean over rows of 1 - r, r the sample correlation (sample covariance over sample deviations).
+   */
   private static double pearsonByHand(double[][] z, double[][] s) {
     double total = 0;
     for (int i = 0; i < z.length; i++) {
@@ -64,7 +66,8 @@ class RankImitationLossTest {
   }
 
   /** Mean over all (i, k, j) of max(0, s_ik - s_ij) * -log(1 / (1 + e^{-(z_ik - z_ij)})). */
-  private static double pairwiseByHand(double[][] zHard, double[][] sHard, double[][] zEasy, double[][] sEasy) {
+  private static double pairwiseByHand(
+      double[][] zHard, double[][] sHard, double[][] zEasy, double[][] sEasy) {
     double total = 0;
     int terms = 0;
     for (int i = 0; i < zHard.length; i++) {
@@ -107,8 +110,10 @@ class RankImitationLossTest {
       }
     }
     try (NDManager m = root.newSubManager()) {
-      assertThat(RankImitationLoss.pearson(array(m, scaled), array(m, S)).getFloat()).isCloseTo(0f, within(1e-6f));
-      assertThat(RankImitationLoss.pearson(array(m, reversed), array(m, S)).getFloat()).isCloseTo(2f, within(1e-6f));
+      assertThat(RankImitationLoss.pearson(array(m, scaled), array(m, S)).getFloat())
+          .isCloseTo(0f, within(1e-6f));
+      assertThat(RankImitationLoss.pearson(array(m, reversed), array(m, S)).getFloat())
+          .isCloseTo(2f, within(1e-6f));
     }
   }
 
@@ -118,10 +123,11 @@ class RankImitationLossTest {
     try (NDManager m = root.newSubManager()) {
       assertThat(RankImitationLoss.pearson(array(m, flat), array(m, S)).getFloat()).isEqualTo(1f);
     }
-    float[] gradient = GradientCheck.autograd(
-        root,
-        in -> RankImitationLoss.pearson(in.get(0), array(in.get(0).getManager(), S)),
-        Fixtures.input("z", flat))[0];
+    float[] gradient =
+        GradientCheck.autograd(
+            root,
+            in -> RankImitationLoss.pearson(in.get(0), array(in.get(0).getManager(), S)),
+            Fixtures.input("z", flat))[0];
     for (float g : gradient) {
       assertThat(Float.isFinite(g)).isTrue();
     }
@@ -129,14 +135,17 @@ class RankImitationLossTest {
 
   @Test
   void constantTeacherScoresGiveLossOneAndNoGradient() {
-    double[][] flat = {{0.25, 0.25, 0.25, 0.25}, {0.75, 0.75, 0.75, 0.75}}; // exact in float32, so the centred values are exactly 0
+    double[][] flat = {
+      {0.25, 0.25, 0.25, 0.25}, {0.75, 0.75, 0.75, 0.75}
+    }; // exact in float32, so the centred values are exactly 0
     try (NDManager m = root.newSubManager()) {
       assertThat(RankImitationLoss.pearson(array(m, Z), array(m, flat)).getFloat()).isEqualTo(1f);
     }
-    float[] gradient = GradientCheck.autograd(
-        root,
-        in -> RankImitationLoss.pearson(in.get(0), array(in.get(0).getManager(), flat)),
-        Fixtures.input("z", Z))[0];
+    float[] gradient =
+        GradientCheck.autograd(
+            root,
+            in -> RankImitationLoss.pearson(in.get(0), array(in.get(0).getManager(), flat)),
+            Fixtures.input("z", Z))[0];
     for (float g : gradient) {
       assertThat(g).isZero();
     }
@@ -145,9 +154,13 @@ class RankImitationLossTest {
   @Test
   void pairwiseTermEqualsWeightedLogSigmoidMeanByHand() {
     try (NDManager m = root.newSubManager()) {
-      float loss = RankImitationLoss.pairwise(
-              array(m, HARD_LOGITS), array(m, HARD_TEACHER), array(m, EASY_LOGITS), array(m, EASY_TEACHER))
-          .getFloat();
+      float loss =
+          RankImitationLoss.pairwise(
+                  array(m, HARD_LOGITS),
+                  array(m, HARD_TEACHER),
+                  array(m, EASY_LOGITS),
+                  array(m, EASY_TEACHER))
+              .getFloat();
       double expected = pairwiseByHand(HARD_LOGITS, HARD_TEACHER, EASY_LOGITS, EASY_TEACHER);
       assertThat((double) loss).isCloseTo(expected, within(1e-5));
     }
@@ -159,7 +172,8 @@ class RankImitationLossTest {
         root,
         in -> {
           NDManager m = in.get(0).getManager();
-          return RankImitationLoss.pairwise(in.get(0), array(m, HARD_TEACHER), in.get(1), array(m, EASY_TEACHER));
+          return RankImitationLoss.pairwise(
+              in.get(0), array(m, HARD_TEACHER), in.get(1), array(m, EASY_TEACHER));
         },
         Fixtures.input("zHard", HARD_LOGITS),
         Fixtures.input("zEasy", EASY_LOGITS));
@@ -173,32 +187,39 @@ class RankImitationLossTest {
     double[][] zEasy = {{4.0}};
     double[][] sEasy = {{0.6}};
     try (NDManager m = root.newSubManager()) {
-      float loss = RankImitationLoss.pairwise(array(m, zHard), array(m, sHard), array(m, zEasy), array(m, sEasy))
-          .getFloat();
+      float loss =
+          RankImitationLoss.pairwise(
+                  array(m, zHard), array(m, sHard), array(m, zEasy), array(m, sEasy))
+              .getFloat();
       assertThat(loss).isZero();
     }
-    float[][] gradients = GradientCheck.autograd(
-        root,
-        in -> {
-          NDManager m = in.get(0).getManager();
-          return RankImitationLoss.pairwise(in.get(0), array(m, sHard), in.get(1), array(m, sEasy));
-        },
-        Fixtures.input("zHard", zHard),
-        Fixtures.input("zEasy", zEasy));
+    float[][] gradients =
+        GradientCheck.autograd(
+            root,
+            in -> {
+              NDManager m = in.get(0).getManager();
+              return RankImitationLoss.pairwise(
+                  in.get(0), array(m, sHard), in.get(1), array(m, sEasy));
+            },
+            Fixtures.input("zHard", zHard),
+            Fixtures.input("zEasy", zEasy));
     assertThat(gradients[0][0]).isZero();
     assertThat(gradients[1][0]).isZero();
   }
 
   @Test
   void pairwiseTermAveragesOverEveryQueryHardEasyTriple() {
-    // B=1, K=2, E=2: only (hard 0, easy 1) has positive weight 0.5, at margin 0 (-log sigmoid = log 2).
+    // B=1, K=2, E=2: only (hard 0, easy 1) has positive weight 0.5, at margin 0 (-log sigmoid = log
+    // 2).
     double[][] zHard = {{1.0, 2.0}};
     double[][] sHard = {{0.6, 0.1}};
     double[][] zEasy = {{3.0, 1.0}};
     double[][] sEasy = {{0.9, 0.1}};
     try (NDManager m = root.newSubManager()) {
-      float loss = RankImitationLoss.pairwise(array(m, zHard), array(m, sHard), array(m, zEasy), array(m, sEasy))
-          .getFloat();
+      float loss =
+          RankImitationLoss.pairwise(
+                  array(m, zHard), array(m, sHard), array(m, zEasy), array(m, sEasy))
+              .getFloat();
       assertThat((double) loss).isCloseTo(0.5 * Math.log(2) / 4, within(1e-6));
     }
   }
@@ -210,14 +231,16 @@ class RankImitationLossTest {
     double[][] sHard = {{0.9}};
     double[][] zEasy = {{0.7}};
     double[][] sEasy = {{0.1}};
-    float[][] gradients = GradientCheck.autograd(
-        root,
-        in -> {
-          NDManager m = in.get(0).getManager();
-          return RankImitationLoss.pairwise(in.get(0), array(m, sHard), in.get(1), array(m, sEasy));
-        },
-        Fixtures.input("zHard", zHard),
-        Fixtures.input("zEasy", zEasy));
+    float[][] gradients =
+        GradientCheck.autograd(
+            root,
+            in -> {
+              NDManager m = in.get(0).getManager();
+              return RankImitationLoss.pairwise(
+                  in.get(0), array(m, sHard), in.get(1), array(m, sEasy));
+            },
+            Fixtures.input("zHard", zHard),
+            Fixtures.input("zEasy", zEasy));
     assertThat(gradients[0][0]).isCloseTo(-0.4f, within(1e-6f));
     assertThat(gradients[1][0]).isCloseTo(0.4f, within(1e-6f));
   }
@@ -225,14 +248,20 @@ class RankImitationLossTest {
   @Test
   void pairwiseTermStaysFiniteForLargeMargins() {
     try (NDManager m = root.newSubManager()) {
-      float wrong = RankImitationLoss.pairwise(
-              m.create(new float[] {-500f}, new Shape(1, 1)), m.create(new float[] {0.75f}, new Shape(1, 1)),
-              m.create(new float[] {500f}, new Shape(1, 1)), m.create(new float[] {0.25f}, new Shape(1, 1)))
-          .getFloat();
-      float right = RankImitationLoss.pairwise(
-              m.create(new float[] {500f}, new Shape(1, 1)), m.create(new float[] {0.75f}, new Shape(1, 1)),
-              m.create(new float[] {-500f}, new Shape(1, 1)), m.create(new float[] {0.25f}, new Shape(1, 1)))
-          .getFloat();
+      float wrong =
+          RankImitationLoss.pairwise(
+                  m.create(new float[] {-500f}, new Shape(1, 1)),
+                      m.create(new float[] {0.75f}, new Shape(1, 1)),
+                  m.create(new float[] {500f}, new Shape(1, 1)),
+                      m.create(new float[] {0.25f}, new Shape(1, 1)))
+              .getFloat();
+      float right =
+          RankImitationLoss.pairwise(
+                  m.create(new float[] {500f}, new Shape(1, 1)),
+                      m.create(new float[] {0.75f}, new Shape(1, 1)),
+                  m.create(new float[] {-500f}, new Shape(1, 1)),
+                      m.create(new float[] {0.25f}, new Shape(1, 1)))
+              .getFloat();
       assertThat(wrong).isCloseTo(500f, within(1e-3f));
       assertThat(right).isZero();
     }
@@ -241,8 +270,13 @@ class RankImitationLossTest {
   @Test
   void refusesEasyNegativesOfAnotherBatchSizeNamingBothShapes() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> RankImitationLoss.pairwise(
-              array(m, HARD_LOGITS), array(m, HARD_TEACHER), m.zeros(new Shape(3, 2)), m.zeros(new Shape(3, 2))))
+      assertThatThrownBy(
+              () ->
+                  RankImitationLoss.pairwise(
+                      array(m, HARD_LOGITS),
+                      array(m, HARD_TEACHER),
+                      m.zeros(new Shape(3, 2)),
+                      m.zeros(new Shape(3, 2))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("RI-2 easy logits")
           .hasMessageContaining("expected shape (2, 2)")
@@ -253,7 +287,8 @@ class RankImitationLossTest {
   @Test
   void refusesCandidatesWithoutAHardNegative() {
     try (NDManager m = root.newSubManager()) {
-      assertThatThrownBy(() -> RankImitationLoss.pearson(m.zeros(new Shape(2, 1)), m.zeros(new Shape(2, 1))))
+      assertThatThrownBy(
+              () -> RankImitationLoss.pearson(m.zeros(new Shape(2, 1)), m.zeros(new Shape(2, 1))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("at least 2 candidates")
           .hasMessageContaining("(2, 1)");
