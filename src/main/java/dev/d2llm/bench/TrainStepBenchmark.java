@@ -104,7 +104,7 @@ public final class TrainStepBenchmark {
     NDArray pv = encode(student, scope, p, shape.batch(), shape.passageLength());
     NDArray logits = Scalars.div(unit(qv).matMul(unit(pv).transpose()), TEMPERATURE); // [B,B]
     NDArray eye = scope.eye(shape.batch());
-    return logits.logSoftmax(1).mul(eye).sum().neg().div(shape.batch());
+    return Scalars.div(logits.logSoftmax(1).mul(eye).sum().neg(), shape.batch());
   }
 
   private static NDArray encode(

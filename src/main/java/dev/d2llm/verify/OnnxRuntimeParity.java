@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.d2llm.backbone.BackboneConfig;
 import dev.d2llm.backbone.BackboneModel;
 import dev.d2llm.backbone.Precision;
 import dev.d2llm.checkpoint.CheckpointException;
@@ -179,7 +180,7 @@ public final class OnnxRuntimeParity {
   }
 
   private static TextTokenizer tokenizer(Path dir) {
-    return TextTokenizer.open(dir, 512, true);
+    return TextTokenizer.open(dir, Math.min(512, BackboneConfig.read(dir).maxPositions()), true);
   }
 
   private static List<float[]> readReference(Path file) {
