@@ -243,7 +243,7 @@ for stage in "${stages[@]}"; do
         sleep "${JOB_STOP_S:-12}"
         kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
         note "== jobpart: stopped $(date -u +%T); state: $(tr -d '\n ' <"$store/runs/tiny/job-state.json" 2>/dev/null | head -c 600)"
-        note "   distill checkpoints: $(ls "$store/runs/tiny/run" 2>/dev/null | tr '\n' ' ')"
+        note "   distill run files: $(find "$store/runs/tiny/run" -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null)"
       else
         if [ ! -f "$bundle/../.gpu-job/store.tar.xz" ]; then note "== jobrest: no .gpu-job/store.tar.xz carried"; continue; fi
         rm -rf "$store" && mkdir -p "$store" && xz -dc "$bundle/../.gpu-job/store.tar.xz" | tar -C "$store" -xf -

@@ -35,7 +35,11 @@ step() {
 }
 
 if [ ! -d "$w/in/models" ]; then
-  mkdir -p "$w/in" && cat "$stage"/inputs.tar.xz.part* | xz -dc -T0 | tar -C "$w/in" -xf - || { note "no staged inputs"; exit 1; }
+  mkdir -p "$w/in"
+  if ! cat "$stage"/inputs.tar.xz.part* | xz -dc -T0 | tar -C "$w/in" -xf -; then
+    note "no staged inputs in $stage (gpu/stage-inputs.sh, gpu/stage-in.sh)"
+    exit 1
+  fi
 fi
 model="$w/in/models/bge-small-en-v1.5"
 medquad="$w/in/data/en/medquad"
