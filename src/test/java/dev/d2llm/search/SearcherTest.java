@@ -110,6 +110,36 @@ class SearcherTest {
   }
 
   @Test
+  void requestsLeaveNoArraysInTheStudentsManager() {
+    StudentConfig config =
+        new StudentConfig(BERT.toString(), LoraConfig.defaults(BackboneConfig.read(BERT)), 4, 16);
+    try (Student served = Student.create(BERT, config, Device.cpu(), 7)) {
+      served.freezeForServing();
+      try (Searcher searcher = new Searcher(served, FINGERPRINT, index, ScoringKernels.best(), 2)) {
+        SearchQuery exact = new SearchQuery(QUERY, 10, Branch.ASYMMETRIC, SearchMode.EXACT, 0);
+        SearchQuery twoStage =
+            new SearchQuery(QUERY, 5, Branch.SYMMETRIC, SearchMode.TWO_STAGE, 20);
+        searcher.search(exact);
+        searcher.search(twoStage);
+        served.embed(texts, TextRole.PASSAGE);
+        int arrays = served.manager().getManagedArrays().size();
+        assertThat(arrays).as("the student's own weights live there").isPositive();
+
+        for (int i = 0; i < 10; i++) {
+          searcher.search(exact);
+          searcher.search(twoStage);
+          served.embed(texts.subList(0, 20 + i), TextRole.QUERY);
+          served.relevance(QUERY, texts.subList(0, 8), Branch.ASYMMETRIC);
+        }
+
+        assertThat(served.manager().getManagedArrays().size())
+            .as("arrays in the student's manager after 40 more requests")
+            .isEqualTo(arrays);
+      }
+    }
+  }
+
+  @Test
   void exactSearchRanksLikeTheStudentScoringEveryPassage() {
     float[] relevance = student.relevance(QUERY, texts, Branch.ASYMMETRIC);
     int[] expected = byScoreDescending(relevance, 10);
