@@ -197,11 +197,11 @@ for stage in "${stages[@]}"; do
       if [ ! -f "$bge/model.safetensors" ] && ls /tmp/d2llm-stage/inputs.tar.xz.part* >/dev/null 2>&1; then
         mkdir -p /tmp/d2llm-stage/in && cat /tmp/d2llm-stage/inputs.tar.xz.part* | xz -dc -T0 | tar -C /tmp/d2llm-stage/in -xf -
       fi
-      if [ ! -f "$bge/model.safetensors" ] || [ ! -f "$bge/ort-reference.bin" ]; then
-        note "== bge: skipped: no staged $bge with its ort-reference.bin (gpu/stage-inputs.sh)"
+      if [ ! -f "$bge/model.safetensors" ] || [ ! -f "$bge/ort-reference.safetensors" ]; then
+        note "== bge: skipped: no staged $bge with its ort-reference.safetensors (gpu/stage-inputs.sh)"
         continue
       fi
-      step verify-bge-small 'max_abs_diff|last_hidden' "$d2llm" model verify "$bge" --onnx-reference "$bge/ort-reference.bin" \
+      step verify-bge-small 'max_abs_diff|last_hidden' "$d2llm" model verify "$bge" --onnx-reference "$bge/ort-reference.safetensors" \
         --device gpu
       ;;
     replicas)

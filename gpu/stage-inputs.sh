@@ -15,9 +15,9 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/in/models" "$tmp/in/data" "$tmp/in/students"
 # The model without its ONNX copy; the data sets as the shared folder lays them out.
 cp -r "$model" "$tmp/in/models/" && rm -rf "$tmp/in/models/$(basename "$model")/onnx"
-# ONNX Runtime's states of the parity sentences on this CPU, for model verify --onnx-reference there (1.6 MB).
+# ONNX Runtime's states of the parity sentences on this CPU, for model verify --onnx-reference there (1.6 MB, safetensors).
 if [ -f "$model/onnx/model.onnx" ]; then
-  "$root/d2llm" model verify "$model" --save-onnx-reference "$tmp/in/models/$(basename "$model")/ort-reference.bin" >&2
+  "$root/d2llm" model verify "$model" --save-onnx-reference "$tmp/in/models/$(basename "$model")/ort-reference.safetensors" >&2
 fi
 for set in "$@"; do mkdir -p "$tmp/in/data/$(dirname "$set")" && cp -r "$data/$set" "$tmp/in/data/$set"; done
 cp -r "$student" "$tmp/in/students/"

@@ -8,20 +8,20 @@ import dev.d2llm.backbone.BackboneConfig;
 import dev.d2llm.backbone.BackboneModel;
 import dev.d2llm.backbone.Precision;
 import dev.d2llm.checkpoint.CheckpointException;
+import dev.d2llm.checkpoint.HostTensor;
+import dev.d2llm.checkpoint.SafetensorsFile;
+import dev.d2llm.checkpoint.SafetensorsWriter;
 import dev.d2llm.peer.OnnxRuntimeEncoder;
 import dev.d2llm.text.PaddingSide;
 import dev.d2llm.text.TextTokenizer;
 import dev.d2llm.text.TokenBatch;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -37,7 +37,7 @@ public final class OnnxRuntimeParity {
   public static final double TOLERANCE = 1e-4;
 
   private static final int BATCH = 8;
-  private static final int MAGIC = 0x44324f52; // "D2OR"
+  private static final String REFERENCE_FORMAT = "d2llm-onnxruntime-reference";
 
   private OnnxRuntimeParity() {}
 
@@ -59,72 +59,74 @@ public final class OnnxRuntimeParity {
   }
 
   /**
-   * Writes ONNX Runtime's final-layer states of {@link ParitySentences#ALL}, batch by batch as
-   * {@link #verifyAgainst} reads them (little-endian float32 after a header). Returns the batch
-   * count.
+   * Writes ONNX Runtime's final-layer states of {@link ParitySentences#ALL} as a safetensors file,
+   * batch by batch ({@code batch.N.input_ids} and {@code batch.N.last_hidden_state}), as {@link
+   * #verifyAgainst} reads them. Returns the batch count.
    */
   public static int saveReference(Path dir, int threads, Path file) {
     requireOnnx(dir);
-    List<float[]> states = new ArrayList<>();
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    int n = 0;
     try (OnnxRuntimeEncoder peer = new OnnxRuntimeEncoder(onnxFile(dir), threads);
         TextTokenizer tokenizer = tokenizer(dir)) {
       for (TokenBatch batch : batches(tokenizer)) {
-        states.add(peer.hiddenStates(batch));
+        float[] states = peer.hiddenStates(batch);
+        long[] shape = {batch.size(), batch.length()};
+        tensors.put("batch." + n + ".input_ids", HostTensor.ofLongs(batch.ids(), shape));
+        tensors.put(
+            "batch." + n + ".last_hidden_state",
+            HostTensor.ofFloats(
+                states,
+                batch.size(),
+                batch.length(),
+                states.length / (batch.size() * batch.length())));
+        n++;
       }
     }
-    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-      out.writeInt(MAGIC);
-      out.writeInt(states.size());
-      for (float[] s : states) {
-        out.writeInt(s.length);
-        ByteBuffer bytes =
-            ByteBuffer.allocate(s.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(s);
-        out.write(bytes.array());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write the ONNX Runtime reference " + file, e);
-    }
-    return states.size();
+    SafetensorsWriter.write(file, tensors, Map.of("format", REFERENCE_FORMAT, "batches", "" + n));
+    return n;
   }
 
   /**
    * Our states on {@code device} against ONNX Runtime's saved by {@link #saveReference} for the
-   * same model.
+   * same model; the saved token ids must be ours.
    */
   public static ParityReport verifyAgainst(Path dir, Path reference, Device device) {
-    List<float[]> saved = readReference(reference);
-    int[] next = {0};
-    return compare(
-        dir,
-        device,
-        "onnxruntime saved in " + reference.getFileName(),
-        batch -> {
-          if (next[0] >= saved.size()) {
-            throw new CheckpointException(
-                reference
-                    + " holds "
-                    + saved.size()
-                    + " batches; the sentences need more:"
-                    + " it was saved for another model or version");
-          }
-          float[] theirs = saved.get(next[0]++);
-          if (theirs.length % (batch.size() * batch.length()) != 0) {
-            throw new CheckpointException(
-                reference
-                    + " batch "
-                    + next[0]
-                    + " has "
-                    + theirs.length
-                    + " values, not a"
-                    + " multiple of "
-                    + batch.size()
-                    + "x"
-                    + batch.length()
-                    + " tokens: saved for another tokenizer");
-          }
-          return theirs;
-        });
+    try (SafetensorsFile saved = openReference(reference)) {
+      int[] next = {0};
+      return compare(
+          dir,
+          device,
+          "onnxruntime saved in " + reference.getFileName(),
+          batch -> {
+            String prefix = "batch." + next[0]++ + ".";
+            if (!saved.contains(prefix + "input_ids")
+                || !Arrays.equals(saved.longs(prefix + "input_ids"), batch.ids())) {
+              throw new CheckpointException(
+                  reference
+                      + " has other token ids than ours at "
+                      + prefix
+                      + "input_ids: it was saved for another model, tokenizer or version");
+            }
+            return saved.floats(prefix + "last_hidden_state");
+          });
+    }
+  }
+
+  private static SafetensorsFile openReference(Path file) {
+    String notOne =
+        file + " is not an ONNX Runtime reference written by model verify --save-onnx-reference";
+    SafetensorsFile saved;
+    try {
+      saved = SafetensorsFile.open(file);
+    } catch (CheckpointException e) {
+      throw new CheckpointException(notOne + " (" + e.getMessage() + ")", e);
+    }
+    if (!REFERENCE_FORMAT.equals(saved.metadata().get("format"))) {
+      saved.close();
+      throw new CheckpointException(notOne);
+    }
+    return saved;
   }
 
   private static ParityReport compare(
@@ -181,28 +183,6 @@ public final class OnnxRuntimeParity {
 
   private static TextTokenizer tokenizer(Path dir) {
     return TextTokenizer.open(dir, Math.min(512, BackboneConfig.read(dir).maxPositions()), true);
-  }
-
-  private static List<float[]> readReference(Path file) {
-    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-      if (in.readInt() != MAGIC) {
-        throw new CheckpointException(
-            file
-                + " is not an ONNX Runtime reference written by model verify --save-onnx-reference");
-      }
-      int n = in.readInt();
-      List<float[]> out = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        byte[] bytes = new byte[in.readInt() * Float.BYTES];
-        in.readFully(bytes);
-        float[] values = new float[bytes.length / Float.BYTES];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        out.add(values);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read the ONNX Runtime reference " + file, e);
-    }
   }
 
   private static void requireOnnx(Path dir) {

@@ -47,7 +47,7 @@ class BundledEncoderParityTest {
         extract(encoder.tokenizerEntry(), tmp.resolve("src-tokenizer.json")),
         model,
         encoder.settings());
-    Path reference = tmp.resolve("ort.bin");
+    Path reference = tmp.resolve("ort.safetensors");
 
     int batches = OnnxRuntimeParity.saveReference(model, 2, reference);
     ParityReport saved = OnnxRuntimeParity.verifyAgainst(model, reference, ai.djl.Device.cpu());
