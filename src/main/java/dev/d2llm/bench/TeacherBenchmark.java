@@ -109,16 +109,14 @@ public final class TeacherBenchmark {
         });
     double seconds = (at[steps] - at[warmup]) / 1e9;
     int timedPairs = batch * (steps - warmup);
-    long timedTokens =
+    // Training shuffles the epoch, so which pairs the timed steps held is not known here: their
+    // tokens are the epoch's mean per pair times the timed pairs.
+    long epochTokens =
         tokens(
-            teacher
-                .encode(
-                    train.subList(batch * warmup, batch * steps).stream()
-                        .map(ScoredPair::pair)
-                        .toList())
-                .stream()
+            teacher.encode(train.stream().map(ScoredPair::pair).toList()).stream()
                 .map(TokenPair::ids)
                 .toList());
+    long timedTokens = Math.round((double) epochTokens * timedPairs / train.size());
     return new Result(timedPairs, timedTokens, seconds, timedPairs / seconds);
   }
 

@@ -1,6 +1,7 @@
 package dev.d2llm.cli;
 
 import dev.d2llm.bench.TeacherBenchmark;
+import dev.d2llm.store.LocalFiles;
 import dev.d2llm.student.Branch;
 import dev.d2llm.teacher.CrossEncoderTeacher;
 import dev.d2llm.teacher.Teacher;
@@ -57,7 +58,8 @@ public class BenchTeacherCommand implements Callable<Integer> {
 
   @Option(
       names = "--branch",
-      description = "asymmetric or symmetric: an LLM teacher's prompt (default: ${DEFAULT-VALUE})")
+      description =
+          "asym(metric) or sym(metric): an LLM teacher's prompt (default: ${DEFAULT-VALUE})")
   String branch = "asymmetric";
 
   @Option(
@@ -93,18 +95,21 @@ public class BenchTeacherCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     device.apply();
-    Branch b =
-        switch (branch) {
-          case "asymmetric" -> Branch.ASYMMETRIC;
-          case "symmetric" -> Branch.SYMMETRIC;
-          default ->
-              throw new ParameterException(
-                  new CommandLine(this), "--branch must be asymmetric or symmetric");
-        };
+    Branch b;
+    try {
+      b = Branch.parse(branch);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(new CommandLine(this), "--branch: " + e.getMessage());
+    }
     List<TextPair> pairs =
         pairs(Math.max(count, trainSteps > 0 ? batch * (warmupSteps + trainSteps) : 0));
     List<TextPair> scored = pairs.subList(0, Math.min(count, pairs.size()));
     try (Teacher teacher = Teachers.open(teacherDir, prompts, device.device())) {
+      if (trainSteps > 0 && !(teacher instanceof CrossEncoderTeacher)) {
+        throw new ParameterException(
+            new CommandLine(this),
+            "--train-steps needs a cross-encoder teacher; " + teacherDir + " is an LLM");
+      }
       if (dumpIds != null) {
         TeacherBenchmark.writeIds(teacher, scored, b, dumpIds);
       }
@@ -120,15 +125,17 @@ public class BenchTeacherCommand implements Callable<Integer> {
           s.seconds(),
           s.pairsPerSecond(),
           s.tokensPerSecond());
-      if (trainSteps > 0) {
-        if (!(teacher instanceof CrossEncoderTeacher ce)) {
-          throw new ParameterException(
-              new CommandLine(this), "--train-steps needs a cross-encoder teacher");
-        }
+      if (trainSteps > 0 && teacher instanceof CrossEncoderTeacher ce) {
         Path scratch = Files.createTempDirectory("d2llm-bench-teacher");
-        TeacherBenchmark.Result t =
-            TeacherBenchmark.training(
-                ce, pairs, batch, warmupSteps + trainSteps, warmupSteps, scratch);
+        TeacherBenchmark.Result t;
+        try {
+          // The epoch's closing save writes a whole teacher here: gone with the run.
+          t =
+              TeacherBenchmark.training(
+                  ce, pairs, batch, warmupSteps + trainSteps, warmupSteps, scratch);
+        } finally {
+          LocalFiles.deleteTree(scratch);
+        }
         System.out.printf(
             Locale.ROOT,
             "d2llm_teacher_train pairs=%d batch=%d tokens=%d device=%s seconds=%.3f"
