@@ -71,14 +71,28 @@ final class RequestReader {
     }
   }
 
+  /** Each request type's fields by name, looked up once per type rather than per request. */
+  private static final ClassValue<Map<String, RecordComponent>> FIELDS =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, RecordComponent> computeValue(Class<?> type) {
+          return Arrays.stream(type.getRecordComponents())
+              .collect(Collectors.toUnmodifiableMap(RecordComponent::getName, Function.identity()));
+        }
+      };
+
+  private static final Pattern COERCION_ADVICE =
+      Pattern.compile(" \\(but might if coercion using `CoercionConfig` was enabled\\)");
+  private static final Pattern REQUEST_TYPE =
+      Pattern.compile("`dev\\.d2llm\\.function\\.[A-Za-z]+`");
+  private static final Pattern BOUND_AS = Pattern.compile(" \\(bound as the request\\)");
+
   /**
    * The request in query parameters: one parameter per field, an integer field's value a decimal
    * integer, a list field's elements as repeated parameters ({@code texts=a&texts=b}).
    */
   static <T extends Record> T fromQuery(MultiMap params, Class<T> type) {
-    Map<String, RecordComponent> fields =
-        Arrays.stream(type.getRecordComponents())
-            .collect(Collectors.toMap(RecordComponent::getName, Function.identity()));
+    Map<String, RecordComponent> fields = FIELDS.get(type);
     ObjectNode node = JSON.createObjectNode();
     for (String name : params.names()) {
       RecordComponent field = fields.get(name);
@@ -124,12 +138,17 @@ final class RequestReader {
       String message =
           j.getOriginalMessage() == null
               ? ""
-              : j.getOriginalMessage()
-                  .replaceAll(" \\(but might if coercion using `CoercionConfig` was enabled\\)", "")
-                  .replace("`java.lang.Integer`", "an integer")
-                  .replace("`java.lang.String`", "a string")
-                  .replaceAll("`dev\\.d2llm\\.function\\.[A-Za-z]+`", "the request")
-                  .replaceAll(" \\(bound as the request\\)", "");
+              : BOUND_AS
+                  .matcher(
+                      REQUEST_TYPE
+                          .matcher(
+                              COERCION_ADVICE
+                                  .matcher(j.getOriginalMessage())
+                                  .replaceAll("")
+                                  .replace("`java.lang.Integer`", "an integer")
+                                  .replace("`java.lang.String`", "a string"))
+                          .replaceAll("the request"))
+                  .replaceAll("");
       if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
         String field =
             m.getPath().stream()
