@@ -5,9 +5,12 @@
 # and the residual start, staged by gpu/stage-inputs.sh and gpu/stage-in.sh). Steps:
 #   inputs    unpack the staged inputs (checksum checked)
 #   mine      en/medquad train examples (BM25, 30 negatives, as scripts/lib/residual-start.sh mines them here; their
-#             sha256 is printed to compare) and dev examples (3 negatives) for the teacher's selection
-#   teacher   bge-small-en-v1.5 fine-tuned as a cross-encoder on each training question's answer (1) and its first 3
-#             BM25 negatives (0), 1 epoch
+#             sha256 is printed to compare) and dev examples (3 negatives) for the teacher's selection; with
+#             MINE_METHOD=hybrid the teacher's train and dev examples are mined apart, BM25's and bge-small's dense
+#             negatives in turn (the distillation plan keeps the BM25 examples)
+#   teacher   bge-small-en-v1.5 fine-tuned as a cross-encoder on each training question's answer (1) and its first
+#             TEACHER_NEGATIVES (3) negatives (0), TEACHER_EPOCHS (1), TEACHER_OBJECTIVE (pointwise; listwise ranks
+#             each question's group as a whole, TEACHER_BATCH then counting groups)
 #   teacher-eval   the teacher re-ranking bge-small's cosine top 100 on en/medquad dev (first $DEV_QUERIES questions)
 #             and en/msmarco-5k
 #   scores    the teacher's scores of every pair the distillation plan needs (batch 16, 8 negatives, 1 epoch)
@@ -18,8 +21,8 @@
 # students so far, their metrics and the teacher's config) and teacher-scores.bin (the scores without features,
 # for runs without FI elsewhere).
 #   bash gpu/medquad-teacher.sh      (run from the repository root; BUDGET_S, default 540, bounds one call;
-#                                     TEACHER_NEGATIVES (3) and TEACHER_EPOCHS (1) shape the teacher; LAST_STEP=teacher-eval
-#                                     stops after the teacher's evaluation; WORK,
+#                                     TEACHER_* and MINE_METHOD shape the teacher; LAST_STEP=teacher-eval (or scores)
+#                                     stops after that step; DEV_QUERIES=0 evaluates the teacher on all dev questions; WORK,
 #                                     D2LLM, DEVICE, DEV_QUERIES and CANDIDATES for a small dry run on a CPU)
 set -uo pipefail
 root="$(pwd)"
@@ -87,10 +90,21 @@ unpack_inputs() {
   echo "inputs ok: $(ls "$w/in/models") $(cd "$w/in/data" && echo */*) $(ls "$w/in/students")"
 }
 
+mine_method="${MINE_METHOD:-bm25}"
+teacher_examples="$w/examples.jsonl"
+[ "$mine_method" = bm25 ] || teacher_examples="$w/teacher-examples.jsonl"
 mine() {
   "$d2llm" mine --retrieval "$medquad" --split train --out "$w/examples.jsonl" --k 30 &&
-    "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3 &&
-    echo "examples_sha256=$(sha256sum "$w/examples.jsonl" | cut -d' ' -f1) lines=$(wc -l <"$w/examples.jsonl")"
+    echo "examples_sha256=$(sha256sum "$w/examples.jsonl" | cut -d' ' -f1) lines=$(wc -l <"$w/examples.jsonl")" &&
+    if [ "$mine_method" = bm25 ]; then
+      "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3
+    else
+      "$d2llm" mine --retrieval "$medquad" --split train --out "$teacher_examples" --k 30 \
+        --method "$mine_method" --model "$model" "${gpu[@]}" &&
+        "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3 \
+          --method "$mine_method" --model "$model" "${gpu[@]}" &&
+        echo "teacher examples_sha256=$(sha256sum "$teacher_examples" | cut -d' ' -f1) method=$mine_method"
+    fi
 }
 
 plan=(--examples "$w/examples.jsonl" --task medquad=asym --batch-size 16 --negatives 8 --epochs 1)
@@ -123,13 +137,18 @@ if [ "${1:-}" = --fn ]; then shift; "$@"; exit $?; fi
 
 note "== medquad-teacher on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo "no GPU"), bundle $(cat .gpu-bundle/commit 2>/dev/null), $(date -u +%FT%TZ)"
 step inputs 'inputs ok|incomplete' unpack_inputs
-step mine 'examples_sha256' mine
-step teacher 'epoch=|teacher=' "$d2llm" teacher train --base "$model" --train "$w/examples.jsonl" \
-  --dev "$w/dev-examples.jsonl" --negatives "${TEACHER_NEGATIVES:-3}" --epochs "${TEACHER_EPOCHS:-1}" --batch-size 32 \
-  --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
+stop_after() { # STEP: ends the call after STEP when LAST_STEP names it
+  [ "${LAST_STEP:-}" = "$1" ] || return 0
+  pack_results; note "== medquad-teacher: stopped after $1"; cp "$summary" "$out/summary.txt"; exit 0
+}
+step mine 'examples_sha256|examples=' mine
+step teacher 'epoch=|teacher=|groups=' "$d2llm" teacher train --base "$model" --train "$teacher_examples" \
+  --dev "$w/dev-examples.jsonl" --negatives "${TEACHER_NEGATIVES:-3}" --epochs "${TEACHER_EPOCHS:-1}" \
+  --objective "${TEACHER_OBJECTIVE:-pointwise}" --batch-size "${TEACHER_BATCH:-32}" --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
 step teacher-eval '^teacher ' teacher_eval
-if [ "${LAST_STEP:-}" = teacher-eval ]; then pack_results; note "== medquad-teacher: stopped after teacher-eval"; cp "$summary" "$out/summary.txt"; exit 0; fi
+stop_after teacher-eval
 step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher" --cache "$w/teacher.bin" "${gpu[@]}"
+stop_after scores
 step residual '^selection' distill residual
 step plus '^selection' distill plus --hard-in-batch --pointwise 1
 step evals '^eval ' evals

@@ -22,7 +22,10 @@ import java.util.Random;
 /**
  * Fine-tunes a cross-encoder teacher on labelled pairs: binary cross-entropy against soft targets
  * (STS scores rescaled to [0, 1], or 0/1 labels), AdamW, linear warm-up and decay, clipping; after
- * each epoch it scores the dev pairs and saves the teacher when dev Spearman improves.
+ * each epoch it scores the dev pairs and saves the teacher when dev Spearman improves. The listwise
+ * objective ({@link #trainListwise}) trains on groups instead: one query's positive and its hard
+ * negatives, ranked against each other by a softmax (Gao et al. 2021's localized contrastive
+ * estimation), the pointwise loss kept beside it so that scores stay probabilities.
  */
 public final class CrossEncoderTraining {
 
@@ -73,8 +76,8 @@ public final class CrossEncoderTraining {
   private CrossEncoderTraining() {}
 
   /**
-   * Trains {@code teacher} in place; the best epoch by dev Spearman is saved to {@code out}.
-   * Returns that Spearman.
+   * Trains {@code teacher} in place on single pairs (pointwise); the best epoch by dev Spearman is
+   * saved to {@code out}. Returns that Spearman.
    */
   public static double train(
       CrossEncoderTeacher teacher,
@@ -83,35 +86,93 @@ public final class CrossEncoderTraining {
       Options o,
       Path out,
       Listener listener) {
+    return run(teacher, train.stream().map(List::of).toList(), false, dev, o, out, listener);
+  }
+
+  /**
+   * Trains {@code teacher} in place on groups of equal size (listwise), {@code o.batchSize()}
+   * groups a step: per group, the cross-entropy of the softmax over its logits against its targets
+   * normalised to sum 1, plus the pointwise loss of its pairs. The best epoch by dev Spearman is
+   * saved to {@code out}. Returns that Spearman.
+   */
+  public static double trainListwise(
+      CrossEncoderTeacher teacher,
+      List<List<ScoredPair>> groups,
+      List<ScoredPair> dev,
+      Options o,
+      Path out,
+      Listener listener) {
+    if (groups.isEmpty()) {
+      throw new IllegalArgumentException("listwise training needs at least one group");
+    }
+    int size = groups.get(0).size();
+    for (int g = 0; g < groups.size(); g++) {
+      List<ScoredPair> group = groups.get(g);
+      if (group.size() != size || size < 2) {
+        throw new IllegalArgumentException(
+            "listwise groups must all hold the same number (>= 2) of pairs; group 0 has "
+                + size
+                + ", group "
+                + g
+                + " has "
+                + group.size());
+      }
+      if (!(group.stream().mapToDouble(ScoredPair::target).sum() > 0)) {
+        throw new IllegalArgumentException("listwise group " + g + " has no positive target");
+      }
+    }
+    return run(teacher, groups, true, dev, o, out, listener);
+  }
+
+  private static double run(
+      CrossEncoderTeacher teacher,
+      List<List<ScoredPair>> groups,
+      boolean listwise,
+      List<ScoredPair> dev,
+      Options o,
+      Path out,
+      Listener listener) {
     Map<String, Parameter> params = teacher.parameters();
     params.values().forEach(p -> p.getArray().setRequiresGradient(true));
     AdamW adam = new AdamW(params, 0.9f, 0.999f, 1e-6f, o.weightDecay());
-    long steps = (long) o.epochs() * ((train.size() + o.batchSize() - 1) / o.batchSize());
+    long steps = (long) o.epochs() * ((groups.size() + o.batchSize() - 1) / o.batchSize());
     LearningRateSchedule schedule =
         new LearningRateSchedule(o.learningRate(), (long) (steps * o.warmupFraction()), steps);
-    List<TokenPair> encoded = teacher.encode(train.stream().map(ScoredPair::pair).toList());
+    List<List<TokenPair>> encoded =
+        groups.stream()
+            .map(g -> teacher.encode(g.stream().map(ScoredPair::pair).toList()))
+            .toList();
+    int groupSize = groups.get(0).size();
     Random random = new Random(o.seed());
     double best = Double.NEGATIVE_INFINITY;
     long step = 0;
     for (int epoch = 1; epoch <= o.epochs(); epoch++) {
       List<Integer> order = new ArrayList<>();
-      for (int i = 0; i < train.size(); i++) {
+      for (int i = 0; i < groups.size(); i++) {
         order.add(i);
       }
       Collections.shuffle(order, random);
       for (int start = 0; start < order.size(); start += o.batchSize()) {
         List<Integer> idx = order.subList(start, Math.min(order.size(), start + o.batchSize()));
-        float[] targets = new float[idx.size()];
+        List<TokenPair> pairs = new ArrayList<>();
+        List<Float> targetList = new ArrayList<>();
+        for (int i : idx) {
+          pairs.addAll(encoded.get(i));
+          groups.get(i).forEach(p -> targetList.add(p.target()));
+        }
+        float[] targets = new float[targetList.size()];
         for (int i = 0; i < targets.length; i++) {
-          targets[i] = train.get(idx.get(i)).target();
+          targets[i] = targetList.get(i);
         }
         double loss;
         try (NDManager scope = teacher.model().manager().newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray logits =
-              teacher
-                  .forward(scope, teacher.batch(idx.stream().map(encoded::get).toList()), true)[0];
-          NDArray l = softTargetCrossEntropy(logits, scope.create(targets));
+          NDArray logits = teacher.forward(scope, teacher.batch(pairs), true)[0];
+          NDArray t = scope.create(targets);
+          NDArray l = softTargetCrossEntropy(logits, t);
+          if (listwise) {
+            l = l.add(groupSoftmaxCrossEntropy(logits, t, groupSize));
+          }
           collector.backward(l);
           loss = l.getFloat();
         }
@@ -130,6 +191,18 @@ public final class CrossEncoderTraining {
     }
     params.values().forEach(p -> p.getArray().setRequiresGradient(false));
     return best;
+  }
+
+  /**
+   * Mean over groups of {@code -sum_i p_i log softmax(z)_i}, where the logits and targets come in
+   * consecutive groups of {@code groupSize} and {@code p} is a group's targets divided by their
+   * sum.
+   */
+  public static NDArray groupSoftmaxCrossEntropy(NDArray logits, NDArray targets, int groupSize) {
+    NDArray z = logits.reshape(-1, groupSize);
+    NDArray t = targets.reshape(-1, groupSize);
+    NDArray p = t.div(t.sum(new int[] {1}, true));
+    return p.mul(z.logSoftmax(1)).sum(new int[] {1}).mean().neg();
   }
 
   /**

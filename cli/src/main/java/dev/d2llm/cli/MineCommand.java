@@ -10,6 +10,7 @@ import dev.d2llm.embedding.SentenceEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.mining.Bm25Miner;
 import dev.d2llm.mining.DenseMiner;
+import dev.d2llm.mining.InterleavedMiner;
 import dev.d2llm.mining.Language;
 import dev.d2llm.mining.NegativeMiner;
 import java.nio.file.Path;
@@ -49,10 +50,14 @@ public class MineCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "training examples to write (JSONL)")
   Path out;
 
-  @Option(names = "--method", description = "bm25 or dense (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--method",
+      description =
+          "bm25, dense, or hybrid (BM25's and the dense model's negatives in turn)"
+              + " (default: ${DEFAULT-VALUE})")
   String method = "bm25";
 
-  @Option(names = "--model", description = "encoder directory for --method dense")
+  @Option(names = "--model", description = "encoder directory for --method dense or hybrid")
   Path model;
 
   @Option(
@@ -94,20 +99,24 @@ public class MineCommand implements Callable<Integer> {
     List<TrainingExample> mined;
     if (method.equals("bm25")) {
       mined = new Bm25Miner(language).mine(examples, k);
-    } else if (method.equals("dense")) {
+    } else if (method.equals("dense") || method.equals("hybrid")) {
       if (model == null) {
-        System.err.println("mine: --method dense needs --model DIR");
+        System.err.println("mine: --method " + method + " needs --model DIR");
         return 2;
       }
       device.apply();
       try (SentenceEncoder encoder = SentenceEncoder.open(model, device.device(), Precision.FP32)) {
-        NegativeMiner miner =
+        NegativeMiner dense =
             new DenseMiner(
                 t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
+        NegativeMiner miner =
+            method.equals("dense")
+                ? dense
+                : new InterleavedMiner(List.of(new Bm25Miner(language), dense));
         mined = miner.mine(examples, k);
       }
     } else {
-      System.err.println("mine: --method must be bm25 or dense, found '" + method + "'");
+      System.err.println("mine: --method must be bm25, dense or hybrid, found '" + method + "'");
       return 2;
     }
     // A query made only of stop words finds no candidate: such an example cannot be distilled.

@@ -32,7 +32,8 @@ import picocli.CommandLine.ParameterException;
             + " on a labelled pair file: STS scores become targets in [0, 1] (regression through soft-target"
             + " cross-entropy), binary labels and NLI (entailment 1, neutral and contradiction 0) classification."
             + " Mined retrieval examples (JSONL, d2llm mine) train it too: each query with its positive (1) and its"
-            + " first --negatives hard negatives (0)."
+            + " first --negatives hard negatives (0); with --objective listwise each such group is ranked as a"
+            + " whole (softmax over the group, the pointwise loss beside it) and --batch-size counts groups."
             + " Saves the best epoch by dev Spearman as a Hugging Face BertForSequenceClassification directory.")
 public class TeacherTrainCommand implements Callable<Integer> {
 
@@ -61,6 +62,19 @@ public class TeacherTrainCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE})")
   int negatives = 3;
 
+  @Option(
+      names = "--objective",
+      description =
+          "${COMPLETION-CANDIDATES}: pairs alone, or mined examples' groups (query, positive,"
+              + " --negatives negatives) ranked as a whole (default: ${DEFAULT-VALUE})")
+  Objective objective = Objective.pointwise;
+
+  /** How the teacher's loss sees the training pairs. */
+  enum Objective {
+    pointwise,
+    listwise
+  }
+
   @Option(names = "--out", required = true, description = "teacher directory to write")
   Path out;
 
@@ -75,7 +89,7 @@ public class TeacherTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-train",
-      description = "use at most this many training pairs (default: all)")
+      description = "use at most this many training pairs (listwise: groups) (default: all)")
   int maxTrain = Integer.MAX_VALUE;
 
   @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
@@ -90,8 +104,19 @@ public class TeacherTrainCommand implements Callable<Integer> {
       throw new ParameterException(
           new CommandLine(this), "--negatives must be >= 0, got " + negatives);
     }
-    List<ScoredPair> trainPairs = read(train);
-    trainPairs = trainPairs.subList(0, Math.min(maxTrain, trainPairs.size()));
+    boolean listwise = objective == Objective.listwise;
+    if (listwise && (negatives < 1 || !train.getFileName().toString().endsWith(".jsonl"))) {
+      throw new ParameterException(
+          new CommandLine(this),
+          "--objective listwise needs mined examples (JSONL) for --train and --negatives >= 1");
+    }
+    List<ScoredPair> trainPairs = listwise ? List.of() : limit(read(train));
+    List<List<ScoredPair>> trainGroups =
+        listwise ? limit(exampleGroups(TrainingExampleFiles.read(train), negatives)) : List.of();
+    if (listwise) {
+      System.out.printf(Locale.ROOT, "groups=%d size=%d%n", trainGroups.size(), negatives + 1);
+    }
+    int items = listwise ? trainGroups.size() : trainPairs.size();
     List<ScoredPair> devPairs = read(dev);
     var defaults = CrossEncoderTraining.Options.defaults();
     var options =
@@ -103,36 +128,39 @@ public class TeacherTrainCommand implements Callable<Integer> {
             defaults.weightDecay(),
             defaults.clipNorm(),
             seed);
-    long steps = (long) epochs * ((trainPairs.size() + batchSize - 1) / batchSize);
+    long steps = (long) epochs * ((items + batchSize - 1) / batchSize);
     try (CrossEncoderTeacher teacher = CrossEncoderTeacher.open(base, device.device(), seed);
         ProgressBar bar = Bars.of("teacher", steps, " steps")) {
-      double best =
-          CrossEncoderTraining.train(
-              teacher,
-              trainPairs,
-              devPairs,
-              options,
-              out,
-              new CrossEncoderTraining.Listener() {
-                @Override
-                public void step(long step, long total, double loss) {
-                  bar.stepTo(step);
-                  bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
-                }
+      var listener =
+          new CrossEncoderTraining.Listener() {
+            @Override
+            public void step(long step, long total, double loss) {
+              bar.stepTo(step);
+              bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+            }
 
-                @Override
-                public void epoch(int epoch, double devSpearman, boolean saved) {
-                  System.out.printf(
-                      Locale.ROOT,
-                      "epoch=%d dev_spearman=%.4f%s%n",
-                      epoch,
-                      devSpearman,
-                      saved ? " saved" : "");
-                }
-              });
+            @Override
+            public void epoch(int epoch, double devSpearman, boolean saved) {
+              System.out.printf(
+                  Locale.ROOT,
+                  "epoch=%d dev_spearman=%.4f%s%n",
+                  epoch,
+                  devSpearman,
+                  saved ? " saved" : "");
+            }
+          };
+      double best =
+          listwise
+              ? CrossEncoderTraining.trainListwise(
+                  teacher, trainGroups, devPairs, options, out, listener)
+              : CrossEncoderTraining.train(teacher, trainPairs, devPairs, options, out, listener);
       System.out.printf(Locale.ROOT, "teacher=%s best_dev_spearman=%.4f%n", out, best);
     }
     return 0;
+  }
+
+  private <T> List<T> limit(List<T> items) {
+    return items.subList(0, Math.min(maxTrain, items.size()));
   }
 
   private List<ScoredPair> read(Path file) {
@@ -154,6 +182,17 @@ public class TeacherTrainCommand implements Callable<Integer> {
       }
     }
     return pairs;
+  }
+
+  /**
+   * Each mined example with at least {@code negatives} hard negatives as one group: its positive
+   * (1), then its first {@code negatives} negatives (0). Examples with fewer are left out.
+   */
+  static List<List<ScoredPair>> exampleGroups(List<TrainingExample> examples, int negatives) {
+    return examples.stream()
+        .filter(e -> e.negatives().size() >= negatives)
+        .map(e -> examplePairs(List.of(e), negatives))
+        .toList();
   }
 
   /**

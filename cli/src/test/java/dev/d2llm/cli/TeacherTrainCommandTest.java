@@ -95,4 +95,64 @@ class TeacherTrainCommandTest {
     assertThat(result.getOutput()).contains("epoch=1 dev_spearman=");
     assertThat(dir.resolve("teacher/config.json")).isRegularFile();
   }
+
+  @Test
+  void groupsLeaveOutExamplesWithTooFewNegatives() {
+    assertThat(TeacherTrainCommand.exampleGroups(EXAMPLES, 1))
+        .hasSize(2)
+        .allSatisfy(g -> assertThat(g).hasSize(2));
+    List<List<ScoredPair>> three = TeacherTrainCommand.exampleGroups(EXAMPLES, 2);
+    assertThat(three).hasSize(1);
+    assertThat(three.get(0)).extracting(ScoredPair::target).containsExactly(1f, 0f, 0f);
+  }
+
+  @Test
+  void trainsListwiseFromMinedExamplesOnlyAndSaysHowManyGroups(
+      QuarkusMainLauncher launcher, @TempDir Path dir) {
+    Path examples = dir.resolve("examples.jsonl");
+    TrainingExampleFiles.write(examples, EXAMPLES);
+
+    LaunchResult result =
+        launcher.launch(
+            "teacher",
+            "train",
+            "--base",
+            BERT.toString(),
+            "--train",
+            examples.toString(),
+            "--dev",
+            examples.toString(),
+            "--out",
+            dir.resolve("teacher").toString(),
+            "--objective",
+            "listwise",
+            "--negatives",
+            "1",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "2");
+    assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
+    assertThat(result.getOutput()).contains("groups=2 size=2", "epoch=1 dev_spearman=");
+    assertThat(dir.resolve("teacher/config.json")).isRegularFile();
+
+    LaunchResult zero =
+        launcher.launch(
+            "teacher",
+            "train",
+            "--base",
+            BERT.toString(),
+            "--train",
+            examples.toString(),
+            "--dev",
+            examples.toString(),
+            "--out",
+            dir.resolve("bad").toString(),
+            "--objective",
+            "listwise",
+            "--negatives",
+            "0");
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.getErrorOutput()).contains("--objective listwise needs mined examples");
+  }
 }
