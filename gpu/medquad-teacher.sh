@@ -14,9 +14,12 @@
 #   teacher-eval   the teacher re-ranking bge-small's cosine top 100 on en/medquad dev (first $DEV_QUERIES questions)
 #             and en/msmarco-5k
 #   scores    the teacher's scores of every pair the distillation plan needs (batch 16, 8 negatives, 1 epoch)
-#   residual  D2LLM (the paper's CI, RI and FI losses) into the residual IEM on frozen bge-small vectors
-#   plus      the same with the gold hard negatives in the in-batch softmax and pointwise imitation
-#   evals     both students on en/medquad dev and en/msmarco-5k, two-stage and exact
+#   RUNS      the students distilled from that teacher (default "residual plus"), each selected on all dev questions:
+#     residual    D2LLM (the paper's CI, RI and FI losses) into the residual IEM on frozen bge-small vectors
+#     plus        the same with the gold hard negatives in the in-batch softmax and pointwise imitation
+#     on-bi, on-bi-plus   the same two on top of the fine-tuned bi-encoder (its IEM starts at zero, so the start
+#                 ranks as the bi-encoder): students-extra.tar.gz (biencoder-best/) put beside a stage part by hand
+#   evals     each student on en/medquad dev and en/msmarco-5k, two-stage and exact
 # Back through $OUT after every call, finished or not: summary.txt (every figure), logs.tar.gz, students.tar.gz (the
 # students so far, their metrics and the teacher's config) and teacher-scores.bin (the scores without features,
 # for runs without FI elsewhere).
@@ -52,7 +55,7 @@ pack() {
 # metrics and selection, no checkpoints), the teacher's config and its scores without features.
 pack_results() {
   local have=()
-  for f in residual plus teacher/config.json; do [ ! -e "$w/$f" ] || have+=("$f"); done
+  for f in $runs teacher/config.json; do [ ! -e "$w/$f" ] || have+=("$f"); done
   [ ${#have[@]} -eq 0 ] || tar -C "$w" --exclude=checkpoint -czf "$out/students.tar.gz" "${have[@]}"
   [ ! -f "$w/teacher.bin" ] || python3 "$root/gpu/strip_features.py" "$w/teacher.bin" "$out/teacher-scores.bin" | tee -a "$summary"
   pack
@@ -87,6 +90,7 @@ unpack_inputs() {
   [ "$want" = "$got" ] || { echo "staged inputs incomplete: sha256 $got, want $want"; ls -l "$stage"; return 1; }
   rm -rf "$w/in" && mkdir -p "$w/in"
   cat "$stage"/inputs.tar.xz.part* | xz -dc -T0 | tar -C "$w/in" -xf -
+  [ ! -f "$stage/students-extra.tar.gz" ] || tar -C "$w/in/students" -xzf "$stage/students-extra.tar.gz"
   echo "inputs ok: $(ls "$w/in/models") $(cd "$w/in/data" && echo */*) $(ls "$w/in/students")"
 }
 
@@ -108,15 +112,17 @@ mine() {
 }
 
 plan=(--examples "$w/examples.jsonl" --task medquad=asym --batch-size 16 --negatives 8 --epochs 1)
-distill() { # NAME, extra options
-  local name="$1"; shift
-  "$d2llm" distill --student "$w/in/students/student-residual" "${plan[@]}" --teacher "$w/teacher" \
+runs="${RUNS:-residual plus}"
+distill() { # NAME, extra options; the on-bi runs start from the fine-tuned bi-encoder
+  local name="$1" start="$w/in/students/student-residual"; shift
+  case "$name" in on-bi*) start="$w/in/students/biencoder-best" ;; esac
+  "$d2llm" distill --student "$start" "${plan[@]}" --teacher "$w/teacher" \
     --cache "$w/teacher.bin" --freeze-pooling --lr 1e-3 --warmup 100 --validate-every 100 --patience 6 \
     --dev "$medquad" --dev-queries 5000 --vector-cache "$w/vectors" --out "$w/$name" "${gpu[@]}" "$@" &&
     echo "selection $name $(tr -d ' \n' <"$w/$name/selection.json")"
 }
 evals() {
-  for run in residual plus; do
+  for run in $runs; do
     for q in 0 "$dev_queries"; do
       echo "eval $run en/medquad dev max_queries=$q: $("$d2llm" eval --model "$w/$run/best" --data "$medquad" --split dev \
         --task ir --with-exact --max-queries "$q" --vector-cache "$w/vectors" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
@@ -149,8 +155,12 @@ step teacher-eval '^teacher ' teacher_eval
 stop_after teacher-eval
 step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher" --cache "$w/teacher.bin" "${gpu[@]}"
 stop_after scores
-step residual '^selection' distill residual
-step plus '^selection' distill plus --hard-in-batch --pointwise 1
+for run in $runs; do
+  case "$run" in
+    *plus) step "$run" '^selection' distill "$run" --hard-in-batch --pointwise 1 ;;
+    *) step "$run" '^selection' distill "$run" ;;
+  esac
+done
 step evals '^eval ' evals
 pack_results
 note "== medquad-teacher: all steps done"
