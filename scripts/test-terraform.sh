@@ -658,6 +658,34 @@ else
   echo "skip mkl-amd.sh checks: no C compiler"
 fi
 
+# ---- 5d. The CLI launcher's allocator settings -------------------------------------------------------------
+
+# scripts/lib/malloc-heap.sh must set glibc's three tunables, keep values the caller set, and set nothing
+# with D2LLM_MALLOC_HEAP=0.
+# heap_env [D2LLM_MALLOC_HEAP] [MALLOC_MMAP_THRESHOLD_]: the settings the launcher would export
+heap_env() {
+  (
+    unset MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_
+    export D2LLM_MALLOC_HEAP="${1:-1}"
+    [ -z "${2:-}" ] || export MALLOC_MMAP_THRESHOLD_="$2"
+    # shellcheck source=scripts/lib/malloc-heap.sh
+    . scripts/lib/malloc-heap.sh
+    malloc_heap_tuning
+    echo "${MALLOC_MMAP_THRESHOLD_:-} ${MALLOC_TRIM_THRESHOLD_:-} ${MALLOC_TOP_PAD_:-}"
+  )
+}
+if [ "$(heap_env)" = "33554432 4294967296 268435456" ] && [ "$(heap_env 1 65536)" = "65536 4294967296 268435456" ] &&
+  [ "$(heap_env 0)" = "  " ]; then
+  ok "malloc-heap.sh: glibc's mmap, trim and top-pad settings set, the caller's kept, none with D2LLM_MALLOC_HEAP=0"
+else
+  fail "malloc-heap.sh: got '$(heap_env)', '$(heap_env 1 65536)', '$(heap_env 0)'"
+fi
+if grep -q '^malloc_heap_tuning$' d2llm; then
+  ok "d2llm: the launcher applies malloc-heap.sh"
+else
+  fail "d2llm: the launcher does not call malloc_heap_tuning"
+fi
+
 # ---- 6. The repository's shell scripts ----------------------------------------------------------------
 
 scripts=(d2llm .ci/run scripts/find-jdk scripts/tools/shellcheck)
