@@ -7,7 +7,7 @@
 #   mine      en/medquad train examples (BM25, 30 negatives, as scripts/lib/residual-start.sh mines them here; their
 #             sha256 is printed to compare) and dev examples (3 negatives) for the teacher's selection; with
 #             MINE_METHOD=hybrid the teacher's train and dev examples are mined apart, BM25's and bge-small's dense
-#             negatives in turn (the distillation plan keeps the BM25 examples)
+#             negatives in turn (the distillation plan keeps BM25 examples, mined before the scores)
 #   teacher   bge-small-en-v1.5 fine-tuned as a cross-encoder on each training question's answer (1) and its first
 #             TEACHER_NEGATIVES (3) negatives (0), TEACHER_EPOCHS (1), TEACHER_OBJECTIVE (pointwise; listwise ranks
 #             each question's group as a whole, TEACHER_BATCH then counting groups)
@@ -97,18 +97,20 @@ unpack_inputs() {
 mine_method="${MINE_METHOD:-bm25}"
 teacher_examples="$w/examples.jsonl"
 [ "$mine_method" = bm25 ] || teacher_examples="$w/teacher-examples.jsonl"
-mine() {
+mine_plan() { # the distillation plan's examples: BM25, as scripts/lib/residual-start.sh mines them here
   "$d2llm" mine --retrieval "$medquad" --split train --out "$w/examples.jsonl" --k 30 &&
-    echo "examples_sha256=$(sha256sum "$w/examples.jsonl" | cut -d' ' -f1) lines=$(wc -l <"$w/examples.jsonl")" &&
-    if [ "$mine_method" = bm25 ]; then
-      "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3
-    else
-      "$d2llm" mine --retrieval "$medquad" --split train --out "$teacher_examples" --k 30 \
+    echo "examples_sha256=$(sha256sum "$w/examples.jsonl" | cut -d' ' -f1) lines=$(wc -l <"$w/examples.jsonl")"
+}
+mine() { # the teacher's train and dev examples
+  if [ "$mine_method" = bm25 ]; then
+    mine_plan && "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3
+  else
+    "$d2llm" mine --retrieval "$medquad" --split train --out "$teacher_examples" --k 30 \
+      --method "$mine_method" --model "$model" "${gpu[@]}" &&
+      "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3 \
         --method "$mine_method" --model "$model" "${gpu[@]}" &&
-        "$d2llm" mine --retrieval "$medquad" --split dev --out "$w/dev-examples.jsonl" --k 3 \
-          --method "$mine_method" --model "$model" "${gpu[@]}" &&
-        echo "teacher examples_sha256=$(sha256sum "$teacher_examples" | cut -d' ' -f1) method=$mine_method"
-    fi
+      echo "teacher examples_sha256=$(sha256sum "$teacher_examples" | cut -d' ' -f1) method=$mine_method"
+  fi
 }
 
 plan=(--examples "$w/examples.jsonl" --task medquad=asym --batch-size 16 --negatives 8 --epochs 1)
@@ -153,6 +155,7 @@ step teacher 'epoch=|teacher=|groups=' "$d2llm" teacher train --base "$model" --
   --objective "${TEACHER_OBJECTIVE:-pointwise}" --batch-size "${TEACHER_BATCH:-32}" --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
 step teacher-eval '^teacher ' teacher_eval
 stop_after teacher-eval
+[ -f "$w/examples.jsonl" ] || step plan-examples 'examples_sha256' mine_plan
 step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher" --cache "$w/teacher.bin" "${gpu[@]}"
 stop_after scores
 for run in $runs; do
