@@ -11,12 +11,19 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A BERT-family ONNX model run by ONNX Runtime, returning {@code last_hidden_state}. */
+/**
+ * A BERT-family ONNX model run by ONNX Runtime, returning {@code last_hidden_state}. It shares no
+ * memory with the caller: ORT's Java API copies the Java arrays into direct buffers that each input
+ * tensor holds until it is closed after the run, and the states are copied out before the result is
+ * closed. Runs and {@link #close} are serialised, and a closed encoder refuses to run, so a peer
+ * used from several threads cannot run a freed session.
+ */
 public final class OnnxRuntimeEncoder implements AutoCloseable {
 
   private final OrtEnvironment env;
   private final OrtSession session;
   private final boolean takesTokenTypes;
+  private boolean closed;
 
   public OnnxRuntimeEncoder(Path onnxFile, int threads) {
     try {
@@ -34,7 +41,10 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
   }
 
   /** Final-layer states [size*length*hidden] (row-major) for a right-padded batch. */
-  public float[] hiddenStates(TokenBatch batch) {
+  public synchronized float[] hiddenStates(TokenBatch batch) {
+    if (closed) {
+      throw new IllegalStateException("this ONNX Runtime encoder is closed");
+    }
     long[] shape = {batch.size(), batch.length()};
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
@@ -60,7 +70,11 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       session.close();
     } catch (OrtException e) {
