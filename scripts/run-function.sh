@@ -25,23 +25,15 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM EXIT
 # Readiness says UP or DOWN only; /info (behind the key) says why the function is not ready. It keeps
 # retrying an index it cannot load, so a refused one is reported here rather than waited for.
 info() { curl -s -H "X-API-Key: $D2LLM_AUTH_API_KEY" "http://localhost:$port/info" || true; }
-ready=""
-for _ in $(seq 1 600); do
-  if ! kill -0 $pid 2>/dev/null; then echo "run: the function exited during start-up (see its log above)" >&2; exit 1; fi
-  status="$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$port/q/health/ready" || true)"
-  if [ "$status" = 200 ]; then ready=1; break; fi
-  if [ "$status" = 503 ] && info | grep -q '"status":"not ready: \(index .* refused\|cannot start\)'; then
-    echo "run: the function is up but not ready (it retries the index meanwhile):" >&2
-    info >&2; echo >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-if [ -z "$ready" ]; then
-  echo "run: the function is not ready after 300 s:" >&2
-  info >&2; echo >&2
-  exit 1
-fi
+refused() { info | grep -q '"status":"not ready: \(index .* refused\|cannot start\)'; }
+waited=0
+wait_ready "http://localhost:$port" "$pid" 300 refused || waited=$?
+case "$waited" in
+  0) ;;
+  1) echo "run: the function exited during start-up (see its log above)" >&2; exit 1 ;;
+  2) echo "run: the function is not ready after 300 s:" >&2; info >&2; echo >&2; exit 1 ;;
+  *) echo "run: the function is up but not ready (it retries the index meanwhile):" >&2; info >&2; echo >&2; exit 1 ;;
+esac
 cat <<MSG
 
 d2llm search function ready on http://localhost:$port (index: $(curl -s -H "X-API-Key: $D2LLM_AUTH_API_KEY" "http://localhost:$port/info" | sed -n 's/.*"index":"\([^"]*\)".*/\1/p'))

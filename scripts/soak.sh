@@ -48,13 +48,9 @@ export D2LLM_AUTH_API_KEY="$key" D2LLM_INDEX_CACHE_DIR="${D2LLM_INDEX_CACHE_DIR:
 "$java_home/bin/java" "${FUNCTION_JVM_OPTS[@]}" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
   ${FUNCTION_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do
-  kill -0 "$pid" 2>/dev/null || { echo "soak: the function exited during start-up:" >&2; tail -20 "$log" >&2; exit 1; }
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)" = 200 ] && break
-  sleep 0.5
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready" || true)" = 200 ] \
-  || { echo "soak: the function did not get ready:" >&2; tail -20 "$log" >&2; exit 1; }
+waited=0
+wait_ready "http://127.0.0.1:$port" "$pid" 300 || waited=$?
+[ "$waited" = 0 ] || { echo "soak: the function did not get ready (wait_ready: $waited):" >&2; tail -20 "$log" >&2; exit 1; }
 echo "soak: function pid $pid ready on port $port, RSS $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$pid/status")"
 
 extra=()

@@ -34,10 +34,7 @@ rm -f "$app/app.aot"
   > "$work/function.log" 2>&1 &
 fpid=$!
 url="http://127.0.0.1:$port"
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/q/health/ready" || true)" = 200 ]; do
-  kill -0 $fpid 2>/dev/null || { tail -20 "$work/function.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_ready "$url" "$fpid" 300 || { tail -20 "$work/function.log" >&2; exit 1; }
 post() { curl -s -o /dev/null -w '%{http_code} ' -H 'X-API-Key: train' -H 'Content-Type: application/json' -d "$2" "$url/$1"; }
 for _ in 1 2 3; do
   post search '{"query":"How tall is the highest mountain?","topK":10}'

@@ -20,3 +20,18 @@ FUNCTION_JVM_OPTS=(-Dai.djl.offline=true --add-modules=jdk.incubator.vector --en
   -Xms256m "-Xmx${D2LLM_HEAP:-1g}" "-Xmn${D2LLM_YOUNG:-96m}" -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=4
   -XX:TrimNativeHeapInterval=5000)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
+# wait_ready URL PID [SECONDS] [CHECK]: polls URL/q/health/ready every 0.2 s until it answers 200 (returns 0),
+# the process PID exits (1) or SECONDS (default 300) pass (2). CHECK, a command, runs after each 503 and ends
+# the wait with 3 when it succeeds (make run stops there on an index the function refuses).
+wait_ready() {
+  local url="$1" pid="$2" deadline=$((SECONDS + ${3:-300})) check="${4:-}" status
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    status="$(curl -s -o /dev/null -w '%{http_code}' "$url/q/health/ready" || true)"
+    [ "$status" != 200 ] || return 0
+    if [ "$status" = 503 ] && [ -n "$check" ] && "$check"; then return 3; fi
+    sleep 0.2
+  done
+  return 2
+}
