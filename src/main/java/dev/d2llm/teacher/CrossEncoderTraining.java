@@ -142,7 +142,7 @@ public final class CrossEncoderTraining {
         groups.stream()
             .map(g -> teacher.encode(g.stream().map(ScoredPair::pair).toList()))
             .toList();
-    int groupSize = groups.get(0).size();
+    int groupSize = listwise ? groups.get(0).size() : 1;
     Random random = new Random(o.seed());
     double best = Double.NEGATIVE_INFINITY;
     long step = 0;

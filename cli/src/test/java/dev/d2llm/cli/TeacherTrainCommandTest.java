@@ -9,6 +9,7 @@ import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,42 +56,11 @@ class TeacherTrainCommandTest {
   @Test
   void trainsFromMinedExamplesAndRefusesANegativeCount(
       QuarkusMainLauncher launcher, @TempDir Path dir) {
-    Path examples = dir.resolve("examples.jsonl");
-    TrainingExampleFiles.write(examples, EXAMPLES);
-
-    LaunchResult bad =
-        launcher.launch(
-            "teacher",
-            "train",
-            "--base",
-            BERT.toString(),
-            "--train",
-            examples.toString(),
-            "--dev",
-            examples.toString(),
-            "--out",
-            dir.resolve("bad").toString(),
-            "--negatives",
-            "-1");
+    LaunchResult bad = train(launcher, dir, "bad", "--negatives", "-1");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.getErrorOutput()).contains("--negatives must be >= 0");
 
-    LaunchResult result =
-        launcher.launch(
-            "teacher",
-            "train",
-            "--base",
-            BERT.toString(),
-            "--train",
-            examples.toString(),
-            "--dev",
-            examples.toString(),
-            "--out",
-            dir.resolve("teacher").toString(),
-            "--epochs",
-            "1",
-            "--batch-size",
-            "2");
+    LaunchResult result = train(launcher, dir, "teacher", "--epochs", "1", "--batch-size", "2");
     assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
     assertThat(result.getOutput()).contains("epoch=1 dev_spearman=");
     assertThat(dir.resolve("teacher/config.json")).isRegularFile();
@@ -109,21 +79,11 @@ class TeacherTrainCommandTest {
   @Test
   void trainsListwiseFromMinedExamplesOnlyAndSaysHowManyGroups(
       QuarkusMainLauncher launcher, @TempDir Path dir) {
-    Path examples = dir.resolve("examples.jsonl");
-    TrainingExampleFiles.write(examples, EXAMPLES);
-
     LaunchResult result =
-        launcher.launch(
+        train(
+            launcher,
+            dir,
             "teacher",
-            "train",
-            "--base",
-            BERT.toString(),
-            "--train",
-            examples.toString(),
-            "--dev",
-            examples.toString(),
-            "--out",
-            dir.resolve("teacher").toString(),
             "--objective",
             "listwise",
             "--negatives",
@@ -136,23 +96,32 @@ class TeacherTrainCommandTest {
     assertThat(result.getOutput()).contains("groups=2 size=2", "epoch=1 dev_spearman=");
     assertThat(dir.resolve("teacher/config.json")).isRegularFile();
 
-    LaunchResult zero =
-        launcher.launch(
-            "teacher",
-            "train",
-            "--base",
-            BERT.toString(),
-            "--train",
-            examples.toString(),
-            "--dev",
-            examples.toString(),
-            "--out",
-            dir.resolve("bad").toString(),
-            "--objective",
-            "listwise",
-            "--negatives",
-            "0");
+    LaunchResult zero = train(launcher, dir, "bad", "--objective", "listwise", "--negatives", "0");
     assertThat(zero.exitCode()).isEqualTo(2);
     assertThat(zero.getErrorOutput()).contains("--objective listwise needs mined examples");
+  }
+
+  /**
+   * {@code teacher train} on {@link #EXAMPLES} (train and dev) into DIR/OUT, with EXTRA options.
+   */
+  private static LaunchResult train(
+      QuarkusMainLauncher launcher, Path dir, String out, String... extra) {
+    Path examples = dir.resolve("examples.jsonl");
+    TrainingExampleFiles.write(examples, EXAMPLES);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "teacher",
+                "train",
+                "--base",
+                BERT.toString(),
+                "--train",
+                examples.toString(),
+                "--dev",
+                examples.toString(),
+                "--out",
+                dir.resolve(out).toString()));
+    args.addAll(List.of(extra));
+    return launcher.launch(args.toArray(String[]::new));
   }
 }
