@@ -36,7 +36,7 @@ case "$waited" in
 esac
 cat <<MSG
 
-d2llm search function ready on http://localhost:$port (index: $(curl -s -H "X-API-Key: $D2LLM_AUTH_API_KEY" "http://localhost:$port/info" | sed -n 's/.*"index":"\([^"]*\)".*/\1/p'))
+d2llm search function ready on http://localhost:$port (index: $(info | sed -n 's/.*"index":"\([^"]*\)".*/\1/p'))
 Try:
 
   curl -s http://localhost:$port/search -H 'X-API-Key: $D2LLM_AUTH_API_KEY' -H 'Content-Type: application/json' \\

@@ -19,10 +19,10 @@ public final class InterleavedMiner implements NegativeMiner {
 
   /** Interleaves the miners in the order given. */
   public InterleavedMiner(List<NegativeMiner> miners) {
-    if (miners.isEmpty()) {
+    this.miners = List.copyOf(Objects.requireNonNull(miners, "miners"));
+    if (this.miners.isEmpty()) {
       throw new IllegalArgumentException("an interleaved miner needs at least one miner");
     }
-    this.miners = List.copyOf(Objects.requireNonNull(miners, "miners"));
   }
 
   @Override

@@ -69,6 +69,14 @@ public final class CrossEncoderTeacher implements Teacher {
   }
 
   /**
+   * On a GPU, enough pairs for several full batches sorted by length together; else the default.
+   */
+  @Override
+  public int pairsPerCall() {
+    return model.manager().getDevice().isGpu() ? 4_096 : Teacher.super.pairsPerCall();
+  }
+
+  /**
    * Opens a model directory as cross-encoder: its head when the checkpoint has one (a trained
    * teacher or a Hub cross-encoder), else a fresh head initialised from {@code seed}.
    */

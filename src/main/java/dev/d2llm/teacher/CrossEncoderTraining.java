@@ -155,14 +155,13 @@ public final class CrossEncoderTraining {
       for (int start = 0; start < order.size(); start += o.batchSize()) {
         List<Integer> idx = order.subList(start, Math.min(order.size(), start + o.batchSize()));
         List<TokenPair> pairs = new ArrayList<>();
-        List<Float> targetList = new ArrayList<>();
+        float[] targets = new float[idx.size() * groupSize];
+        int at = 0;
         for (int i : idx) {
           pairs.addAll(encoded.get(i));
-          groups.get(i).forEach(p -> targetList.add(p.target()));
-        }
-        float[] targets = new float[targetList.size()];
-        for (int i = 0; i < targets.length; i++) {
-          targets[i] = targetList.get(i);
+          for (ScoredPair p : groups.get(i)) {
+            targets[at++] = p.target();
+          }
         }
         double loss;
         try (NDManager scope = teacher.model().manager().newSubManager();

@@ -13,6 +13,14 @@ public interface Teacher extends AutoCloseable {
    */
   List<Judgement> judge(List<TextPair> pairs, Branch branch, IntConsumer progress);
 
+  /**
+   * How many pairs a caller should hand {@link #judge} at once (a score cache appends and forces
+   * each such chunk): enough for the teacher to fill its batches.
+   */
+  default int pairsPerCall() {
+    return 256;
+  }
+
   /** What identifies this teacher's outputs (model and prompts), for content-keyed caches. */
   String identity();
 

@@ -120,7 +120,9 @@ public class TeacherScoreCommand implements Callable<Integer> {
     for (Map.Entry<Branch, List<TextPair>> e : pairs.entrySet()) {
       String name = "teacher " + e.getKey().name().toLowerCase(Locale.ROOT);
       try (ProgressBar bar = Bars.of(name, e.getValue().size(), " pairs")) {
-        scored += cache.fill(teachers, e.getKey(), e.getValue(), 256, bar::stepBy);
+        scored +=
+            cache.fill(
+                teachers, e.getKey(), e.getValue(), teachers.get(0).pairsPerCall(), bar::stepBy);
       }
     }
     return scored;

@@ -111,10 +111,26 @@ public class TeacherTrainCommand implements Callable<Integer> {
           "--objective listwise needs mined examples (JSONL) for --train and --negatives >= 1");
     }
     List<ScoredPair> trainPairs = listwise ? List.of() : limit(read(train));
-    List<List<ScoredPair>> trainGroups =
-        listwise ? limit(exampleGroups(TrainingExampleFiles.read(train), negatives)) : List.of();
+    List<List<ScoredPair>> trainGroups = List.of();
     if (listwise) {
-      System.out.printf(Locale.ROOT, "groups=%d size=%d%n", trainGroups.size(), negatives + 1);
+      List<TrainingExample> examples = TrainingExampleFiles.read(train);
+      List<List<ScoredPair>> all = exampleGroups(examples, negatives);
+      trainGroups = limit(all);
+      System.out.printf(
+          Locale.ROOT,
+          "groups=%d size=%d dropped_with_fewer_negatives=%d%n",
+          trainGroups.size(),
+          negatives + 1,
+          examples.size() - all.size());
+      if (trainGroups.isEmpty()) {
+        throw new ParameterException(
+            new CommandLine(this),
+            "--objective listwise: no example of "
+                + train
+                + " has "
+                + negatives
+                + " negatives (--negatives) to make a group of, or --max-train is 0");
+      }
     }
     int items = listwise ? trainGroups.size() : trainPairs.size();
     List<ScoredPair> devPairs = read(dev);

@@ -93,12 +93,18 @@ class TeacherTrainCommandTest {
             "--batch-size",
             "2");
     assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
-    assertThat(result.getOutput()).contains("groups=2 size=2", "epoch=1 dev_spearman=");
+    assertThat(result.getOutput())
+        .contains("groups=2 size=2 dropped_with_fewer_negatives=0", "epoch=1 dev_spearman=");
     assertThat(dir.resolve("teacher/config.json")).isRegularFile();
 
     LaunchResult zero = train(launcher, dir, "bad", "--objective", "listwise", "--negatives", "0");
     assertThat(zero.exitCode()).isEqualTo(2);
     assertThat(zero.getErrorOutput()).contains("--objective listwise needs mined examples");
+
+    LaunchResult none = train(launcher, dir, "none", "--objective", "listwise", "--negatives", "4");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.getErrorOutput()).contains("no example of", "has 4 negatives");
+    assertThat(none.getOutput()).contains("groups=0 size=5 dropped_with_fewer_negatives=2");
   }
 
   /**
