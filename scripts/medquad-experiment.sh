@@ -11,6 +11,12 @@
 #   iem-on-bi   the residual IEM trained on top of the fine-tuned bi-encoder's vectors (its best student,
 #               PMA gate open): the untrained student ranks exactly as the bi-encoder (2 epochs, patience 4;
 #               needs the biencoder run first)
+#   teacher-on-bi      D2LLM into that same IEM on top of the bi-encoder, from a GPU teacher's scores without
+#               features (the paper's CI and RI, no FI: --eta 0): TEACHER_SCORES names the file that
+#               gpu/medquad-teacher.sh brought back, TEACHER_DIR the teacher's path on the GPU machine (its
+#               identity in that file; default /tmp/d2llm-mq/teacher, where its config.json must be). The plan
+#               is the GPU's (batch 16, 8 BM25 negatives, 1 epoch), so every in-batch pair has its score
+#   teacher-on-bi-ri   the same with RI alone (--alpha 0: no CI), the best objective from the first teacher
 # The bi-encoder runs 2 epochs (it peaks early) with an 8 GB heap and MALLOC_ARENA_MAX=2: its token states
 # (bfloat16, on the heap) and PyTorch's native memory must fit a 24 GB machine together.
 # The teacher side (a bge-small cross-encoder, D2LLM distilled from it) runs on the GPU: gpu/medquad-teacher.sh.
@@ -33,6 +39,9 @@ export D2LLM_VECTOR_CACHE="${D2LLM_VECTOR_CACHE:-$work/vectors}"
 . "$root/scripts/lib/residual-start.sh"
 plan=(--examples "$medquad/examples.jsonl" --task medquad=asym --gold --hard-in-batch --negatives 8 --batch-size 32
   --lr 1e-3 --warmup 100 --validate-every 100 --dev "$data/en/medquad" --dev-queries 5000)
+# gpu/medquad-teacher.sh's plan: the teacher's scores cover exactly its batches.
+teacher_plan=(--examples "$medquad/examples.jsonl" --task medquad=asym --batch-size 16 --negatives 8 --epochs 1
+  --freeze-pooling --lr 1e-3 --warmup 100 --validate-every 100 --patience 6 --dev "$data/en/medquad" --dev-queries 5000)
 report=docs/results/en-medquad.txt
 touch "$report"
 row() { # run, set, extra eval options
@@ -50,12 +59,21 @@ for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
     # The bi-encoder's vectors move (PMA), so it reads token states.
     biencoder) extra=(--bi-encoder --freeze-backbone --epochs 2 --patience 6) ;;
     iem-on-bi) extra=(--freeze-pooling --epochs 2 --patience 4) ;;
+    teacher-on-bi) extra=(--eta 0) ;;
+    teacher-on-bi-ri) extra=(--eta 0 --alpha 0) ;;
     *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
   esac
   start="$sickr/student-residual"
-  [ "$run" != iem-on-bi ] || start="$medquad/biencoder/best"
+  runplan=("${plan[@]}")
+  case "$run" in
+    *on-bi*) start="$medquad/biencoder/best" ;;
+  esac
+  case "$run" in
+    teacher-*) runplan=("${teacher_plan[@]}" --teacher "${TEACHER_DIR:-/tmp/d2llm-mq/teacher}"
+      --cache "${TEACHER_SCORES:?teacher runs need TEACHER_SCORES: the scores gpu/medquad-teacher.sh brought back}") ;;
+  esac
   if [ "$run" = biencoder ]; then heap=(env D2LLM_JAVA_OPTS="${D2LLM_JAVA_OPTS:--Xmx8g}" MALLOC_ARENA_MAX=2); else heap=(env); fi
-  [ -f "$medquad/$run/selection.json" ] || "${heap[@]}" "$cli" distill --student "$start" "${plan[@]}" "${extra[@]}" \
+  [ -f "$medquad/$run/selection.json" ] || "${heap[@]}" "$cli" distill --student "$start" "${runplan[@]}" "${extra[@]}" \
     --out "$medquad/$run"
   selection "$run"
   # The bi-encoder's MLP is still zero: its IEM ranks exactly by its cosine, so the same rows serve every run.

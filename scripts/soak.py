@@ -66,6 +66,8 @@ def kinds(key):
         (5, "bogus-method", {405}, bogus_method),
         (5, "not-json", {415}, post("/search", '{"query":"q"}', "text/plain")),
         (4, "unknown-path", {404}, unknown_path),
+        (2, "uri-too-long", {414}, lambda: ("GET", "/search?query=" + "q" * 5000, None, {})),
+        (2, "headers-too-large", {431}, lambda: ("GET", "/info", None, {"X-Padding": "p" * 20000})),
     ]
     if key:
         table.append((4, "no-key", {401}, lambda: ("GET", "/info", None, {"X-No-Key": "1"})))

@@ -37,7 +37,7 @@ public class ApiKeyFilter {
                         "d2llm.auth.enabled is true but no key is set: set D2LLM_AUTH_API_KEY (d2llm.auth.api-key)"));
     byte[] expected = key.getBytes(StandardCharsets.UTF_8);
     String header = config.auth().header();
-    router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> check(ctx, header, expected));
+    router.route().order(RequestHeadLimits.ORDER + 1).handler(ctx -> check(ctx, header, expected));
   }
 
   private static void check(RoutingContext ctx, String header, byte[] expected) {

@@ -51,7 +51,11 @@ public class ErrorResponses {
 
   void handle(RoutingContext ctx) {
     String path = ctx.request().path();
-    if (path != null && path.startsWith("/q/") && ctx.statusCode() != 401 && !lacksHost(ctx)
+    if (path != null
+            && path.startsWith("/q/")
+            && ctx.statusCode() != 401
+            && !lacksHost(ctx)
+            && !(unwrap(ctx.failure()) instanceof RejectedRequest)
         || ctx.response().ended()) {
       ctx.next();
       return;

@@ -117,6 +117,21 @@ public interface FunctionConfig {
 
     @WithDefault("2000")
     int maxCandidates();
+
+    /**
+     * The longest request line (method, target and version) answered with a function: beyond, 414
+     * {@code uri_too_long}. {@code quarkus.http.limits.max-initial-line-length}, set above it, is
+     * the codec's hard ceiling, answered by Vert.x without a body.
+     */
+    @WithDefault("4096")
+    int maxRequestLine();
+
+    /**
+     * The most bytes of header lines a request may carry: beyond, 431 {@code headers_too_large}.
+     * {@code quarkus.http.limits.max-header-size}, set above it, is the codec's hard ceiling.
+     */
+    @WithDefault("16384")
+    int maxHeaderBytes();
   }
 
   /** API-key authentication: when enabled, every endpoint but {@code /q/*} wants the key. */

@@ -39,6 +39,24 @@ public final class RejectedRequest extends RuntimeException {
         false);
   }
 
+  /** 414: a request line longer than {@code d2llm.limits.max-request-line}. */
+  static RejectedRequest uriTooLong(int length, int limit) {
+    return new RejectedRequest(
+        414,
+        "uri_too_long",
+        "the request line is " + length + " bytes, the limit is " + limit,
+        false);
+  }
+
+  /** 431: header lines longer in all than {@code d2llm.limits.max-header-bytes}. */
+  static RejectedRequest headersTooLarge(long bytes, int limit) {
+    return new RejectedRequest(
+        431,
+        "headers_too_large",
+        "the request's headers are " + bytes + " bytes, the limit is " + limit,
+        false);
+  }
+
   /** 415: a POST body that is not declared as JSON. */
   static RejectedRequest unsupportedMediaType(String contentType) {
     return new RejectedRequest(

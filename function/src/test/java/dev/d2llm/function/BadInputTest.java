@@ -261,4 +261,53 @@ class BadInputTest {
         .contentType(ContentType.JSON)
         .body("error", equalTo("method_not_allowed"));
   }
+
+  @Test
+  @DisabledIf(
+      value = "dev.d2llm.function.LambdaBinding#active",
+      disabledReason = "the mock event server answers it")
+  void anOverlongRequestLineIsAJson414() throws Exception {
+    String answer =
+        RawHttp.exchange(
+            "GET /search?query="
+                + "q".repeat(5000)
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    org.assertj.core.api.Assertions.assertThat(answer)
+        .startsWith("HTTP/1.1 414")
+        .contains("application/json")
+        .contains("\"uri_too_long\"")
+        .contains("the limit is 4096");
+  }
+
+  @Test
+  @DisabledIf(
+      value = "dev.d2llm.function.LambdaBinding#active",
+      disabledReason = "the mock event server answers it")
+  void oversizedHeadersAreAJson431() throws Exception {
+    String answer =
+        RawHttp.exchange(
+            "GET /info HTTP/1.1\r\nHost: localhost\r\nX-Padding: "
+                + "p".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+    org.assertj.core.api.Assertions.assertThat(answer)
+        .startsWith("HTTP/1.1 431")
+        .contains("application/json")
+        .contains("\"headers_too_large\"")
+        .contains("the limit is 16384");
+  }
+
+  @Test
+  @DisabledIf(
+      value = "dev.d2llm.function.LambdaBinding#active",
+      disabledReason = "the mock event server answers it")
+  void aRequestLineBeyondTheCodecsCeilingIsStillRefused() throws Exception {
+    // Past quarkus.http.limits.max-initial-line-length (16384) Vert.x answers before any route,
+    // with no body (and as HTTP/1.0: the request line was never parsed).
+    String answer =
+        RawHttp.exchange(
+            "GET /search?query="
+                + "q".repeat(20_000)
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    org.assertj.core.api.Assertions.assertThat(answer).matches("(?s)HTTP/1\\.[01] 414 .*");
+  }
 }
