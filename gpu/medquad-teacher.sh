@@ -92,6 +92,10 @@ unpack_inputs() {
   cat "$stage"/inputs.tar.xz.part* | xz -dc -T0 | tar -C "$w/in" -xf -
   [ ! -f "$stage/students-extra.tar.gz" ] || tar -C "$w/in/students" -xzf "$stage/students-extra.tar.gz"
   echo "inputs ok: $(ls "$w/in/models") $(cd "$w/in/data" && echo */*) $(ls "$w/in/students")"
+  # A bi-encoder whose PMA gate is shut embeds as bge-small: the on-bi runs would start at the cosine.
+  for gate in "$w"/in/students/*/pooling.safetensors; do
+    [ ! -f "$gate" ] || echo "student $(basename "$(dirname "$gate")") $(python3 "$root/gpu/gate_norm.py" "$gate")"
+  done
 }
 
 mine_method="${MINE_METHOD:-bm25}"
@@ -144,7 +148,7 @@ teacher_eval() {
 if [ "${1:-}" = --fn ]; then shift; "$@"; exit $?; fi
 
 note "== medquad-teacher on $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo "no GPU"), bundle $(cat .gpu-bundle/commit 2>/dev/null), $(date -u +%FT%TZ)"
-step inputs 'inputs ok|incomplete' unpack_inputs
+step inputs 'inputs ok|incomplete|^student ' unpack_inputs
 stop_after() { # STEP: ends the call after STEP when LAST_STEP names it
   [ "${LAST_STEP:-}" = "$1" ] || return 0
   pack_results; note "== medquad-teacher: stopped after $1"; cp "$summary" "$out/summary.txt"; exit 0

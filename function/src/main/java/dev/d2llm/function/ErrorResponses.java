@@ -15,10 +15,13 @@ import java.util.Comparator;
 import org.jboss.logging.Logger;
 
 /**
- * Turns every failure of a function into a JSON error with the right status: validation and
- * malformed input 400, missing key 401, unknown function 404, wrong method 405, oversized body 413,
- * a body that is not JSON 415, not ready or overloaded 503 (with Retry-After); only a real fault is
- * a 500 and logged as an error. Refusals go to {@link RejectionLog}, never with a stack trace.
+ * Turns every failure of a function into a JSON error, mapped once by type: a {@link
+ * RejectedRequest} is answered with its own status and code (400 malformed or invalid input, 401,
+ * 404, 405, 413, 414, 415, 431, and 503 with Retry-After when not ready, overloaded or timed out),
+ * a {@link ConstraintViolationException} with 400 naming each field, the status Vert.x set itself
+ * (401, 404, 405, 413) with its code; anything else, an {@link IllegalArgumentException} from the
+ * core included, is a fault: 500, logged once as an error. Refusals go to {@link RejectionLog},
+ * never with a stack trace.
  */
 @ApplicationScoped
 public class ErrorResponses {
@@ -93,14 +96,6 @@ public class ErrorResponses {
                     .append(v.getMessage());
               });
       body.put("message", message.toString());
-    } else if (t instanceof Requests.MissingBodyException
-        || t instanceof IllegalArgumentException) {
-      status = 400;
-      body.put("error", "invalid_request").put("message", t.getMessage());
-    } else if (t instanceof NotReadyException) {
-      status = 503;
-      body.put("error", "not_ready").put("message", t.getMessage());
-      ctx.response().putHeader("Retry-After", retryAfter);
     } else if (t == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       body.put(
@@ -132,7 +127,7 @@ public class ErrorResponses {
       LOG.error("search function failed on " + path, t);
       body.put("error", "internal_error").put("message", "internal error; see the function's log");
     }
-    if (status < 500 || t instanceof RejectedRequest || t instanceof NotReadyException) {
+    if (status < 500 || t instanceof RejectedRequest) {
       rejections.rejected(
           status, ctx.request().method().name(), path, body.get("message").asText());
     }
@@ -171,11 +166,7 @@ public class ErrorResponses {
   private static Throwable unwrap(Throwable t) {
     Throwable cur = t;
     for (int i = 0; i < 10 && cur != null; i++) {
-      if (cur instanceof RejectedRequest
-          || cur instanceof ConstraintViolationException
-          || cur instanceof NotReadyException
-          || cur instanceof Requests.MissingBodyException
-          || cur instanceof IllegalArgumentException) {
+      if (cur instanceof RejectedRequest || cur instanceof ConstraintViolationException) {
         return cur;
       }
       if (cur.getCause() == null || cur.getCause() == cur) {

@@ -103,7 +103,7 @@ public class FunctionRoutes {
       try {
         params = ctx.queryParams();
       } catch (IllegalArgumentException e) {
-        throw RejectedRequest.malformed("the query string is not valid URL encoding");
+        throw RejectedRequest.malformedQuery("the query string is not valid URL encoding");
       }
       return RequestReader.fromQuery(params, type);
     }

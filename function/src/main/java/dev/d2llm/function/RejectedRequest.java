@@ -18,9 +18,28 @@ public final class RejectedRequest extends RuntimeException {
     this.retryLater = retryLater;
   }
 
-  /** 400: the body or the query parameters cannot be read as this function's request. */
+  /** 400: the JSON body cannot be read as this function's request. */
   static RejectedRequest malformed(String message) {
     return new RejectedRequest(400, "malformed_json", message, false);
+  }
+
+  /** 400: the query parameters of a GET cannot be read as this function's request. */
+  static RejectedRequest malformedQuery(String message) {
+    return new RejectedRequest(400, "malformed_query", message, false);
+  }
+
+  /** 400: a POST to a function that needs a JSON body came without one. */
+  static RejectedRequest missingBody(String function) {
+    return new RejectedRequest(400, "invalid_request", function + " needs a JSON body", false);
+  }
+
+  /**
+   * 503 with Retry-After: the function has no verified student or index to serve yet (still
+   * starting, or it refused what it found).
+   */
+  static RejectedRequest notReady(String reason) {
+    return new RejectedRequest(
+        503, "not_ready", "the search function is not ready: " + reason, true);
   }
 
   /** 400: an HTTP/1.1 request without the Host header it must carry. */

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 /**
  * Reads a function's request record strictly, from a JSON body or from query parameters: numbers
  * must be JSON integers, strings JSON strings, no field may repeat or be unknown, nothing may
- * follow the object. Anything else is a {@link RejectedRequest#malformed} naming the field.
+ * follow the object. Anything else is a {@link RejectedRequest#malformed} (a body) or {@link
+ * RejectedRequest#malformedQuery} (query parameters) naming the field.
  */
 final class RequestReader {
 
@@ -97,7 +98,7 @@ final class RequestReader {
     for (String name : params.names()) {
       RecordComponent field = fields.get(name);
       if (field == null) {
-        throw RejectedRequest.malformed(
+        throw RejectedRequest.malformedQuery(
             "unknown parameter '"
                 + clip(name)
                 + "'; this function takes "
@@ -108,12 +109,12 @@ final class RequestReader {
         ArrayNode list = node.putArray(name);
         values.forEach(list::add);
       } else if (values.size() > 1) {
-        throw RejectedRequest.malformed(
+        throw RejectedRequest.malformedQuery(
             "parameter '" + name + "' is given " + values.size() + " times");
       } else if (field.getType() == Integer.class) {
         String v = values.get(0);
         if (!INTEGER.matcher(v).matches()) {
-          throw RejectedRequest.malformed(
+          throw RejectedRequest.malformedQuery(
               "parameter '" + name + "' must be an integer, found '" + clip(v) + "'");
         }
         node.put(name, Integer.parseInt(v));
@@ -124,7 +125,7 @@ final class RequestReader {
     try {
       return JSON.treeToValue(node, type);
     } catch (JsonProcessingException e) {
-      throw RejectedRequest.malformed(
+      throw RejectedRequest.malformedQuery(
           "the query parameters do not make this function's request: " + reason(e));
     }
   }

@@ -17,24 +17,17 @@ final class Requests {
   private Requests() {}
 
   /**
-   * Throws {@link ConstraintViolationException} (answered as 400) unless {@code request} is present
-   * and valid.
+   * Throws {@link ConstraintViolationException} (answered as 400) unless {@code request} is valid,
+   * or a {@link RejectedRequest} when it is absent.
    */
   static <T> T valid(Validator validator, T request, String function) {
     if (request == null) {
-      throw new MissingBodyException(function);
+      throw RejectedRequest.missingBody(function);
     }
     Set<ConstraintViolation<T>> violations = validator.validate(request);
     if (!violations.isEmpty()) {
       throw new ConstraintViolationException(violations);
     }
     return request;
-  }
-
-  /** A function that needs a JSON body was called without one. */
-  static final class MissingBodyException extends RuntimeException {
-    MissingBodyException(String function) {
-      super(function + " needs a JSON body");
-    }
   }
 }

@@ -350,20 +350,23 @@ public class SearchEngine {
     }
   }
 
-  /** The student, or a {@link NotReadyException} while it is still loading (or failed to). */
+  /**
+   * The student, or a {@link RejectedRequest#notReady} (503) while it is still loading (or failed
+   * to).
+   */
   public Student student() {
     Student s = student;
     if (s == null) {
-      throw new NotReadyException(failure);
+      throw RejectedRequest.notReady(failure);
     }
     return s;
   }
 
-  /** The searcher, or a {@link NotReadyException} saying why there is none. */
+  /** The searcher, or a {@link RejectedRequest#notReady} (503) saying why there is none. */
   public Searcher searcher() {
     Searcher s = searcher;
     if (s == null) {
-      throw new NotReadyException(failure);
+      throw RejectedRequest.notReady(failure);
     }
     return s;
   }

@@ -80,7 +80,7 @@ class GetRequestTest {
         .then()
         .statusCode(400)
         .contentType(ContentType.JSON)
-        .body("error", equalTo("malformed_json"))
+        .body("error", equalTo("malformed_query"))
         .body("message", containsString(named));
   }
 
