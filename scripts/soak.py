@@ -14,6 +14,8 @@ stays within --max-burst-rss MB of its value before. Python's standard library o
 import argparse
 import http.client
 import json
+import re
+import subprocess
 import random
 import sys
 import threading
@@ -196,6 +198,19 @@ def burst(host, port, key, n, pid):
     return statuses, before, peak
 
 
+def print_nmt_diff(jcmd, pid):
+    """The JVM's committed memory against the baseline, by NMT category (what is not here is native memory the JVM
+    does not track: libtorch's and glibc's)."""
+    out = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary.diff", "scale=MB"], capture_output=True,
+                         text=True, timeout=60).stdout
+    parts = []
+    for line in out.splitlines():
+        m = re.match(r"\s*(?:-\s*)?([A-Za-z][A-Za-z ]*?):?\s*\(?reserved=[^,]*, committed=(\d+)MB(?:\s+([+-]\d+MB))?", line)
+        if m and m.group(3) and m.group(3) not in ("+0MB", "-0MB"):
+            parts.append("%s %s (%s MB)" % (m.group(1).strip(), m.group(3), m.group(2)))
+    print("burst: JVM committed memory against idle (NMT): %s" % ("; ".join(parts) or "unchanged"), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default="http://127.0.0.1:8080")
@@ -210,6 +225,8 @@ def main():
     p.add_argument("--only", default="", help="comma-separated request kinds to send (default: all), to find what grows memory")
     p.add_argument("--burst", type=int, default=0, help="maximal /embed requests sent at once before the soak")
     p.add_argument("--max-burst-rss", type=float, default=300.0, help="MB over the RSS before the burst")
+    p.add_argument("--nmt-jcmd", default="", help="jcmd of a function started with -XX:NativeMemoryTracking=summary"
+                   " and baselined: prints the JVM's own memory change after the burst, by category")
     a = p.parse_args()
     u = urllib.parse.urlparse(a.url)
     warmup = a.warmup if a.warmup >= 0 else min(120, a.seconds // 3)
@@ -222,6 +239,8 @@ def main():
         print("burst: %d maximal /embed at once in %.1f s: statuses %s; RSS before %s, peak %s (+%s)"
               % (a.burst, time.time() - t, json.dumps(counts), "%.0f MB" % before if before else "-",
                  "%.0f MB" % peak if peak else "-", "%.0f MB" % growth if growth is not None else "-"), flush=True)
+        if a.nmt_jcmd and a.pid:
+            print_nmt_diff(a.nmt_jcmd, a.pid)
         if any(k not in (200, 503) for k in statuses):
             failures.append("burst answers other than 200 or 503: %s" % json.dumps(counts))
         if growth is not None and growth > a.max_burst_rss:

@@ -13,7 +13,8 @@
 # (default 300); SOAK_BURST=0 skips it.
 # SOAK_MAX_RSS_SLOPE (default 1), SOAK_MAX_RSS (default 1536), SOAK_WARMUP (seconds left out of the
 # slope; default min(120, a third of the run)); D2LLM_INDEX_URI serves another index; FUNCTION_JAVA_OPTS
-# adds JVM options; SOAK_LOG=FILE keeps the function's log; SOAK_ONLY=search,info sends only those kinds
+# adds JVM options; SOAK_NMT=1 tracks the JVM's native memory and prints its change by category after the
+# burst (what the RSS gained beyond it is libtorch's and glibc's); SOAK_LOG=FILE keeps the function's log; SOAK_ONLY=search,info sends only those kinds
 # (scripts/soak.py --help lists them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,8 +45,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 export D2LLM_AUTH_API_KEY="$key" D2LLM_INDEX_CACHE_DIR="${D2LLM_INDEX_CACHE_DIR:-$work/cache}"
+nmt=()
+[ "${SOAK_NMT:-0}" != 1 ] || nmt=(-XX:NativeMemoryTracking=summary)
 # shellcheck disable=SC2086 # FUNCTION_JAVA_OPTS holds several options: split on purpose
-"$java_home/bin/java" "${FUNCTION_JVM_OPTS[@]}" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
+"$java_home/bin/java" "${FUNCTION_JVM_OPTS[@]}" "${nmt[@]}" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
   ${FUNCTION_JAVA_OPTS:-} -jar "$jar" > "$log" 2>&1 &
 pid=$!
 waited=0
@@ -54,7 +57,11 @@ wait_ready "http://127.0.0.1:$port" "$pid" 300 || waited=$?
 echo "soak: function pid $pid ready on port $port, RSS $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$pid/status")"
 
 extra=()
-[ -n "${SOAK_WARMUP:-}" ] && extra=(--warmup "$SOAK_WARMUP")
+if [ "${SOAK_NMT:-0}" = 1 ]; then
+  "$java_home/bin/jcmd" "$pid" VM.native_memory baseline >/dev/null
+  extra+=(--nmt-jcmd "$java_home/bin/jcmd")
+fi
+[ -n "${SOAK_WARMUP:-}" ] && extra+=(--warmup "$SOAK_WARMUP")
 [ -n "${SOAK_ONLY:-}" ] && extra+=(--only "$SOAK_ONLY")
 status=0
 python3 "$root/scripts/soak.py" --url "http://127.0.0.1:$port" --key "$key" --seconds "$seconds" \
