@@ -4,7 +4,7 @@
 # activation of a forward pass (tens of MB) costs page faults on first touch, a few hundred thousand a
 # pass. Blocks up to 32 MiB now come from the heap, freed heap memory is kept for the next pass, and the
 # heap grows in 256 MiB steps. It helps most where passes are few and cold (bench encode, eval); warm
-# passes gain little (README, "Fidelity and speed"). The resident size then stays near its peak, which suits a job, not a
+# passes gain little (docs/speed.md). The resident size then stays near its peak, which suits a job, not a
 # long-lived server (the function keeps glibc's defaults). D2LLM_MALLOC_HEAP=0 turns it off; values
 # already set in the environment win.
 malloc_heap_tuning() {
