@@ -14,9 +14,10 @@ import java.util.stream.IntStream;
 public record LengthBatcher(int tokenBudget, int maxRows, int minRows) {
 
   /**
-   * The batching that measured fastest on this project's 2-core AMD CPU for bge-small (docs/speed.md), since each layer's intermediates are freed as it returns: 2,048 tokens
-   * per batch, at least 4 rows (471.6 sentences/s against 362.9 at 1,024 tokens; 12.9 passages of
-   * 512 tokens/s against 6.7).
+   * The batching that measured fastest on this project's 2-core AMD CPU for bge-small
+   * (docs/speed.md), since each layer's intermediates are freed as it returns: 2,048 tokens per
+   * batch, at least 4 rows (471.6 sentences/s against 362.9 at 1,024 tokens; 12.9 passages of 512
+   * tokens/s against 6.7).
    */
   public static final LengthBatcher DEFAULT = new LengthBatcher(2048, 256, 4);
 

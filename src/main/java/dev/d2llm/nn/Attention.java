@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -16,8 +17,9 @@ public final class Attention {
    * Largest score block, in bytes, that {@link #scaledDotProduct} computes at once on the CPU. A
    * [B,H,T,S] score tensor of long passages runs to hundreds of MB; written, masked and soft-maxed
    * whole it costs page faults and memory traffic that took three quarters of an encoder's time
-   * ({@code bench encode --profile}). Blocks this size stay in cache and reuse the allocator's
-   * memory.
+   * ({@code bench encode --profile}). Blocks this size stay in cache and, at inference, reuse the
+   * allocator's memory: each block's scores are freed as soon as its output is made, so a layer
+   * holds one block of scores at a time, not all of them.
    */
   public static final long CPU_SCORE_BLOCK_BYTES = 4L << 20;
 
@@ -41,6 +43,9 @@ public final class Attention {
     Shape ms = additiveMask.getShape();
     boolean maskPerRow = ms.get(0) > 1;
     boolean maskPerQuery = ms.get(ms.dimension() - 2) > 1;
+    // Without autograd (inference, or a frozen backbone) nothing needs a block's scores once its
+    // output exists; with it, backward does.
+    boolean free = !q.hasGradient() && !k.hasGradient() && !v.hasGradient();
     NDList rows = new NDList();
     for (long r = 0; r < b; r += rowsPerBlock) {
       String rowRange = r + ":" + Math.min(b, r + rowsPerBlock);
@@ -49,18 +54,41 @@ public final class Attention {
       NDArray vr = v.get(rowRange);
       NDArray mr = maskPerRow ? additiveMask.get(rowRange) : additiveMask;
       if (queriesPerBlock >= t) {
-        rows.add(dense(qr, kr, vr, mr, scale));
+        rows.add(free ? denseFreed(qr, kr, vr, mr, scale) : dense(qr, kr, vr, mr, scale));
         continue;
       }
       NDList queries = new NDList();
       for (long i = 0; i < t; i += queriesPerBlock) {
         String queryRange = ":, :, " + i + ":" + Math.min(t, i + queriesPerBlock);
+        NDArray mq = maskPerQuery ? mr.get(queryRange) : mr;
         queries.add(
-            dense(qr.get(queryRange), kr, vr, maskPerQuery ? mr.get(queryRange) : mr, scale));
+            free
+                ? denseFreed(qr.get(queryRange), kr, vr, mq, scale)
+                : dense(qr.get(queryRange), kr, vr, mq, scale));
       }
-      rows.add(NDArrays.concat(queries, 2));
+      rows.add(concatAndFree(queries, 2, free));
     }
-    return rows.size() == 1 ? rows.singletonOrThrow() : NDArrays.concat(rows, 0);
+    return rows.size() == 1 ? rows.singletonOrThrow() : concatAndFree(rows, 0, free);
+  }
+
+  /** The blocks joined along {@code axis}; with {@code free} the blocks are closed once joined. */
+  private static NDArray concatAndFree(NDList blocks, int axis, boolean free) {
+    NDArray joined = NDArrays.concat(blocks, axis);
+    if (free) {
+      blocks.forEach(NDArray::close);
+    }
+    return joined;
+  }
+
+  /** {@link #dense}, closing every array it makes on the way but its output. */
+  private static NDArray denseFreed(
+      NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray out = dense(q, k, v, additiveMask, scale);
+      NDScope.unregister(out);
+      return out;
+    }
   }
 
   private static NDArray dense(NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {

@@ -77,6 +77,60 @@ class MasksAndRotaryTest {
     assertBlockedEqualsDense(2, 8, 700, Attention.causalPaddingMask(causalMask, DataType.FLOAT32));
   }
 
+  @Test
+  void atInferenceBlockedAttentionKeepsOneBlockOfScoresAtATime() {
+    // 2 x 12 heads x 512 x 512 floats of scores: 25 MB unblocked, about six 4 MB blocks.
+    try (NDManager scope = m.newSubManager()) {
+      NDArray q = scope.randomNormal(new Shape(2, 12, 512, 32));
+      NDArray mask = scope.zeros(new Shape(2, 1, 1, 512));
+      int before = scope.getManagedArrays().size();
+      NDArray out = Attention.scaledDotProduct(q, q, q, mask, 0.2f);
+      long left =
+          scope.getManagedArrays().stream()
+              .filter(a -> !a.isReleased())
+              .mapToLong(a -> a.size() * a.getDataType().getNumOfBytes())
+              .sum();
+      long qBytes = q.size() * Float.BYTES;
+      long inputs = qBytes + mask.size() * Float.BYTES;
+      // What stays: the output and the views of q, k and v by row and of q by query block (counted
+      // at their full size: four times q in all); no block's scores (which once held three times
+      // the whole score tensor, 75 MB) and no block outputs once they are joined.
+      assertThat(left - inputs).isLessThan(out.size() * Float.BYTES + 4 * qBytes + (1L << 19));
+      assertThat(scope.getManagedArrays().size()).isGreaterThan(before);
+    }
+  }
+
+  @Test
+  void withGradientsBlockedAttentionBackpropagatesAsTheDenseFormula() {
+    ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+    try (NDManager scope = m.newSubManager()) {
+      NDArray start = scope.randomNormal(new Shape(2, 12, 512, 8));
+      NDArray mask = scope.zeros(new Shape(2, 1, 1, 512));
+      NDArray blockedQ = start.duplicate();
+      NDArray denseQ = start.duplicate();
+      blockedQ.setRequiresGradient(true);
+      denseQ.setRequiresGradient(true);
+      try (ai.djl.training.GradientCollector c = engine.newGradientCollector()) {
+        NDArray out = Attention.scaledDotProduct(blockedQ, blockedQ, blockedQ, mask, 0.2f);
+        c.backward(out.mul(out).sum());
+      }
+      try (ai.djl.training.GradientCollector c = engine.newGradientCollector()) {
+        NDArray out =
+            Scalars.mul(denseQ, 0.2f)
+                .matMul(denseQ.swapAxes(-1, -2))
+                .add(mask)
+                .softmax(-1)
+                .matMul(denseQ);
+        c.backward(out.mul(out).sum());
+      }
+      float[] want = denseQ.getGradient().toFloatArray();
+      float[] got = blockedQ.getGradient().toFloatArray();
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i]).isCloseTo(want[i], within(1e-3f + 1e-4f * Math.abs(want[i])));
+      }
+    }
+  }
+
   private void assertBlockedEqualsDense(int b, int h, int t, NDArray mask) {
     assertThat((long) b * h * t * t * Float.BYTES).isGreaterThan(Attention.CPU_SCORE_BLOCK_BYTES);
     NDArray q = m.randomNormal(new Shape(b, h, t, 8));

@@ -1,9 +1,11 @@
 package dev.d2llm.function;
 
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -128,11 +130,30 @@ public class ModelWork {
             });
   }
 
-  void onStop(@Observes ShutdownEvent event) {
+  /**
+   * Before anything frees the model's native memory ({@link SearchEngine#onStop} observes later): a
+   * forward pass still running on freed weights would crash the process.
+   */
+  void onStop(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) ShutdownEvent event) {
     close();
   }
 
-  void close() {
+  /**
+   * Stops taking work: what waits in the queue never starts, and what runs gets up to the request
+   * timeout to finish. Returns whether every model thread has ended ({@link #drained}).
+   */
+  boolean close() {
     pool.shutdownNow();
+    try {
+      return pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return pool.isTerminated();
+    }
+  }
+
+  /** Whether no model work can run any more: closed, and every model thread ended. */
+  boolean drained() {
+    return pool.isTerminated();
   }
 }

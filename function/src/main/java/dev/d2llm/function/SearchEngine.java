@@ -55,6 +55,7 @@ public class SearchEngine {
    */
   static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
+  private final ModelWork work;
   private final FunctionConfig config;
   private volatile Student student;
   private volatile Searcher searcher;
@@ -65,8 +66,9 @@ public class SearchEngine {
   private volatile boolean stopping;
   private double warmUpMs;
 
-  SearchEngine(FunctionConfig config) {
+  SearchEngine(FunctionConfig config, ModelWork work) {
     this.config = config;
+    this.work = work;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -342,6 +344,11 @@ public class SearchEngine {
 
   void onStop(@Observes ShutdownEvent event) {
     stopping = true;
+    if (!work.drained()) {
+      // A forward pass or scan still running would read freed memory; the process exit frees it.
+      LOG.warn("model work still running at shutdown; the student and index stay open until exit");
+      return;
+    }
     if (searcher != null) {
       searcher.close();
     }

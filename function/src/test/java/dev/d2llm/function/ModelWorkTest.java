@@ -32,6 +32,56 @@ class ModelWorkTest {
     return "done";
   }
 
+  /** Busy for {@code millis} without ever looking at interrupts, as a native forward pass is. */
+  private static String busy(long millis, java.util.concurrent.atomic.AtomicBoolean done) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    done.set(true);
+    return "done";
+  }
+
+  @Test
+  void closingLetsWhatRunsFinishAndDropsWhatWaits() throws Exception {
+    work = new ModelWork(1, 4, Duration.ofSeconds(10), 100);
+    var finished = new java.util.concurrent.atomic.AtomicBoolean();
+    var queuedRan = new java.util.concurrent.atomic.AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    work.submit(
+        () -> {
+          started.countDown();
+          return busy(300, finished);
+        });
+    work.submit(() -> busy(0, queuedRan));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(work.drained()).isFalse();
+
+    assertThat(work.close()).isTrue();
+    assertThat(finished).isTrue();
+    assertThat(queuedRan).isFalse();
+    assertThat(work.drained()).isTrue();
+  }
+
+  @Test
+  void workThatOutlastsTheTimeoutLeavesTheModelThreadsUndrained() throws Exception {
+    work = new ModelWork(1, 1, Duration.ofMillis(100), 100);
+    var finished = new java.util.concurrent.atomic.AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    work.submit(
+        () -> {
+          started.countDown();
+          return busy(1500, finished);
+        });
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(work.close()).isFalse();
+    assertThat(work.drained()).isFalse();
+    Thread.sleep(2000);
+    assertThat(finished).isTrue();
+    assertThat(work.drained()).isTrue();
+  }
+
   @Test
   void aFullQueueRefusesAtOnceAsOverloaded() {
     work = new ModelWork(1, 1, Duration.ofSeconds(30), 100);
