@@ -13,13 +13,15 @@
 # young generation; fixed survivor spaces (no adaptive sizing, a sixth of the young generation each)
 # keep requests' objects from being promoted, which otherwise grew the old generation by about 1 MB/s;
 # the JVM hands glibc's free memory back every 5 s (TrimNativeHeapInterval: after a burst of large
-# /embed calls the RSS returns to its idle value); MALLOC_ARENA_MAX (default 2) bounds glibc's arenas.
+# /embed calls the RSS returns to its idle value); MALLOC_ARENA_MAX (default 2) bounds glibc's arenas;
+# MKL_DISABLE_FAST_MM (default 1) keeps the AMD preload's MKL from caching its buffers, which held about
+# 140 MB after a burst (docs/search.md, "Where the burst's memory went").
 # shellcheck disable=SC2034 # used by the scripts that source this file
 FUNCTION_JVM_OPTS=(-Dai.djl.offline=true --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   -XX:+UseParallelGC -XX:+UseTransparentHugePages
   -Xms256m "-Xmx${D2LLM_HEAP:-1g}" "-Xmn${D2LLM_YOUNG:-96m}" -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=4
   -XX:TrimNativeHeapInterval=5000)
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MKL_DISABLE_FAST_MM="${MKL_DISABLE_FAST_MM:-1}"
 
 # wait_ready URL PID [SECONDS] [CHECK]: polls URL/q/health/ready every 0.2 s until it answers 200 (returns 0),
 # the process PID exits (1) or SECONDS (default 300) pass (2). CHECK, a command, runs after each 503 and ends
