@@ -143,7 +143,17 @@ class ModelWorkTest {
   @Test
   void twoRequestsOverTheTextBudgetRunOneAfterTheOtherWhileAQueryPasses() throws Exception {
     work = new ModelWork(3, 4, Duration.ofSeconds(30), 100);
-    CompletableFuture<String> first = work.submit(this::blocked, 80);
+    CountDownLatch firstHolds = new CountDownLatch(1);
+    CompletableFuture<String> first =
+        work.submit(
+            () -> {
+              firstHolds.countDown();
+              return blocked();
+            },
+            80);
+    // The tasks start on fresh threads in no set order: the first must hold its budget before the
+    // second asks for it.
+    assertThat(firstHolds.await(5, TimeUnit.SECONDS)).isTrue();
     AtomicBoolean secondRan = new AtomicBoolean();
     CompletableFuture<String> second =
         work.submit(
