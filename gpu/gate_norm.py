@@ -11,6 +11,9 @@ def main(path):
         raw = f.read()
     (n,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8:8 + n])
+    if "gate" not in header:
+        sys.exit("gate_norm: %s holds no 'gate' tensor (tensors: %s): not a residual student's pooling.safetensors"
+                 % (path, ", ".join(k for k in header if k != "__metadata__")))
     info = header["gate"]
     if info["dtype"] != "F32":
         sys.exit("gate_norm: %s holds a %s gate; expected F32" % (path, info["dtype"]))

@@ -201,8 +201,13 @@ def burst(host, port, key, n, pid):
 def print_nmt_diff(jcmd, pid):
     """The JVM's committed memory against the baseline, by NMT category (what is not here is native memory the JVM
     does not track: libtorch's and glibc's)."""
-    out = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary.diff", "scale=MB"], capture_output=True,
-                         text=True, timeout=60).stdout
+    run = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary.diff", "scale=MB"], capture_output=True,
+                         text=True, timeout=60)
+    out = run.stdout
+    if run.returncode != 0 or "Native Memory Tracking" not in out:
+        print("burst: no NMT figures (is the function started with -XX:NativeMemoryTracking=summary and"
+              " baselined?): %s" % (out + run.stderr).strip()[-300:], flush=True)
+        return
     parts = []
     for line in out.splitlines():
         m = re.match(r"\s*(?:-\s*)?([A-Za-z][A-Za-z ]*?):?\s*\(?reserved=[^,]*, committed=(\d+)MB(?:\s+([+-]\d+MB))?", line)

@@ -54,16 +54,16 @@ public class ErrorResponses {
 
   void handle(RoutingContext ctx) {
     String path = ctx.request().path();
+    Throwable t = unwrap(ctx.failure());
     if (path != null
             && path.startsWith("/q/")
             && ctx.statusCode() != 401
             && !lacksHost(ctx)
-            && !(unwrap(ctx.failure()) instanceof RejectedRequest)
+            && !(t instanceof RejectedRequest)
         || ctx.response().ended()) {
       ctx.next();
       return;
     }
-    Throwable t = unwrap(ctx.failure());
     if (t != null && !(t instanceof RejectedRequest) && lacksHost(ctx)) {
       // Vert.x refuses an HTTP/1.1 request without Host by throwing from the first handler that
       // asks.

@@ -42,19 +42,25 @@ class ModelWorkTest {
     return "done";
   }
 
-  @Test
-  void closingLetsWhatRunsFinishAndDropsWhatWaits() throws Exception {
-    work = new ModelWork(1, 4, Duration.ofSeconds(10), 100);
+  /** Submits {@link #busy} work and returns once it runs; the flag says when it has finished. */
+  private java.util.concurrent.atomic.AtomicBoolean startBusy(long millis) throws Exception {
     var finished = new java.util.concurrent.atomic.AtomicBoolean();
-    var queuedRan = new java.util.concurrent.atomic.AtomicBoolean();
     CountDownLatch started = new CountDownLatch(1);
     work.submit(
         () -> {
           started.countDown();
-          return busy(300, finished);
+          return busy(millis, finished);
         });
-    work.submit(() -> busy(0, queuedRan));
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    return finished;
+  }
+
+  @Test
+  void closingLetsWhatRunsFinishAndDropsWhatWaits() throws Exception {
+    work = new ModelWork(1, 4, Duration.ofSeconds(10), 100);
+    var finished = startBusy(300);
+    var queuedRan = new java.util.concurrent.atomic.AtomicBoolean();
+    work.submit(() -> busy(0, queuedRan));
     assertThat(work.drained()).isFalse();
 
     assertThat(work.close()).isTrue();
@@ -66,14 +72,7 @@ class ModelWorkTest {
   @Test
   void workThatOutlastsTheTimeoutLeavesTheModelThreadsUndrained() throws Exception {
     work = new ModelWork(1, 1, Duration.ofMillis(100), 100);
-    var finished = new java.util.concurrent.atomic.AtomicBoolean();
-    CountDownLatch started = new CountDownLatch(1);
-    work.submit(
-        () -> {
-          started.countDown();
-          return busy(1500, finished);
-        });
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    var finished = startBusy(1500);
 
     assertThat(work.close()).isFalse();
     assertThat(work.drained()).isFalse();
