@@ -12,13 +12,16 @@
 #             TEACHER_NEGATIVES (3) negatives (0), TEACHER_EPOCHS (1), TEACHER_OBJECTIVE (pointwise; listwise ranks
 #             each question's group as a whole, TEACHER_BATCH then counting groups)
 #   teacher-eval   the teacher re-ranking bge-small's cosine top 100 on en/medquad dev (first $DEV_QUERIES questions)
-#             and en/msmarco-5k
+#             and en/msmarco-5k (FIRST_STAGE=biencoder: the staged bi-encoder's; FUSE=W,...: also fused with its cosine)
+#   fuse-weight    with FUSE: the weight whose fused teacher ranks best on en/medquad dev
 #   scores    the teacher's scores of every pair the distillation plan needs (batch 16, 8 negatives, 1 epoch)
 #   RUNS      the students distilled from that teacher (default "residual plus"), each selected on all dev questions:
 #     residual    D2LLM (the paper's CI, RI and FI losses) into the residual IEM on frozen bge-small vectors
 #     plus        the same with the gold hard negatives in the in-batch softmax and pointwise imitation
 #     on-bi, on-bi-plus   the same two on top of the fine-tuned bi-encoder (its IEM starts at zero, so the start
 #                 ranks as the bi-encoder): students-extra.tar.gz (biencoder-best/) put beside a stage part by hand
+#     NAME-ri     RI alone (--alpha 0 --eta 0); NAME with "fused": from the teacher fused with the student's cosine
+#                 (--fuse-cosine, the weight picked on dev from FUSE), e.g. on-bi-fused-ri
 #   evals     each student on en/medquad dev and en/msmarco-5k, two-stage and exact
 # Back through $OUT after every call, finished or not: summary.txt (every figure), logs.tar.gz, students.tar.gz (the
 # students so far, their metrics and the teacher's config) and teacher-scores.bin (the scores without features,
@@ -137,12 +140,24 @@ evals() {
       --vector-cache "$w/vectors" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
   done
 }
+# The teacher's first stage: bge-small (default) or, with FIRST_STAGE=biencoder, the staged fine-tuned bi-encoder; with
+# FUSE (weights, comma-separated) also the teacher fused with that first stage's cosine (eval --fuse-cosine).
+first_stage="$model"
+[ "${FIRST_STAGE:-}" != biencoder ] || first_stage="$w/in/students/biencoder-best"
+fuse=()
+[ -z "${FUSE:-}" ] || fuse=(--fuse-cosine "$FUSE")
 teacher_eval() {
   echo "teacher en/medquad dev max_queries=$dev_queries: $("$d2llm" eval --model "$w/teacher" --scorer teacher \
-    --first-stage "$model" --candidates "$candidates" --data "$medquad" --split dev --task ir --max-queries "$dev_queries" \
-    "${gpu[@]}" | grep -a '=' | tr '\n' ' ')" &&
-    echo "teacher en/msmarco-5k: $("$d2llm" eval --model "$w/teacher" --scorer teacher --first-stage "$model" \
-      --candidates "$candidates" --data "$msmarco" --task ir "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+    --first-stage "$first_stage" --candidates "$candidates" --data "$medquad" --split dev --task ir \
+    --max-queries "$dev_queries" "${fuse[@]}" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')" &&
+    echo "teacher en/msmarco-5k: $("$d2llm" eval --model "$w/teacher" --scorer teacher --first-stage "$first_stage" \
+      --candidates "$candidates" --data "$msmarco" --task ir "${fuse[@]}" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+}
+# The fusion weight the fused runs distil with: the FUSE weight whose fused teacher ranks best on en/medquad dev.
+pick_fuse_weight() {
+  grep -a -o -E 'fused_cos[0-9.]+_ndcg@10=[0-9.]+' "$w/logs/teacher-eval.log" | head -n "$(tr ',' '\n' <<<"$FUSE" | wc -l)" |
+    sed -E 's/fused_cos([0-9.]+)_ndcg@10=([0-9.]+)/\2 \1/' | sort -g | tail -1 | cut -d' ' -f2 >"$w/fuse-weight" &&
+    echo "fuse_weight=$(cat "$w/fuse-weight")"
 }
 
 if [ "${1:-}" = --fn ]; then shift; "$@"; exit $?; fi
@@ -158,15 +173,19 @@ step teacher 'epoch=|teacher=|groups=' "$d2llm" teacher train --base "$model" --
   --dev "$w/dev-examples.jsonl" --negatives "${TEACHER_NEGATIVES:-3}" --epochs "${TEACHER_EPOCHS:-1}" \
   --objective "${TEACHER_OBJECTIVE:-pointwise}" --batch-size "${TEACHER_BATCH:-32}" --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
 step teacher-eval '^teacher ' teacher_eval
+[ -z "${FUSE:-}" ] || step fuse-weight '^fuse_weight' pick_fuse_weight
 stop_after teacher-eval
 [ -f "$w/examples.jsonl" ] || step plan-examples 'examples_sha256' mine_plan
 step scores 'scored=' "$d2llm" teacher score "${plan[@]}" --teacher "$w/teacher" --cache "$w/teacher.bin" "${gpu[@]}"
 stop_after scores
 for run in $runs; do
+  extra=()
   case "$run" in
-    *plus) step "$run" '^selection' distill "$run" --hard-in-batch --pointwise 1 ;;
-    *) step "$run" '^selection' distill "$run" ;;
+    *plus) extra=(--hard-in-batch --pointwise 1) ;;
+    *-ri) extra=(--alpha 0 --eta 0) ;; # RI alone, the best objective on this machine's CPU runs
   esac
+  case "$run" in *fused*) extra+=(--fuse-cosine "$(cat "$w/fuse-weight")") ;; esac
+  step "$run" '^selection' distill "$run" "${extra[@]}"
 done
 step evals '^eval ' evals
 pack_results

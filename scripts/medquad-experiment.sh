@@ -17,6 +17,8 @@
 #               identity in that file; default /tmp/d2llm-mq/teacher, where its config.json must be). The plan
 #               is the GPU's (batch 16, 8 BM25 negatives, 1 epoch), so every in-batch pair has its score
 #   teacher-on-bi-ri   the same with RI alone (--alpha 0: no CI), the best objective from the first teacher
+#   teacher-ri         RI alone from the same scores into the residual IEM on frozen bge-small vectors
+#   teacher-gated-ri   the same with the domain gate of iem-gated (a candidate for the default's retrieval branch)
 # The bi-encoder runs 2 epochs (it peaks early) with an 8 GB heap and MALLOC_ARENA_MAX=2: its token states
 # (bfloat16, on the heap) and PyTorch's native memory must fit a 24 GB machine together.
 # The teacher side (a bge-small cross-encoder, D2LLM distilled from it) runs on the GPU: gpu/medquad-teacher.sh.
@@ -60,7 +62,8 @@ for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
     biencoder) extra=(--bi-encoder --freeze-backbone --epochs 2 --patience 6) ;;
     iem-on-bi) extra=(--freeze-pooling --epochs 2 --patience 4) ;;
     teacher-on-bi) extra=(--eta 0) ;;
-    teacher-on-bi-ri) extra=(--eta 0 --alpha 0) ;;
+    teacher-on-bi-ri | teacher-ri) extra=(--eta 0 --alpha 0) ;;
+    teacher-gated-ri) extra=(--eta 0 --alpha 0 --domain-gate "5,20") ;;
     *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
   esac
   start="$sickr/student-residual"

@@ -48,6 +48,7 @@ public final class Distiller {
   private final AdamW adam;
   private final LearningRateSchedule schedule;
   private final List<Replica> replicas = new ArrayList<>();
+  private double teacherCosineWeight;
   private long steps;
   private long stepNanos;
   private long syncNanos;
@@ -117,6 +118,21 @@ public final class Distiller {
     }
     replicas.clear();
     replicas.addAll(copies);
+  }
+
+  /**
+   * Interpolates the teacher with the student's own cosine: every teacher score becomes {@code
+   * score + weight x cos(query, passage)} of the student's vectors, taken without gradient. With a
+   * frozen pooling that cosine is the start's (for a student on a fine-tuned bi-encoder, the
+   * bi-encoder's), so the teacher is the cross-encoder fused with the first stage, as re-rankers
+   * are often fused with their retriever; {@code 0} (the default) is the teacher alone.
+   */
+  public void interpolateTeacherWithCosine(double weight) {
+    if (!Double.isFinite(weight) || weight < 0) {
+      throw new IllegalArgumentException(
+          "the teacher's cosine weight must be finite and >= 0, found " + weight);
+    }
+    this.teacherCosineWeight = weight;
   }
 
   /**
@@ -361,16 +377,34 @@ public final class Distiller {
     for (int i = 0; i < tFeat.size(); i++) {
       System.arraycopy(tFeat.get(i), 0, flat, i * tDim, tDim);
     }
+    NDArray teacherPos = scope.create(sPos);
+    NDArray teacherHard = scope.create(sHard, new Shape(b, k));
+    NDArray teacherEasy = scope.create(sEasy, new Shape(b, b - 1));
+    if (teacherCosineWeight > 0 && !teacherFree) {
+      NDArray qu = unit(q.stopGradient());
+      NDArray pu = unit(p.stopGradient());
+      NDArray nu = unit(n.stopGradient());
+      teacherPos = teacherPos.add(qu.mul(pu).sum(new int[] {1}).mul(teacherCosineWeight));
+      teacherHard =
+          teacherHard.add(qu.expandDims(1).mul(nu).sum(new int[] {2}).mul(teacherCosineWeight));
+      teacherEasy =
+          teacherEasy.add(qu.matMul(pu.transpose()).gather(easyIndex, 1).mul(teacherCosineWeight));
+    }
     return new DistillationBatch(
         inBatch,
         positive.logits(),
-        scope.create(sPos),
+        teacherPos,
         hard.logits(),
-        scope.create(sHard, new Shape(b, k)),
+        teacherHard,
         easy,
-        scope.create(sEasy, new Shape(b, b - 1)),
+        teacherEasy,
         features,
         scope.create(flat, new Shape(b, k + 1, tDim)));
+  }
+
+  /** Rows scaled to unit length along the last axis. */
+  private static NDArray unit(NDArray x) {
+    return x.div(x.norm(new int[] {-1}, true).maximum(1e-12f));
   }
 
   /**

@@ -23,6 +23,20 @@ final class CosineCandidates {
     this.ids = ids;
   }
 
+  /** The cosine of {@code query} with each of {@code rows}, in their order. */
+  double[] cosines(float[] query, int[] rows) {
+    float[] q = SentenceEncoder.unit(query);
+    double[] out = new double[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      double dot = 0;
+      for (int j = 0; j < q.length; j++) {
+        dot += q[j] * unit[rows[r]][j];
+      }
+      out[r] = dot;
+    }
+    return out;
+  }
+
   /** The rows of the {@code c} passages nearest to {@code query} by cosine, best first. */
   int[] top(float[] query, int c) {
     float[] q = SentenceEncoder.unit(query);

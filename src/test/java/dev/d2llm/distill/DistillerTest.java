@@ -2,6 +2,7 @@ package dev.d2llm.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
@@ -187,6 +188,83 @@ class DistillerTest {
         }
       }
     }
+  }
+
+  @Test
+  void aTeacherFusedWithTheCosineGetsTheWeightedCosineOfEachPairAdded(@TempDir Path dir) {
+    List<TrainingExample> examples = examples();
+    BatchPlan plan = BatchPlan.of(examples, 4, 2, 1, 7);
+    StudentConfig config = new StudentConfig(BERT.toString(), null, 4, 16);
+    try (Student student = Student.create(BERT, config, Device.cpu(), 1);
+        TeacherScoreCache cache = TeacherScoreCache.open(dir.resolve("teacher.bin"))) {
+      cache.fill(
+          new OverlapTeacher(),
+          Branch.SYMMETRIC,
+          new ArrayList<>(plan.teacherPairs(examples)),
+          64,
+          n -> {});
+      CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
+      Distiller distiller =
+          new Distiller(
+              student,
+              examples,
+              states,
+              cache,
+              "overlap",
+              Map.of("toy", Branch.SYMMETRIC),
+              new DistillOptions(
+                  4,
+                  2,
+                  1,
+                  3e-3f,
+                  1,
+                  1.0,
+                  7,
+                  100,
+                  5,
+                  100,
+                  dev.d2llm.distill.loss.DistillationLoss.DEFAULTS),
+              new LinkedHashMap<>(student.trainableParameters()),
+              plan.steps().size());
+      BatchPlan.Step step = plan.steps().get(0);
+      try (ai.djl.ndarray.NDManager scope = student.manager().newSubManager()) {
+        var alone = distiller.batch(scope, step, Branch.SYMMETRIC, false);
+        distiller.interpolateTeacherWithCosine(2.0);
+        var fused = distiller.batch(scope, step, Branch.SYMMETRIC, false);
+        float[] pos = fused.positiveTeacher().sub(alone.positiveTeacher()).toFloatArray();
+        float[] hard = fused.hardTeacher().sub(alone.hardTeacher()).toFloatArray();
+        float[] easy = fused.easyTeacher().sub(alone.easyTeacher()).toFloatArray();
+        for (int r = 0; r < step.examples().length; r++) {
+          TrainingExample ex = examples.get(step.examples()[r]);
+          TrainingExample next = examples.get(step.examples()[r == 0 ? 1 : 0]);
+          float[][] v =
+              states.embed(
+                  List.of(
+                      ex.query(), ex.positive(), step.negatives().get(r).get(1), next.positive()),
+                  dev.d2llm.embedding.TextRole.PLAIN);
+          assertThat(pos[r]).isCloseTo(2 * cosine(v[0], v[1]), within(1e-4f));
+          assertThat(hard[r * 2 + 1]).isCloseTo(2 * cosine(v[0], v[2]), within(1e-4f));
+          // The first other answer of the batch is the row's first easy negative.
+          assertThat(easy[r * (step.examples().length - 1)])
+              .isCloseTo(2 * cosine(v[0], v[3]), within(1e-4f));
+        }
+      }
+      assertThatThrownBy(() -> distiller.interpolateTeacherWithCosine(-1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("-1");
+    }
+  }
+
+  private static float cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return (float) (dot / Math.sqrt(na * nb));
   }
 
   @Test

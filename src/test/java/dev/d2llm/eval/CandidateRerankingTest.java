@@ -79,4 +79,26 @@ class CandidateRerankingTest {
           .isLessThanOrEqualTo(one.metrics().get("cosine_recall@100"));
     }
   }
+
+  @Test
+  void fusingWithTheCosineKeepsTheJudgeAtWeightZeroAndTurnsIntoTheCosineAtAHugeWeight() {
+    // A judge that is always wrong (the oracle reversed), against a first stage that is right here.
+    PairScorer reversed =
+        (pairs, branch, progress) ->
+            java.util.Arrays.stream(ORACLE.score(pairs, branch, progress))
+                .map(v -> 1 - v)
+                .toArray();
+    try (SentenceEncoder encoder = SentenceEncoder.open(BERT, Device.cpu(), Precision.FP32)) {
+      EvaluationResult r =
+          CandidateReranking.evaluate(
+              encoder, reversed, TINY, TINY.corpus().size(), 0, new double[] {0, 1e9}, n -> {});
+
+      assertThat(r.metrics().get("ndcg@10")).isLessThan(r.metrics().get("cosine_ndcg@10"));
+      assertThat(r.metrics().get("fused_cos0_ndcg@10")).isEqualTo(r.metrics().get("ndcg@10"));
+      assertThat(r.metrics().get("fused_cos1000000000_ndcg@10"))
+          .isCloseTo(r.metrics().get("cosine_ndcg@10"), within(1e-9));
+      assertThat(r.metrics().get("fused_cos1000000000_recall@100"))
+          .isCloseTo(r.metrics().get("cosine_recall@100"), within(1e-9));
+    }
+  }
 }

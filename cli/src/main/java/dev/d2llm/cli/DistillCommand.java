@@ -158,6 +158,16 @@ public class DistillCommand implements Callable<Integer> {
   List<Double> domainGate;
 
   @Option(
+      names = "--fuse-cosine",
+      paramLabel = "WEIGHT",
+      description =
+          "with a teacher and --freeze-pooling: distil from the teacher fused with the"
+              + " student's own cosine, each teacher score + WEIGHT x cos(query, passage) of the frozen vectors (for a"
+              + " student on a fine-tuned bi-encoder: the cross-encoder interpolated with that bi-encoder, as"
+              + " 'eval --fuse-cosine' measures it; default: ${DEFAULT-VALUE}, the teacher alone)")
+  double fuseCosine;
+
+  @Option(
       names = "--gold",
       description =
           "train on gold labels alone, no teacher: the in-batch softmax over the"
@@ -187,6 +197,11 @@ public class DistillCommand implements Callable<Integer> {
       teaching.require(spec);
     }
     requireValidDomainGate();
+    if (fuseCosine != 0 && (teacherFree || !freezePooling || !(fuseCosine > 0))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--fuse-cosine needs a teacher, --freeze-pooling and a weight > 0, found " + fuseCosine);
+    }
     device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);
     DistillationLoss loss =
@@ -283,6 +298,7 @@ public class DistillCommand implements Callable<Integer> {
               options,
               trainable,
               batchPlan.steps().size());
+      distiller.interpolateTeacherWithCosine(fuseCosine);
       // --device gpus: one copy of the student per further GPU, each taking a shard of every batch.
       for (Device other : devices.subList(1, devices.size())) {
         Student copy = copies.add(StudentFiles.load(studentDir, other));
@@ -307,7 +323,6 @@ public class DistillCommand implements Callable<Integer> {
     }
   }
 
-  /** Fits and sets each trained branch's domain gate on its training queries and positives. */
   /** Refuses a bad --domain-gate before anything is read or embedded. */
   private void requireValidDomainGate() {
     if (domainGate == null) {
@@ -336,6 +351,7 @@ public class DistillCommand implements Callable<Integer> {
     }
   }
 
+  /** Fits and sets each trained branch's domain gate on its training queries and positives. */
   private void fitDomainGates(
       Student student,
       TextEncoder vectors,

@@ -18,6 +18,7 @@ import dev.d2llm.student.StudentFiles;
 import dev.d2llm.teacher.Teacher;
 import dev.d2llm.teacher.Teachers;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -86,6 +87,16 @@ public class EvalCommand implements Callable<Integer> {
   String firstStage;
 
   @Option(
+      names = "--fuse-cosine",
+      paramLabel = "W[,W...]",
+      split = ",",
+      description =
+          "with --first-stage: also rank by the teacher fused with the first stage,"
+              + " score + W x cosine, for each W (printed as fused_cosW_ndcg@10; the teacher 'distill --fuse-cosine W'"
+              + " distils)")
+  List<Double> fuseCosine = List.of();
+
+  @Option(
       names = "--max-queries",
       description =
           "ir: judge only the first N judged queries; 0 for all (default: ${DEFAULT-VALUE})")
@@ -97,6 +108,10 @@ public class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!fuseCosine.isEmpty() && firstStage == null) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--fuse-cosine needs --first-stage, found " + fuseCosine);
+    }
     if (firstStage != null && !(scorer.equals("teacher") && task.equals("ir"))) {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this),
@@ -207,7 +222,13 @@ public class EvalCommand implements Callable<Integer> {
                 : SentenceEncoder.open(stage, device.device(), Precision.FP32);
         ProgressBar bar = Bars.of("passages, then queries", set.corpus().size() + queries, "")) {
       return dev.d2llm.eval.CandidateReranking.evaluate(
-          encoder, teacher, set, candidates, maxQueries, bar::stepBy);
+          encoder,
+          teacher,
+          set,
+          candidates,
+          maxQueries,
+          fuseCosine.stream().mapToDouble(Double::doubleValue).toArray(),
+          bar::stepBy);
     }
   }
 
