@@ -19,6 +19,8 @@
 #   teacher-on-bi-ri   the same with RI alone (--alpha 0: no CI), the best objective from the first teacher
 #   teacher-ri         RI alone from the same scores into the residual IEM on frozen bge-small vectors
 #   teacher-gated-ri   the same with the domain gate of iem-gated (a candidate for the default's retrieval branch)
+#   teacher-on-bi-fusedW-ri   teacher-on-bi-ri from the teacher fused with the bi-encoder's cosine, each score +
+#               W x cos (distill --fuse-cosine W; W as written in the name, e.g. teacher-on-bi-fused0.5-ri)
 # The bi-encoder runs 2 epochs (it peaks early) with an 8 GB heap and MALLOC_ARENA_MAX=2: its token states
 # (bfloat16, on the heap) and PyTorch's native memory must fit a 24 GB machine together.
 # The teacher side (a bge-small cross-encoder, D2LLM distilled from it) runs on the GPU: gpu/medquad-teacher.sh.
@@ -64,6 +66,7 @@ for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
     teacher-on-bi) extra=(--eta 0) ;;
     teacher-on-bi-ri | teacher-ri) extra=(--eta 0 --alpha 0) ;;
     teacher-gated-ri) extra=(--eta 0 --alpha 0 --domain-gate "5,20") ;;
+    teacher-on-bi-fused*-ri) w="${run#teacher-on-bi-fused}" && extra=(--eta 0 --alpha 0 --fuse-cosine "${w%-ri}") ;;
     *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
   esac
   start="$sickr/student-residual"
