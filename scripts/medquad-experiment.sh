@@ -18,9 +18,9 @@
 #               is the GPU's (batch 16, 8 BM25 negatives, 1 epoch), so every in-batch pair has its score
 #   teacher-on-bi-ri   the same with RI alone (--alpha 0: no CI), the best objective from the first teacher
 #   teacher-ri         RI alone from the same scores into the residual IEM on frozen bge-small vectors
-#   teacher-gated-ri   the same with the domain gate of iem-gated (a candidate for the default's retrieval branch)
-#   teacher-on-bi-fusedW-ri   teacher-on-bi-ri from the teacher fused with the bi-encoder's cosine, each score +
-#               W x cos (distill --fuse-cosine W; W as written in the name, e.g. teacher-on-bi-fused0.5-ri)
+#   teacher-gated-ri   the same with the domain gate of iem-gated (the shipped default's retrieval branch)
+#   teacher-on-bi[-logodds][-fusedW]-ri   teacher-on-bi-ri reading the teacher's log-odds (--teacher-log-odds)
+#               and/or the teacher fused with the bi-encoder's cosine, each score + W x cos (--fuse-cosine W)
 # The bi-encoder runs 2 epochs (it peaks early) with an 8 GB heap and MALLOC_ARENA_MAX=2: its token states
 # (bfloat16, on the heap) and PyTorch's native memory must fit a 24 GB machine together.
 # The teacher side (a bge-small cross-encoder, D2LLM distilled from it) runs on the GPU: gpu/medquad-teacher.sh.
@@ -58,17 +58,17 @@ selection() {
 }
 for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
   case "$run" in
-    iem-gold) extra=(--freeze-pooling --epochs 3 --patience 6) ;;
-    iem-gated) extra=(--freeze-pooling --domain-gate "5,20" --epochs 3 --patience 6) ;;
+    iem-gold | iem-gated) extra=(--freeze-pooling --epochs 3 --patience 6) ;;
     # The bi-encoder's vectors move (PMA), so it reads token states.
     biencoder) extra=(--bi-encoder --freeze-backbone --epochs 2 --patience 6) ;;
     iem-on-bi) extra=(--freeze-pooling --epochs 2 --patience 4) ;;
     teacher-on-bi) extra=(--eta 0) ;;
-    teacher-on-bi-ri | teacher-ri) extra=(--eta 0 --alpha 0) ;;
-    teacher-gated-ri) extra=(--eta 0 --alpha 0 --domain-gate "5,20") ;;
-    teacher-on-bi-fused*-ri) w="${run#teacher-on-bi-fused}" && extra=(--eta 0 --alpha 0 --fuse-cosine "${w%-ri}") ;;
+    teacher-ri | teacher-*-ri) extra=(--eta 0 --alpha 0) ;;
     *) echo "medquad-experiment: unknown run $run" >&2; exit 2 ;;
   esac
+  case "$run" in *-gated*) extra+=(--domain-gate "5,20") ;; esac
+  case "$run" in teacher-*-logodds*) extra+=(--teacher-log-odds) ;; esac
+  case "$run" in teacher-*-fused*) w="${run#*-fused}" && extra+=(--fuse-cosine "${w%%-*}") ;; esac
   start="$sickr/student-residual"
   runplan=("${plan[@]}")
   case "$run" in

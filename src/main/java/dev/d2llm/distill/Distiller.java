@@ -48,7 +48,7 @@ public final class Distiller {
   private final AdamW adam;
   private final LearningRateSchedule schedule;
   private final List<Replica> replicas = new ArrayList<>();
-  private double teacherCosineWeight;
+  private TeacherSignal signal = TeacherSignal.PROBABILITIES;
   private long steps;
   private long stepNanos;
   private long syncNanos;
@@ -121,18 +121,18 @@ public final class Distiller {
   }
 
   /**
-   * Interpolates the teacher with the student's own cosine: every teacher score becomes {@code
-   * score + weight x cos(query, passage)} of the student's vectors, taken without gradient. With a
+   * Reads the teacher through {@code signal} from the next step on: its probabilities (the default)
+   * or their log-odds, fused or not with the student's own cosine, taken without gradient. With a
    * frozen pooling that cosine is the start's (for a student on a fine-tuned bi-encoder, the
-   * bi-encoder's), so the teacher is the cross-encoder fused with the first stage, as re-rankers
-   * are often fused with their retriever; {@code 0} (the default) is the teacher alone.
+   * bi-encoder's). Pointwise imitation needs probabilities, so it refuses log-odds.
    */
-  public void interpolateTeacherWithCosine(double weight) {
-    if (!Double.isFinite(weight) || weight < 0) {
+  public void readTeacherAs(TeacherSignal signal) {
+    if (signal.logOdds() && options.loss().lambda() > 0) {
       throw new IllegalArgumentException(
-          "the teacher's cosine weight must be finite and >= 0, found " + weight);
+          "pointwise imitation (--pointwise) compares probabilities: it cannot read the teacher's"
+              + " log-odds");
     }
-    this.teacherCosineWeight = weight;
+    this.signal = signal;
   }
 
   /**
@@ -357,18 +357,19 @@ public final class Distiller {
     for (int r = 0; r < b && !teacherFree; r++) {
       TrainingExample ex = examples.get(step.examples()[r]);
       Judgement pos = judged(ex.query(), ex.positive(), branch);
-      sPos[r] = pos.score();
+      sPos[r] = signal.score(pos.score());
       tFeat.add(featureOf(pos));
       for (int j = 0; j < k; j++) {
         Judgement neg = judged(ex.query(), step.negatives().get(r).get(j), branch);
-        sHard[r * k + j] = neg.score();
+        sHard[r * k + j] = signal.score(neg.score());
         tFeat.add(featureOf(neg));
       }
       int e = 0;
       for (int c = 0; c < b; c++) {
         if (c != r) {
           sEasy[r * (b - 1) + e++] =
-              judged(ex.query(), examples.get(step.examples()[c]).positive(), branch).score();
+              signal.score(
+                  judged(ex.query(), examples.get(step.examples()[c]).positive(), branch).score());
         }
       }
     }
@@ -380,6 +381,7 @@ public final class Distiller {
     NDArray teacherPos = scope.create(sPos);
     NDArray teacherHard = scope.create(sHard, new Shape(b, k));
     NDArray teacherEasy = scope.create(sEasy, new Shape(b, b - 1));
+    double teacherCosineWeight = signal.cosineWeight();
     if (teacherCosineWeight > 0 && !teacherFree) {
       NDArray qu = unit(q.stopGradient());
       NDArray pu = unit(p.stopGradient());

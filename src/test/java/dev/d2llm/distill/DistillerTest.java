@@ -229,7 +229,7 @@ class DistillerTest {
       BatchPlan.Step step = plan.steps().get(0);
       try (ai.djl.ndarray.NDManager scope = student.manager().newSubManager()) {
         var alone = distiller.batch(scope, step, Branch.SYMMETRIC, false);
-        distiller.interpolateTeacherWithCosine(2.0);
+        distiller.readTeacherAs(new TeacherSignal(false, 2.0));
         var fused = distiller.batch(scope, step, Branch.SYMMETRIC, false);
         float[] pos = fused.positiveTeacher().sub(alone.positiveTeacher()).toFloatArray();
         float[] hard = fused.hardTeacher().sub(alone.hardTeacher()).toFloatArray();
@@ -249,9 +249,18 @@ class DistillerTest {
               .isCloseTo(2 * cosine(v[0], v[3]), within(1e-4f));
         }
       }
-      assertThatThrownBy(() -> distiller.interpolateTeacherWithCosine(-1))
+      assertThatThrownBy(() -> new TeacherSignal(false, -1))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("-1");
+      // Log-odds: the teacher's 0.95 and 0.05 (OverlapTeacher) become +-log(19).
+      distiller.readTeacherAs(new TeacherSignal(true, 0));
+      try (ai.djl.ndarray.NDManager scope = student.manager().newSubManager()) {
+        float[] pos =
+            distiller.batch(scope, step, Branch.SYMMETRIC, false).positiveTeacher().toFloatArray();
+        for (float v : pos) {
+          assertThat(Math.abs(v)).isCloseTo((float) Math.log(19), within(1e-4f));
+        }
+      }
     }
   }
 

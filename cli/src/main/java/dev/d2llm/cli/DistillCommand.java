@@ -17,6 +17,7 @@ import dev.d2llm.distill.Distiller;
 import dev.d2llm.distill.LiveTokenStates;
 import dev.d2llm.distill.PooledVectors;
 import dev.d2llm.distill.Replica;
+import dev.d2llm.distill.TeacherSignal;
 import dev.d2llm.distill.TokenStates;
 import dev.d2llm.distill.loss.DistillationLoss;
 import dev.d2llm.embedding.TextEncoder;
@@ -168,6 +169,14 @@ public class DistillCommand implements Callable<Integer> {
   double fuseCosine;
 
   @Option(
+      names = "--teacher-log-odds",
+      description =
+          "the losses read the teacher's log-odds, log(p / (1 - p)), instead of its"
+              + " probabilities: a sharp teacher's probabilities tie its negatives (1e-4 each), its log-odds keep"
+              + " their order (not with --pointwise)")
+  boolean teacherLogOdds;
+
+  @Option(
       names = "--gold",
       description =
           "train on gold labels alone, no teacher: the in-batch softmax over the"
@@ -197,6 +206,10 @@ public class DistillCommand implements Callable<Integer> {
       teaching.require(spec);
     }
     requireValidDomainGate();
+    if (teacherLogOdds && teacherFree) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--teacher-log-odds needs a teacher (not --gold or --bi-encoder)");
+    }
     if (fuseCosine != 0 && (teacherFree || !freezePooling || !(fuseCosine > 0))) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
@@ -298,7 +311,7 @@ public class DistillCommand implements Callable<Integer> {
               options,
               trainable,
               batchPlan.steps().size());
-      distiller.interpolateTeacherWithCosine(fuseCosine);
+      distiller.readTeacherAs(new TeacherSignal(teacherLogOdds, fuseCosine));
       // --device gpus: one copy of the student per further GPU, each taking a shard of every batch.
       for (Device other : devices.subList(1, devices.size())) {
         Student copy = copies.add(StudentFiles.load(studentDir, other));
