@@ -40,4 +40,36 @@ class DefaultStudentTest {
       assertThat(p[0]).isGreaterThan(p[2]);
     }
   }
+
+  @Test
+  void searchesWithItsTrainedRetrievalBranchAndKeepsTheCosineForUnlikeQueries() {
+    Path dir = DefaultStudents.resolve("default");
+    assertThat(dir.resolve("domain_gate.json")).exists();
+    try (Student student = StudentFiles.load(dir, Device.cpu())) {
+      // A medical question like en/medquad's, over passages of the README's demo corpus: the
+      // trained branch must keep the health passage first and no finance passage above it.
+      float[] p =
+          student.relevance(
+              "What are the symptoms of diabetes?",
+              List.of(
+                  "A balanced diet includes vegetables, fruit, whole grains, protein and healthy fats.",
+                  "Inflation reduces the purchasing power of money, so the same amount buys less over"
+                      + " time.",
+                  "Stock prices fell sharply today after the central bank surprised markets with a"
+                      + " rate rise."),
+              Branch.ASYMMETRIC);
+      assertThat(p[0]).isGreaterThan(p[1]).isGreaterThan(0f);
+      assertThat(p[0]).isGreaterThan(p[2]);
+      float[] q =
+          student.relevance(
+              "How tall is the highest mountain?",
+              List.of(
+                  "Mount Everest, on the border of Nepal and China, is the highest mountain above sea"
+                      + " level at 8,849 metres.",
+                  "Water boils at 100 degrees Celsius at sea level, but at a lower temperature on a"
+                      + " high mountain."),
+              Branch.ASYMMETRIC);
+      assertThat(q[0]).isGreaterThan(q[1]);
+    }
+  }
 }
