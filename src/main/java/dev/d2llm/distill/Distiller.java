@@ -386,11 +386,13 @@ public final class Distiller {
       NDArray qu = unit(q.stopGradient());
       NDArray pu = unit(p.stopGradient());
       NDArray nu = unit(n.stopGradient());
-      teacherPos = teacherPos.add(qu.mul(pu).sum(new int[] {1}).mul(teacherCosineWeight));
+      teacherPos = teacherPos.add(Scalars.mul(qu.mul(pu).sum(new int[] {1}), teacherCosineWeight));
       teacherHard =
-          teacherHard.add(qu.expandDims(1).mul(nu).sum(new int[] {2}).mul(teacherCosineWeight));
+          teacherHard.add(
+              Scalars.mul(qu.expandDims(1).mul(nu).sum(new int[] {2}), teacherCosineWeight));
       teacherEasy =
-          teacherEasy.add(qu.matMul(pu.transpose()).gather(easyIndex, 1).mul(teacherCosineWeight));
+          teacherEasy.add(
+              Scalars.mul(qu.matMul(pu.transpose()).gather(easyIndex, 1), teacherCosineWeight));
     }
     return new DistillationBatch(
         inBatch,
@@ -406,7 +408,7 @@ public final class Distiller {
 
   /** Rows scaled to unit length along the last axis. */
   private static NDArray unit(NDArray x) {
-    return x.div(x.norm(new int[] {-1}, true).maximum(1e-12f));
+    return x.div(Scalars.maximum(x.norm(new int[] {-1}, true), 1e-12));
   }
 
   /**
