@@ -16,4 +16,18 @@ public final class FloatArrays {
     }
     return max;
   }
+
+  /** The cosine of two arrays of the same length (asserted). */
+  public static float cosine(float[] a, float[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return (float) (dot / Math.sqrt(na * nb));
+  }
 }

@@ -114,17 +114,7 @@ class DistillerTest {
                   trainable.put(n, p);
                 }
               });
-      Distiller distiller =
-          new Distiller(
-              student,
-              examples,
-              states,
-              cache,
-              "overlap",
-              Map.of("toy", Branch.SYMMETRIC),
-              options,
-              trainable,
-              plan.steps().size());
+      Distiller distiller = toyDistiller(student, states, cache, options, trainable, plan);
       List<BatchPlan.Step> firstEpoch = plan.steps().subList(0, 2);
       double before =
           firstEpoch.stream().mapToDouble(s -> distiller.evaluate(s).get("total")).sum();
@@ -169,16 +159,13 @@ class DistillerTest {
       CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
       for (var loss : List.of(noFi, d)) {
         Distiller distiller =
-            new Distiller(
+            toyDistiller(
                 student,
-                examples,
                 states,
                 cache,
-                "overlap",
-                Map.of("toy", Branch.SYMMETRIC),
                 new DistillOptions(4, 2, 1, 3e-3f, 1, 1.0, 7, 100, 5, 100, loss),
                 new LinkedHashMap<>(student.trainableParameters()),
-                plan.steps().size());
+                plan);
         if (loss == noFi) {
           assertThat(distiller.evaluate(plan.steps().get(0)).get("total")).isFinite();
         } else {
@@ -205,13 +192,10 @@ class DistillerTest {
           n -> {});
       CachedTokenStates states = CachedTokenStates.build(student, plan.texts(examples), n -> {});
       Distiller distiller =
-          new Distiller(
+          toyDistiller(
               student,
-              examples,
               states,
               cache,
-              "overlap",
-              Map.of("toy", Branch.SYMMETRIC),
               new DistillOptions(
                   4,
                   2,
@@ -225,7 +209,7 @@ class DistillerTest {
                   100,
                   dev.d2llm.distill.loss.DistillationLoss.DEFAULTS),
               new LinkedHashMap<>(student.trainableParameters()),
-              plan.steps().size());
+              plan);
       BatchPlan.Step step = plan.steps().get(0);
       try (ai.djl.ndarray.NDManager scope = student.manager().newSubManager()) {
         var alone = distiller.batch(scope, step, Branch.SYMMETRIC, false);
@@ -242,11 +226,12 @@ class DistillerTest {
                   List.of(
                       ex.query(), ex.positive(), step.negatives().get(r).get(1), next.positive()),
                   dev.d2llm.embedding.TextRole.PLAIN);
-          assertThat(pos[r]).isCloseTo(2 * cosine(v[0], v[1]), within(1e-4f));
-          assertThat(hard[r * 2 + 1]).isCloseTo(2 * cosine(v[0], v[2]), within(1e-4f));
+          assertThat(pos[r]).isCloseTo(2 * dev.d2llm.FloatArrays.cosine(v[0], v[1]), within(1e-4f));
+          assertThat(hard[r * 2 + 1])
+              .isCloseTo(2 * dev.d2llm.FloatArrays.cosine(v[0], v[2]), within(1e-4f));
           // The first other answer of the batch is the row's first easy negative.
           assertThat(easy[r * (step.examples().length - 1)])
-              .isCloseTo(2 * cosine(v[0], v[3]), within(1e-4f));
+              .isCloseTo(2 * dev.d2llm.FloatArrays.cosine(v[0], v[3]), within(1e-4f));
         }
       }
       assertThatThrownBy(() -> new TeacherSignal(false, -1))
@@ -264,16 +249,24 @@ class DistillerTest {
     }
   }
 
-  private static float cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return (float) (dot / Math.sqrt(na * nb));
+  /** A distiller of the toy examples on one symmetric data set, judged by the overlap teacher. */
+  private static Distiller toyDistiller(
+      Student student,
+      CachedTokenStates states,
+      TeacherScoreCache cache,
+      DistillOptions options,
+      Map<String, Parameter> trainable,
+      BatchPlan plan) {
+    return new Distiller(
+        student,
+        examples(),
+        states,
+        cache,
+        "overlap",
+        Map.of("toy", Branch.SYMMETRIC),
+        options,
+        trainable,
+        plan.steps().size());
   }
 
   @Test
