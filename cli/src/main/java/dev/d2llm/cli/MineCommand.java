@@ -12,6 +12,7 @@ import dev.d2llm.mining.Bm25Miner;
 import dev.d2llm.mining.DenseMiner;
 import dev.d2llm.mining.InterleavedMiner;
 import dev.d2llm.mining.Language;
+import dev.d2llm.mining.MiningMethod;
 import dev.d2llm.mining.NegativeMiner;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,9 +54,9 @@ public class MineCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       description =
-          "bm25, dense, or hybrid (BM25's and the dense model's negatives in turn)"
-              + " (default: ${DEFAULT-VALUE})")
-  String method = "bm25";
+          "${COMPLETION-CANDIDATES} (hybrid: BM25's and the dense model's negatives in"
+              + " turn; case-insensitive) (default: ${DEFAULT-VALUE})")
+  MiningMethod method = MiningMethod.BM25;
 
   @Option(names = "--model", description = "encoder directory for --method dense or hybrid")
   Path model;
@@ -97,9 +98,9 @@ public class MineCommand implements Callable<Integer> {
       examples.addAll(PositivePairs.examples(pairs, dataset, stsThreshold));
     }
     List<TrainingExample> mined;
-    if (method.equals("bm25")) {
+    if (!method.needsEncoder()) {
       mined = new Bm25Miner(language).mine(examples, k);
-    } else if (method.equals("dense") || method.equals("hybrid")) {
+    } else {
       if (model == null) {
         System.err.println("mine: --method " + method + " needs --model DIR");
         return 2;
@@ -110,14 +111,11 @@ public class MineCommand implements Callable<Integer> {
             new DenseMiner(
                 t -> encoder.embed(t, TextRole.QUERY), t -> encoder.embed(t, TextRole.PASSAGE));
         NegativeMiner miner =
-            method.equals("dense")
+            method == MiningMethod.DENSE
                 ? dense
                 : new InterleavedMiner(List.of(new Bm25Miner(language), dense));
         mined = miner.mine(examples, k);
       }
-    } else {
-      System.err.println("mine: --method must be bm25, dense or hybrid, found '" + method + "'");
-      return 2;
     }
     // A query made only of stop words finds no candidate: such an example cannot be distilled.
     List<TrainingExample> kept = mined.stream().filter(e -> !e.negatives().isEmpty()).toList();
