@@ -62,17 +62,9 @@ public final class ObjectStores {
         }
       }
       case "s3" -> {
-        String bucket = uri.getAuthority();
-        if (bucket == null
-            || bucket.isBlank()
-            || uri.getQuery() != null
-            || uri.getFragment() != null) {
-          throw new IllegalArgumentException("S3 URI '" + uri + "' must be s3://bucket/prefix/");
-        }
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        String prefix = path.startsWith("/") ? path.substring(1) : path;
+        S3Uri s3 = S3Uri.parse(uri);
         yield S3ObjectStore.connect(
-            bucket, prefix, settings != null ? settings : S3Settings.fromEnvironment());
+            s3.bucket(), s3.prefix(), settings != null ? settings : S3Settings.fromEnvironment());
       }
       default ->
           throw new IllegalArgumentException(

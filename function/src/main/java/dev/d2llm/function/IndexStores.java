@@ -4,6 +4,7 @@ import dev.d2llm.store.ObjectStore;
 import dev.d2llm.store.ObjectStores;
 import dev.d2llm.store.S3ObjectStore;
 import dev.d2llm.store.S3Settings;
+import dev.d2llm.store.S3Uri;
 import java.net.URI;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,9 +37,7 @@ final class IndexStores {
     if (!location.regionMatches(true, 0, "s3://", 0, 5)) {
       return new Opened(ObjectStores.open(location, settings), null);
     }
-    URI uri = URI.create(location);
-    String bucket = uri.getAuthority();
-    String path = uri.getPath() == null ? "" : uri.getPath();
+    S3Uri s3 = S3Uri.parse(URI.create(location));
     S3Client client =
         S3ObjectStore.clientBuilder(settings)
             .httpClientBuilder(
@@ -47,9 +46,7 @@ final class IndexStores {
                     .socketTimeout(config.readTimeout()))
             .build();
     try {
-      return new Opened(
-          new S3ObjectStore(client, bucket, path.startsWith("/") ? path.substring(1) : path),
-          client);
+      return new Opened(new S3ObjectStore(client, s3.bucket(), s3.prefix()), client);
     } catch (RuntimeException e) {
       client.close();
       throw e;
