@@ -383,16 +383,24 @@ public final class Distiller {
     NDArray teacherEasy = scope.create(sEasy, new Shape(b, b - 1));
     double teacherCosineWeight = signal.cosineWeight();
     if (teacherCosineWeight > 0 && !teacherFree) {
-      NDArray qu = unit(q.stopGradient());
-      NDArray pu = unit(p.stopGradient());
-      NDArray nu = unit(n.stopGradient());
-      teacherPos = teacherPos.add(Scalars.mul(qu.mul(pu).sum(new int[] {1}), teacherCosineWeight));
+      // The cosine the residual IEM itself computes, of vectors taken without gradient.
+      NDArray qs = q.stopGradient();
+      NDArray ps = p.stopGradient();
+      teacherPos =
+          teacherPos.add(Scalars.mul(InteractionEmulation.cosine(qs, ps), teacherCosineWeight));
       teacherHard =
           teacherHard.add(
-              Scalars.mul(qu.expandDims(1).mul(nu).sum(new int[] {2}), teacherCosineWeight));
+              Scalars.mul(
+                  InteractionEmulation.cosine(
+                      qs.expandDims(1).broadcast(b, k, d), n.stopGradient()),
+                  teacherCosineWeight));
       teacherEasy =
           teacherEasy.add(
-              Scalars.mul(qu.matMul(pu.transpose()).gather(easyIndex, 1), teacherCosineWeight));
+              Scalars.mul(
+                  InteractionEmulation.cosine(
+                          qs.expandDims(1).broadcast(b, b, d), ps.expandDims(0).broadcast(b, b, d))
+                      .gather(easyIndex, 1),
+                  teacherCosineWeight));
     }
     return new DistillationBatch(
         inBatch,
@@ -404,11 +412,6 @@ public final class Distiller {
         teacherEasy,
         features,
         scope.create(flat, new Shape(b, k + 1, tDim)));
-  }
-
-  /** Rows scaled to unit length along the last axis. */
-  private static NDArray unit(NDArray x) {
-    return x.div(Scalars.maximum(x.norm(new int[] {-1}, true), 1e-12));
   }
 
   /**

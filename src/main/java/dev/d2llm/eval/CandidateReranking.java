@@ -58,6 +58,11 @@ public final class CandidateReranking {
     if (candidates < 1) {
       throw new IllegalArgumentException("candidates must be >= 1, found " + candidates);
     }
+    for (double w : cosineWeights) {
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException("cosine weights must be finite and >= 0, found " + w);
+      }
+    }
     List<String> ids = new ArrayList<>(set.corpus().keySet());
     List<String> texts =
         ids.stream().map(id -> CorpusFiles.passageText(set.corpus().get(id))).toList();
@@ -67,16 +72,12 @@ public final class CandidateReranking {
     RetrievalTotals firstStageOnly = new RetrievalTotals();
     RetrievalTotals[] fused = new RetrievalTotals[cosineWeights.length];
     for (int w = 0; w < fused.length; w++) {
-      if (!(cosineWeights[w] >= 0) || Double.isInfinite(cosineWeights[w])) {
-        throw new IllegalArgumentException(
-            "cosine weights must be finite and >= 0, found " + cosineWeights[w]);
-      }
       fused[w] = new RetrievalTotals();
     }
     for (RetrievalQuery q : (maxQueries > 0 ? set.firstQueries(maxQueries) : set).judgedQueries()) {
       float[] query = firstStage.embed(List.of(q.text()), TextRole.QUERY)[0];
-      int[] rows = cosine.top(query, candidates);
-      double[] cos = cosine.cosines(query, rows);
+      double[] all = cosine.cosines(query);
+      int[] rows = cosine.top(all, candidates);
       List<String> top = IntStream.of(rows).mapToObj(ids::get).toList();
       Map<String, Integer> judged = set.qrels().forQuery(q.id());
       firstStageOnly.add(top.subList(0, Math.min(100, top.size())), judged);
@@ -89,7 +90,7 @@ public final class CandidateReranking {
       for (int w = 0; w < fused.length; w++) {
         double[] f = new double[s.length];
         for (int r = 0; r < f.length; r++) {
-          f[r] = s[r] + cosineWeights[w] * cos[r];
+          f[r] = s[r] + cosineWeights[w] * all[rows[r]];
         }
         fused[w].add(ranked(top, f), judged);
       }

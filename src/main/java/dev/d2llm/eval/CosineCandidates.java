@@ -23,22 +23,8 @@ final class CosineCandidates {
     this.ids = ids;
   }
 
-  /** The cosine of {@code query} with each of {@code rows}, in their order. */
-  double[] cosines(float[] query, int[] rows) {
-    float[] q = SentenceEncoder.unit(query);
-    double[] out = new double[rows.length];
-    for (int r = 0; r < rows.length; r++) {
-      double dot = 0;
-      for (int j = 0; j < q.length; j++) {
-        dot += q[j] * unit[rows[r]][j];
-      }
-      out[r] = dot;
-    }
-    return out;
-  }
-
-  /** The rows of the {@code c} passages nearest to {@code query} by cosine, best first. */
-  int[] top(float[] query, int c) {
+  /** The cosine of {@code query} with every passage, in row order. */
+  double[] cosines(float[] query) {
     float[] q = SentenceEncoder.unit(query);
     double[] cos = new double[unit.length];
     for (int i = 0; i < unit.length; i++) {
@@ -48,6 +34,16 @@ final class CosineCandidates {
       }
       cos[i] = dot;
     }
+    return cos;
+  }
+
+  /** The rows of the {@code c} passages nearest to {@code query} by cosine, best first. */
+  int[] top(float[] query, int c) {
+    return top(cosines(query), c);
+  }
+
+  /** The rows of the {@code c} highest of {@link #cosines}, best first, ties by passage id. */
+  int[] top(double[] cos, int c) {
     return IntStream.range(0, cos.length)
         .boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> -cos[i]).thenComparing(ids::get))

@@ -206,14 +206,18 @@ public class DistillCommand implements Callable<Integer> {
       teaching.require(spec);
     }
     requireValidDomainGate();
-    if (teacherLogOdds && teacherFree) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--teacher-log-odds needs a teacher (not --gold or --bi-encoder)");
-    }
-    if (fuseCosine != 0 && (teacherFree || !freezePooling || !(fuseCosine > 0))) {
+    if (teacherLogOdds && (teacherFree || pointwise > 0)) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "--fuse-cosine needs a teacher, --freeze-pooling and a weight > 0, found " + fuseCosine);
+          "--teacher-log-odds needs a teacher (not --gold or --bi-encoder) and no --pointwise"
+              + " (it compares probabilities)");
+    }
+    if (fuseCosine != 0
+        && (teacherFree || !freezePooling || !(fuseCosine > 0) || Double.isInfinite(fuseCosine))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--fuse-cosine needs a teacher, --freeze-pooling and a finite weight > 0, found "
+              + fuseCosine);
     }
     device.apply();
     List<TrainingExample> all = TrainingExampleFiles.read(examples);

@@ -108,9 +108,12 @@ public class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!fuseCosine.isEmpty() && firstStage == null) {
+    if (!fuseCosine.isEmpty()
+        && (firstStage == null || fuseCosine.stream().anyMatch(w -> !(w >= 0) || w.isInfinite()))) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--fuse-cosine needs --first-stage, found " + fuseCosine);
+          new picocli.CommandLine(this),
+          "--fuse-cosine needs --first-stage and weights that are finite and >= 0, found "
+              + fuseCosine);
     }
     if (firstStage != null && !(scorer.equals("teacher") && task.equals("ir"))) {
       throw new picocli.CommandLine.ParameterException(
