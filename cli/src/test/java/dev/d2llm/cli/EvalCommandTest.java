@@ -50,4 +50,41 @@ class EvalCommandTest {
     assertThat(sts.exitCode()).isEqualTo(2);
     assertThat(sts.getErrorOutput()).contains("found --scorer teacher --task sts");
   }
+
+  @Test
+  void fusionWeightsAreRefusedWithoutAFirstStageOrWhenNegative(QuarkusMainLauncher launcher) {
+    LaunchResult alone =
+        launcher.launch(
+            "eval",
+            "--model",
+            BERT.toString(),
+            "--scorer",
+            "teacher",
+            "--task",
+            "ir",
+            "--data",
+            "missing-folder",
+            "--fuse-cosine",
+            "1");
+    assertThat(alone.exitCode()).isEqualTo(2);
+    assertThat(alone.getErrorOutput()).contains("--fuse-cosine needs --first-stage");
+
+    LaunchResult negative =
+        launcher.launch(
+            "eval",
+            "--model",
+            BERT.toString(),
+            "--scorer",
+            "teacher",
+            "--task",
+            "ir",
+            "--data",
+            "missing-folder",
+            "--first-stage",
+            BERT.toString(),
+            "--fuse-cosine",
+            "0.5,-1");
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.getErrorOutput()).contains("finite and >= 0, found [0.5, -1.0]");
+  }
 }
