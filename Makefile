@@ -5,6 +5,7 @@ JAVA_HOME := $(shell scripts/find-jdk)
 export JAVA_HOME
 MVN := ./mvnw -B -ntp -Dstyle.color=never
 MODELS ?= $(HOME)/.cache/d2llm/models
+DATA ?= ../shared/data
 
 .PHONY: build test run embed-demo clean demo-model verify-encoders bench-embed fmt fmt-check experiment default-student \
   job-demo function-aot terraform-check cloud-bundle cloud-train cloud-deploy cloud-destroy native native-sources lambda gpu-bundle
@@ -73,9 +74,9 @@ verify-encoders: build
 	  [ -f $(MODELS)/$$m/model.safetensors ] || ./d2llm model pull $$m --out $(MODELS)/$$m; \
 	  ./d2llm model verify $(MODELS)/$$m; done
 
-## bench-embed: our encoder against ONNX Runtime on STS-B sentences
+## bench-embed: our encoder against ONNX Runtime on STS-B sentences and en/medquad answers
 bench-embed: build demo-model
-	./d2llm bench embed --model $(MODELS)/bge-small-en-v1.5
+	./d2llm bench embed --model $(MODELS)/bge-small-en-v1.5 --passages $(DATA)/en/medquad/corpus.jsonl
 
 ## job-demo: the tiny pipeline as a job against a local S3 server, killed mid-distill and resumed
 job-demo: build

@@ -11,6 +11,9 @@
 #   teacher   bge-small-en-v1.5 fine-tuned as a cross-encoder on each training question's answer (1) and its first
 #             TEACHER_NEGATIVES (3) negatives (0), TEACHER_EPOCHS (1), TEACHER_OBJECTIVE (pointwise; listwise ranks
 #             each question's group as a whole, TEACHER_BATCH then counting groups)
+#   biencoder with FIRST_STAGE=biencoder and no staged biencoder-best: the fine-tuned bi-encoder baseline trained here
+#             as scripts/medquad-experiment.sh trains it on the CPU (gold labels, in-batch and BM25 hard negatives, PMA
+#             and the cosine scale, backbone frozen, 2 epochs, selected on all dev questions)
 #   teacher-eval   the teacher re-ranking bge-small's cosine top 100 on en/medquad dev (first $DEV_QUERIES questions)
 #             and en/msmarco-5k (FIRST_STAGE=biencoder: the staged bi-encoder's; FUSE=W,...: also fused with its cosine)
 #   fuse-weight    with FUSE: the weight whose fused teacher ranks best on en/medquad dev
@@ -58,7 +61,7 @@ pack() {
 # metrics and selection, no checkpoints), the teacher's config and its scores without features.
 pack_results() {
   local have=()
-  for f in $runs teacher/config.json; do [ ! -e "$w/$f" ] || have+=("$f"); done
+  for f in $runs biencoder teacher/config.json; do [ ! -e "$w/$f" ] || have+=("$f"); done
   [ ${#have[@]} -eq 0 ] || tar -C "$w" --exclude=checkpoint -czf "$out/students.tar.gz" "${have[@]}"
   [ ! -f "$w/teacher.bin" ] || python3 "$root/gpu/strip_features.py" "$w/teacher.bin" "$out/teacher-scores.bin" | tee -a "$summary"
   pack
@@ -140,6 +143,19 @@ evals() {
       --vector-cache "$w/vectors" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
   done
 }
+biencoder() { # the fine-tuned bi-encoder, as scripts/medquad-experiment.sh's biencoder run
+  "$d2llm" distill --student "$w/in/students/student-residual" --examples "$w/examples.jsonl" --task medquad=asym --gold \
+    --hard-in-batch --negatives 8 --batch-size 32 --lr 1e-3 --warmup 100 --validate-every 100 --dev "$medquad" \
+    --dev-queries 5000 --bi-encoder --freeze-backbone --epochs 2 --patience 6 --out "$w/biencoder" "${gpu[@]}" &&
+    rm -rf "$w/in/students/biencoder-best" && cp -r "$w/biencoder/best" "$w/in/students/biencoder-best" &&
+    echo "selection biencoder $(tr -d ' \n' <"$w/biencoder/selection.json")" || return 1
+  for q in 0 "$dev_queries"; do
+    echo "eval biencoder en/medquad dev max_queries=$q: $("$d2llm" eval --model "$w/biencoder/best" --data "$medquad" \
+      --split dev --task ir --max-queries "$q" "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+  done
+  echo "eval biencoder en/msmarco-5k: $("$d2llm" eval --model "$w/biencoder/best" --data "$msmarco" --task ir \
+    "${gpu[@]}" | grep -a '=' | tr '\n' ' ')"
+}
 # The teacher's first stage: bge-small (default) or, with FIRST_STAGE=biencoder, the staged fine-tuned bi-encoder; with
 # FUSE (weights, comma-separated) also the teacher fused with that first stage's cosine (eval --fuse-cosine).
 first_stage="$model"
@@ -172,6 +188,10 @@ step mine 'examples_sha256|examples=' mine
 step teacher 'epoch=|teacher=|groups=' "$d2llm" teacher train --base "$model" --train "$teacher_examples" \
   --dev "$w/dev-examples.jsonl" --negatives "${TEACHER_NEGATIVES:-3}" --epochs "${TEACHER_EPOCHS:-1}" \
   --objective "${TEACHER_OBJECTIVE:-pointwise}" --batch-size "${TEACHER_BATCH:-32}" --lr 2e-5 --out "$w/teacher" "${gpu[@]}"
+if [ "${FIRST_STAGE:-}" = biencoder ] && [ ! -d "$w/in/students/biencoder-best" ]; then
+  [ -f "$w/examples.jsonl" ] || step plan-examples 'examples_sha256' mine_plan
+  step biencoder '^selection|^eval ' biencoder
+fi
 step teacher-eval '^teacher ' teacher_eval
 [ -z "${FUSE:-}" ] || step fuse-weight '^fuse_weight' pick_fuse_weight
 stop_after teacher-eval

@@ -7,7 +7,11 @@
 #   scripts/bench-cpu-jobs.sh OLD_TREE [NEW_TREE]   (OLD_TREE: a built worktree, e.g. `git worktree add
 #                                                    /tmp/old 501b244 && (cd /tmp/old && ./mvnw -o -q -pl cli -am
 #                                                    -DskipTests package)`; NEW_TREE defaults to this one;
-#                                                    D2LLM_DATA, TEACHER (en-sickr's teacher), ROUNDS (3))
+#                                                    D2LLM_DATA, TEACHER (en-sickr's teacher), ROUNDS (3),
+#                                                    ANSWERS: answers index build reads (300), EVERY: take
+#                                                    every EVERY-th answer (1; 16 samples the corpus's
+#                                                    length mix, where the first answers are long), JOBS: which
+#                                                    commands, default "eval index teacher")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 old="$(cd "$1" && pwd)" new="$(cd "${2:-$root}" && pwd)"
@@ -16,7 +20,10 @@ teacher="${TEACHER:-$HOME/.cache/d2llm/experiments/en-sickr/teacher}"
 models="${D2LLM_MODELS:-$HOME/.cache/d2llm/models}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-head -300 "$data/en/medquad/corpus.jsonl" >"$tmp/medquad-300.jsonl"
+answers="${ANSWERS:-300}"
+every="${EVERY:-1}"
+awk -v n="$every" '(NR - 1) % n == 0' "$data/en/medquad/corpus.jsonl" | head -"$answers" >"$tmp/medquad.jsonl"
+jobs=" ${JOBS:-eval index teacher} "
 # timed NAME TREE CMD...: runs CMD in TREE, prints its result line and the wall time
 timed() {
   local name="$1" tree="$2" s e line
@@ -29,11 +36,12 @@ timed() {
 for round in $(seq "${ROUNDS:-3}"); do
   for tree in "$old" "$new"; do
     echo "== round $round $(date -u +%T)"
-    timed eval_stsb_dev "$tree" ./d2llm eval --model "$models/bge-small-en-v1.5" --scorer cosine \
-      --data "$data/en/stsb/dev.tsv" --task sts
+    [[ "$jobs" != *" eval "* ]] || timed eval_stsb_dev "$tree" ./d2llm eval --model "$models/bge-small-en-v1.5" \
+      --scorer cosine --data "$data/en/stsb/dev.tsv" --task sts
     rm -rf "$tmp/index"
-    timed index_build_medquad_300 "$tree" ./d2llm index build --corpus "$tmp/medquad-300.jsonl" --out "$tmp/index"
-    timed teacher_eval_sickr_dev "$tree" ./d2llm eval --model "$teacher" --scorer teacher \
-      --data "$data/en/sick-r/dev.tsv" --task sts
+    [[ "$jobs" != *" index "* ]] || timed "index_build_medquad_${answers}_every_$every" "$tree" ./d2llm index build \
+      --corpus "$tmp/medquad.jsonl" --out "$tmp/index"
+    [[ "$jobs" != *" teacher "* ]] || timed teacher_eval_sickr_dev "$tree" ./d2llm eval --model "$teacher" \
+      --scorer teacher --data "$data/en/sick-r/dev.tsv" --task sts
   done
 done

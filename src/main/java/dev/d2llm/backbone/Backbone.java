@@ -21,6 +21,15 @@ public abstract sealed class Backbone extends NamedBlock permits BertBackbone, D
   public abstract NDArray hiddenStates(
       ParameterStore ps, NDArray ids, NDArray mask, boolean training);
 
+  /**
+   * The first token's final state [B,1,hidden] (what {@code [CLS]} pooling reads). The same values
+   * as {@code hiddenStates(...)[:, 0:1]}; a backbone may compute them with less work (BERT runs its
+   * last layer for that token only).
+   */
+  public NDArray firstTokenStates(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+    return hiddenStates(ps, ids, mask, training).get(":, 0:1, :");
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

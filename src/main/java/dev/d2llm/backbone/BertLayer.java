@@ -38,18 +38,34 @@ final class BertLayer extends NamedBlock {
     outputNorm = child("output.LayerNorm", new LayerNorm(d, c.layerNormEps()));
   }
 
-  NDArray apply(ParameterStore ps, NDArray x, NDArray additiveMask, boolean training) {
+  /**
+   * The layer's output [B,T,d] for input x [B,T,d]; with {@code firstTokenOnly}, [B,1,d]: the first
+   * token's output alone (its attention still reads every token's keys and values). {@code
+   * keyLengths}: each row's real tokens when the mask is right padding, else null.
+   */
+  NDArray apply(
+      ParameterStore ps,
+      NDArray x,
+      NDArray additiveMask,
+      int[] keyLengths,
+      boolean training,
+      boolean firstTokenOnly) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray q = split(query.apply(ps, x, training), b, t);
+    NDArray rows = firstTokenOnly ? x.get(":, 0:1, :") : x;
+    long tq = rows.getShape().get(1);
+    NDArray q = split(query.apply(ps, rows, training), b, tq);
     NDArray k = split(key.apply(ps, x, training), b, t);
     NDArray v = split(value.apply(ps, x, training), b, t);
     NDArray ctx =
-        Attention.scaledDotProduct(q, k, v, additiveMask, (float) (1.0 / Math.sqrt(headDim)));
-    ctx = ctx.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
+        Attention.scaledDotProduct(
+            q, k, v, additiveMask, (float) (1.0 / Math.sqrt(headDim)), keyLengths);
+    ctx = ctx.transpose(0, 2, 1, 3).reshape(b, tq, (long) heads * headDim);
     NDArray attended =
         attentionNorm.apply(
-            ps, dropout(attentionOut.apply(ps, ctx, training), dropout, training).add(x), training);
+            ps,
+            dropout(attentionOut.apply(ps, ctx, training), dropout, training).add(rows),
+            training);
     NDArray ff = intermediate.apply(ps, attended, training).getNDArrayInternal().gelu();
     return outputNorm.apply(
         ps, dropout(output.apply(ps, ff, training), dropout, training).add(attended), training);

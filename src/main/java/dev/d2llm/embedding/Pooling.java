@@ -2,6 +2,8 @@ package dev.d2llm.embedding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import dev.d2llm.backbone.Backbone;
 import dev.d2llm.backbone.DecoderBackbone;
 import dev.d2llm.nn.Scalars;
 
@@ -14,6 +16,12 @@ public enum Pooling {
     @Override
     public NDArray pool(NDArray hidden, NDArray mask) {
       return hidden.get(":, 0, :");
+    }
+
+    @Override
+    public NDArray encode(
+        Backbone backbone, ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+      return pool(backbone.firstTokenStates(ps, ids, mask, training), mask);
     }
   },
   /** The mean over real tokens: MiniLM, E5. */
@@ -35,6 +43,16 @@ public enum Pooling {
 
   /** One vector [B,d] per row of token states [B,T,d] under mask [B,T]. */
   public abstract NDArray pool(NDArray hidden, NDArray mask);
+
+  /**
+   * The pooled vectors [B,d] of token ids and mask [B,T] through {@code backbone}: {@link #pool} of
+   * its final states, computed with only the work this pooling needs ({@code [CLS]} asks the last
+   * layer for one token, {@link Backbone#firstTokenStates}).
+   */
+  public NDArray encode(
+      Backbone backbone, ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+    return pool(backbone.hiddenStates(ps, ids, mask, training), mask);
+  }
 
   /** Divides each row by its L2 norm. */
   public static NDArray normalize(NDArray x) {

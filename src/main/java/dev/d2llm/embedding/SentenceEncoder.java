@@ -70,8 +70,10 @@ public final class SentenceEncoder implements TextEncoder {
         model.manager(),
         (scope, tokens) -> {
           NDArray mask = tokens.maskArray(scope);
-          NDArray hidden = model.backbone().hiddenStates(null, tokens.idsArray(scope), mask, false);
-          NDArray pooled = settings.pooling().pool(hidden, mask);
+          NDArray pooled =
+              settings
+                  .pooling()
+                  .encode(model.backbone(), null, tokens.idsArray(scope), mask, false);
           return settings.normalize() ? Pooling.normalize(pooled) : pooled;
         },
         progress);

@@ -30,6 +30,20 @@ public final class Attention {
    */
   public static NDArray scaledDotProduct(
       NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
+    return scaledDotProduct(q, k, v, additiveMask, scale, null);
+  }
+
+  /**
+   * As {@link #scaledDotProduct(NDArray, NDArray, NDArray, NDArray, float)}, told that {@code
+   * additiveMask} hides exactly the keys after the first {@code keyLengths[r]} of each batch row r
+   * (right padding; null when it does not, see {@link #prefixLengths}). Large inputs at inference
+   * on the CPU are then computed one row at a time over its real keys only, with no mask at all:
+   * the mask's pass over every score and the padded keys' work are skipped. Where queries and keys
+   * are the same positions (self-attention), the outputs of padded queries are zero; callers read
+   * real tokens' states only, as the references are compared.
+   */
+  public static NDArray scaledDotProduct(
+      NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale, int[] keyLengths) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long t = qs.get(2);
@@ -38,14 +52,17 @@ public final class Attention {
         || b * t * perQueryRow <= CPU_SCORE_BLOCK_BYTES) {
       return dense(q, k, v, additiveMask, scale);
     }
+    // Without autograd (inference, or a frozen backbone) nothing needs a block's scores once its
+    // output exists; with it, backward does.
+    boolean free = !q.hasGradient() && !k.hasGradient() && !v.hasGradient();
+    if (free && keyLengths != null && keyLengths.length == b) {
+      return unpaddedRows(q, k, v, scale, keyLengths);
+    }
     long rowsPerBlock = Math.max(1, CPU_SCORE_BLOCK_BYTES / (t * perQueryRow));
     long queriesPerBlock = rowsPerBlock > 1 ? t : Math.max(1, CPU_SCORE_BLOCK_BYTES / perQueryRow);
     Shape ms = additiveMask.getShape();
     boolean maskPerRow = ms.get(0) > 1;
     boolean maskPerQuery = ms.get(ms.dimension() - 2) > 1;
-    // Without autograd (inference, or a frozen backbone) nothing needs a block's scores once its
-    // output exists; with it, backward does.
-    boolean free = !q.hasGradient() && !k.hasGradient() && !v.hasGradient();
     NDList rows = new NDList();
     for (long r = 0; r < b; r += rowsPerBlock) {
       String rowRange = r + ":" + Math.min(b, r + rowsPerBlock);
@@ -69,6 +86,73 @@ public final class Attention {
       rows.add(concatAndFree(queries, 2, free));
     }
     return rows.size() == 1 ? rows.singletonOrThrow() : concatAndFree(rows, 0, free);
+  }
+
+  /**
+   * Attention one batch row at a time over that row's real keys, without a mask, in query blocks of
+   * at most {@link #CPU_SCORE_BLOCK_BYTES} of scores; each block freed once its output exists.
+   */
+  private static NDArray unpaddedRows(
+      NDArray q, NDArray k, NDArray v, float scale, int[] keyLengths) {
+    Shape qs = q.getShape();
+    long heads = qs.get(1);
+    long t = qs.get(2);
+    long s = k.getShape().get(2);
+    boolean selfAttention = t == s;
+    NDList rows = new NDList();
+    for (int r = 0; r < keyLengths.length; r++) {
+      long keys = Math.max(1, Math.min(s, keyLengths[r]));
+      long queries = selfAttention ? keys : t;
+      String row = r + ":" + (r + 1) + ", :, ";
+      NDArray kr = k.get(row + "0:" + keys);
+      NDArray vr = v.get(row + "0:" + keys);
+      long perQueryRow = heads * keys * Float.BYTES;
+      long queriesPerBlock = Math.max(1, CPU_SCORE_BLOCK_BYTES / perQueryRow);
+      NDList blocks = new NDList();
+      for (long i = 0; i < queries; i += queriesPerBlock) {
+        NDArray qb = q.get(row + i + ":" + Math.min(queries, i + queriesPerBlock));
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          NDArray out = Scalars.mul(qb, scale).matMul(kr.swapAxes(-1, -2)).softmax(-1).matMul(vr);
+          NDScope.unregister(out);
+          blocks.add(out);
+        }
+      }
+      if (queries < t) {
+        blocks.add(
+            q.getManager().zeros(new Shape(1, heads, t - queries, qs.get(3)), q.getDataType()));
+      }
+      rows.add(blocks.size() == 1 ? blocks.singletonOrThrow() : concatAndFree(blocks, 2, true));
+    }
+    return rows.size() == 1 ? rows.singletonOrThrow() : concatAndFree(rows, 0, true);
+  }
+
+  /**
+   * Each row's count of leading real tokens when a [B,T] 1/0 mask is right padding (every row's
+   * ones come first, then only zeros); null when it is not, or not on the CPU (where only {@link
+   * #scaledDotProduct} uses it).
+   */
+  public static int[] prefixLengths(NDArray mask) {
+    if (mask.getDevice().getDeviceType() != Device.Type.CPU || mask.getShape().dimension() != 2) {
+      return null;
+    }
+    int b = (int) mask.getShape().get(0);
+    int t = (int) mask.getShape().get(1);
+    long[] m = mask.toType(DataType.INT64, false).toLongArray();
+    int[] lengths = new int[b];
+    for (int r = 0; r < b; r++) {
+      int n = 0;
+      while (n < t && m[r * t + n] != 0) {
+        n++;
+      }
+      for (int j = n; j < t; j++) {
+        if (m[r * t + j] != 0) {
+          return null;
+        }
+      }
+      lengths[r] = n;
+    }
+    return lengths;
   }
 
   /** The blocks joined along {@code axis}; with {@code free} the blocks are closed once joined. */

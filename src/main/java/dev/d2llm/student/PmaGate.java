@@ -22,6 +22,16 @@ public final class PmaGate extends NamedBlock {
     gate = parameter("gate", Parameter.Type.WEIGHT, new Shape(dim), ParameterInit.ZEROS);
   }
 
+  /**
+   * Whether every gate value is zero, so that PMA adds nothing to the native vectors (an untrained
+   * gate, or one trained with pooling frozen).
+   */
+  public boolean shut() {
+    try (NDArray open = gate.getArray().abs().max()) {
+      return open.getFloat() == 0f;
+    }
+  }
+
   /** Vectors [B,d] from token states [B,T,d] under mask [B,T]. */
   public NDArray pool(
       ParameterStore ps,

@@ -10,6 +10,7 @@ import dev.d2llm.backbone.Precision;
 import dev.d2llm.embedding.BatchedEncoding;
 import dev.d2llm.embedding.EncoderSettings;
 import dev.d2llm.embedding.LengthBatcher;
+import dev.d2llm.embedding.Pooling;
 import dev.d2llm.embedding.TextEncoder;
 import dev.d2llm.embedding.TextRole;
 import dev.d2llm.lora.Lora;
@@ -132,6 +133,11 @@ public final class Student implements TextEncoder {
 
   /** The student's vectors [B,d] for token ids and mask [B,T]. */
   public NDArray encode(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+    if (gate != null && ps == null && !training && gate.shut()) {
+      // gate ⊙ PMA(H) adds nothing: the native pooling alone, with only the work it needs.
+      Pooling pooling = config.nativeEncoding().pooling();
+      return Pooling.normalize(pooling.encode(backbone.backbone(), null, ids, mask, false));
+    }
     NDArray hidden = backbone.backbone().hiddenStates(ps, ids, mask, training);
     return pool(ps, hidden, mask, training);
   }

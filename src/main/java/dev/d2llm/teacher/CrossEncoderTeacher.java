@@ -101,8 +101,9 @@ public final class CrossEncoderTeacher implements Teacher {
   /** Logits [B] and pooled features [B,d] of a pair batch; with {@code training}, dropout is on. */
   public NDArray[] forward(NDManager scope, TypedTokenBatch batch, boolean training) {
     NDArray mask = batch.tokens().maskArray(scope);
+    // The head reads the [CLS] state alone: the last layer runs for that token only.
     NDArray hidden =
-        bert.hiddenStates(
+        bert.firstTokenStates(
             null, batch.tokens().idsArray(scope), mask, batch.typeIdsArray(scope), training);
     NDArray feature = head.feature(null, hidden, training);
     return new NDArray[] {head.logits(null, feature, training), feature};

@@ -78,6 +78,52 @@ class MasksAndRotaryTest {
   }
 
   @Test
+  void unpaddedRowsGiveTheMaskedFormulaOnRealTokensAndZeroOnPadding() {
+    // Right padding, over the block size: each row attends over its real keys alone, no mask.
+    int b = 3;
+    int h = 4;
+    int t = 400;
+    int[] lengths = {400, 123, 1};
+    long[] tokens = new long[b * t];
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < lengths[r]; j++) {
+        tokens[r * t + j] = 1;
+      }
+    }
+    NDArray tokenMask = m.create(tokens, new Shape(b, t));
+    assertThat(Attention.prefixLengths(tokenMask)).containsExactly(lengths);
+    NDArray mask = Attention.paddingMask(tokenMask, DataType.FLOAT32);
+    NDArray q = m.randomNormal(new Shape(b, h, t, 8));
+    NDArray k = m.randomNormal(new Shape(b, h, t, 8));
+    NDArray v = m.randomNormal(new Shape(b, h, t, 8));
+    NDArray dense =
+        Scalars.mul(q, 0.35f).matMul(k.swapAxes(-1, -2)).add(mask).softmax(-1).matMul(v);
+    NDArray rows = Attention.scaledDotProduct(q, k, v, mask, 0.35f, lengths);
+    assertThat(rows.getShape()).isEqualTo(dense.getShape());
+    float[] want = dense.toFloatArray();
+    float[] got = rows.toFloatArray();
+    for (int r = 0; r < b; r++) {
+      for (int head = 0; head < h; head++) {
+        for (int j = 0; j < t; j++) {
+          for (int d = 0; d < 8; d++) {
+            int i = ((r * h + head) * t + j) * 8 + d;
+            float expected = j < lengths[r] ? want[i] : 0f;
+            assertThat(got[i]).as("row %d query %d", r, j).isCloseTo(expected, within(1e-5f));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void prefixLengthsAreNullUnlessEveryRowIsRightPadded() {
+    NDArray left = m.create(new long[] {0, 1, 1, 1, 1, 1}, new Shape(2, 3));
+    assertThat(Attention.prefixLengths(left)).isNull();
+    NDArray right = m.create(new long[] {1, 1, 0, 1, 1, 1}, new Shape(2, 3));
+    assertThat(Attention.prefixLengths(right)).containsExactly(2, 3);
+  }
+
+  @Test
   void atInferenceBlockedAttentionKeepsOneBlockOfScoresAtATime() {
     // 2 x 12 heads x 512 x 512 floats of scores: 25 MB unblocked, about six 4 MB blocks.
     try (NDManager scope = m.newSubManager()) {

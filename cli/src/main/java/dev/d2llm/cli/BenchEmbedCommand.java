@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
     name = "embed",
     mixinStandardHelpOptions = true,
     description =
-        "Encodes the same sentences with d2llm and with ONNX Runtime (same threads, same"
-            + " length-sorted batchings) and prints both throughputs; last line speedup_vs_onnxruntime=<x>.")
+        "Embeds the same sentences (and, with --passages, long passages) with d2llm and with ONNX"
+            + " Runtime (same threads, same length-sorted batchings, each making unit vectors with the"
+            + " model's pooling) and prints both throughputs and speedup_vs_onnxruntime=<x>.")
 public class BenchEmbedCommand implements Callable<Integer> {
 
   @Option(
@@ -49,6 +50,18 @@ public class BenchEmbedCommand implements Callable<Integer> {
       description = "batchings to try, as tokens per batch (default: ${DEFAULT-VALUE})")
   List<Integer> tokenBudgets = List.of(1024, 2048, 4096);
 
+  @Option(
+      names = "--passages",
+      description =
+          "also long passages: a BEIR corpus or text file (e.g. ../shared/data/en/medquad/corpus.jsonl);"
+              + " prints speedup_vs_onnxruntime_passages=<x> after the sentences' line")
+  Path passages;
+
+  @Option(
+      names = "--passage-count",
+      description = "number of passages with --passages (default: ${DEFAULT-VALUE})")
+  int passageCount = 64;
+
   @Override
   public Integer call() {
     Engines.configure(threads);
@@ -65,6 +78,18 @@ public class BenchEmbedCommand implements Callable<Integer> {
         r.peerSentencesPerSecond(),
         repeats);
     System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime=%.3f%n", r.speedup());
+    if (passages != null) {
+      EmbedBenchmark.Result p =
+          new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out)
+              .run(BenchTexts.fromFile(passages, passageCount));
+      System.out.printf(
+          Locale.ROOT,
+          "passages: d2llm=%.1f /s onnxruntime=%.1f /s (best batching each, median of %d)%n",
+          p.oursSentencesPerSecond(),
+          p.peerSentencesPerSecond(),
+          repeats);
+      System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime_passages=%.3f%n", p.speedup());
+    }
     return 0;
   }
 }
