@@ -198,7 +198,12 @@ def burst(host, port, key, n, pid):
     return statuses, before, peak
 
 
-def print_nmt_diff(jcmd, pid):
+def nmt_baseline(jcmd, pid):
+    """A new NMT baseline, for print_nmt_diff to compare against."""
+    subprocess.run([jcmd, str(pid), "VM.native_memory", "baseline"], capture_output=True, timeout=60)
+
+
+def print_nmt_diff(jcmd, pid, label="burst: JVM committed memory against idle"):
     """The JVM's committed memory against the baseline, by NMT category (what is not here is native memory the JVM
     does not track: libtorch's and glibc's)."""
     run = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary.diff", "scale=MB"], capture_output=True,
@@ -213,7 +218,7 @@ def print_nmt_diff(jcmd, pid):
         m = re.match(r"\s*(?:-\s*)?([A-Za-z][A-Za-z ]*?):?\s*\(?reserved=[^,]*, committed=(\d+)MB(?:\s+([+-]\d+MB))?", line)
         if m and m.group(3) and m.group(3) not in ("+0MB", "-0MB"):
             parts.append("%s %s (%s MB)" % (m.group(1).strip(), m.group(3), m.group(2)))
-    print("burst: JVM committed memory against idle (NMT): %s" % ("; ".join(parts) or "unchanged"), flush=True)
+    print("%s (NMT): %s" % (label, "; ".join(parts) or "unchanged"), flush=True)
 
 
 def main():
@@ -267,6 +272,7 @@ def main():
         t.start()
     samples = []
     last = 0
+    baselined = None
     while True:
         elapsed = time.time() - t0
         if elapsed >= a.seconds:
@@ -283,6 +289,10 @@ def main():
               % (elapsed, n, (n - last) / a.interval, json.dumps(dict(sorted(statuses.items()))), errors,
                  percentile(lat, 0.5), percentile(lat, 0.99), "%.0f MB" % rss if rss is not None else "-"), flush=True)
         last = n
+        if a.nmt_jcmd and a.pid and not baselined and elapsed >= warmup:
+            # What the JVM commits after the warm-up, against what the RSS does (printed at the end).
+            nmt_baseline(a.nmt_jcmd, a.pid)
+            baselined = (elapsed, rss)
     stop.set()
     for t in threads:
         t.join(timeout=70)
@@ -306,6 +316,9 @@ def main():
             failures.append("RSS grows %.2f MB/min after the warm-up (bound %.2f)" % (slope, a.max_rss_slope))
         if samples[-1][1] > a.max_rss:
             failures.append("RSS ends at %.0f MB (bound %.0f)" % (samples[-1][1], a.max_rss))
+    if baselined and baselined[1] is not None and samples:
+        print("soak: RSS %+.0f MB from %.0f s to the end" % (samples[-1][1] - baselined[1], baselined[0]), flush=True)
+        print_nmt_diff(a.nmt_jcmd, a.pid, "soak: JVM committed memory from %.0f s to the end" % baselined[0])
     for f in failures:
         print("soak: FAIL: " + f)
     if not failures:
