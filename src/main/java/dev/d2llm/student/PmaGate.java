@@ -27,9 +27,14 @@ public final class PmaGate extends NamedBlock {
    * gate, or one trained with pooling frozen).
    */
   public boolean shut() {
-    try (NDArray open = gate.getArray().abs().max()) {
-      return open.getFloat() == 0f;
+    // Read on the host: an operator on the gate would make arrays in the model's own manager, which
+    // lives as long as the model (one per encoded batch, never freed).
+    for (float g : gate.getArray().toFloatArray()) {
+      if (g != 0f) {
+        return false;
+      }
     }
+    return true;
   }
 
   /** Vectors [B,d] from token states [B,T,d] under mask [B,T]. */

@@ -72,6 +72,20 @@ class ResidualStudentTest {
   }
 
   @Test
+  void embeddingLeavesNoArrayInTheModelsManager() {
+    // A serving process embeds for as long as it runs: every array a batch makes must go with it.
+    try (Student student = untrained()) {
+      student.embed(TEXTS, TextRole.QUERY);
+      int before = student.manager().getManagedArrays().size();
+      for (int i = 0; i < 20; i++) {
+        student.embed(TEXTS, TextRole.QUERY);
+        student.embed(TEXTS.subList(0, 1), TextRole.PASSAGE);
+      }
+      assertThat(student.manager().getManagedArrays()).hasSize(before);
+    }
+  }
+
+  @Test
   void anUntrainedResidualStudentRanksExactlyByItsCosine() {
     try (Student student = untrained()) {
       for (Branch branch : Branch.values()) {
