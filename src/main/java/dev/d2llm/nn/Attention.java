@@ -111,12 +111,7 @@ public final class Attention {
       NDList blocks = new NDList();
       for (long i = 0; i < queries; i += queriesPerBlock) {
         NDArray qb = q.get(row + i + ":" + Math.min(queries, i + queriesPerBlock));
-        try (NDScope scope = new NDScope()) {
-          scope.suppressNotUsedWarning();
-          NDArray out = Scalars.mul(qb, scale).matMul(kr.swapAxes(-1, -2)).softmax(-1).matMul(vr);
-          NDScope.unregister(out);
-          blocks.add(out);
-        }
+        blocks.add(denseFreed(qb, kr, vr, null, scale));
       }
       if (queries < t) {
         blocks.add(
@@ -175,8 +170,10 @@ public final class Attention {
     }
   }
 
+  /** The formula itself; a null mask hides nothing. */
   private static NDArray dense(NDArray q, NDArray k, NDArray v, NDArray additiveMask, float scale) {
-    NDArray scores = Scalars.mul(q, scale).matMul(k.swapAxes(-1, -2)).add(additiveMask);
+    NDArray products = Scalars.mul(q, scale).matMul(k.swapAxes(-1, -2));
+    NDArray scores = additiveMask == null ? products : products.add(additiveMask);
     NDArray probs =
         scores.getDataType() == DataType.FLOAT32
             ? scores.softmax(-1)

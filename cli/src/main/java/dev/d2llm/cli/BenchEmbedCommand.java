@@ -69,27 +69,33 @@ public class BenchEmbedCommand implements Callable<Integer> {
     if (texts.size() < count) {
       System.err.printf("bench: only %d distinct texts in %s%n", texts.size(), data);
     }
+    // Read before the first run, so that a wrong path fails at once, not minutes in.
+    List<String> passageTexts =
+        passages == null ? null : BenchTexts.fromFile(passages, passageCount);
+    report("", "sentences/s", texts);
+    if (passageTexts != null) {
+      report("passages: ", "/s", passageTexts);
+    }
+    return 0;
+  }
+
+  /**
+   * Runs the benchmark on {@code texts} and prints its two lines (the last one's key gets the
+   * label).
+   */
+  private void report(String label, String unit, List<String> texts) {
     EmbedBenchmark.Result r =
         new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out).run(texts);
     System.out.printf(
         Locale.ROOT,
-        "d2llm=%.1f sentences/s onnxruntime=%.1f sentences/s (best batching each, median of %d)%n",
+        "%sd2llm=%.1f %s onnxruntime=%.1f %s (best batching each, median of %d)%n",
+        label,
         r.oursSentencesPerSecond(),
+        unit,
         r.peerSentencesPerSecond(),
+        unit,
         repeats);
-    System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime=%.3f%n", r.speedup());
-    if (passages != null) {
-      EmbedBenchmark.Result p =
-          new EmbedBenchmark(model, threads, repeats, tokenBudgets, System.out)
-              .run(BenchTexts.fromFile(passages, passageCount));
-      System.out.printf(
-          Locale.ROOT,
-          "passages: d2llm=%.1f /s onnxruntime=%.1f /s (best batching each, median of %d)%n",
-          p.oursSentencesPerSecond(),
-          p.peerSentencesPerSecond(),
-          repeats);
-      System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime_passages=%.3f%n", p.speedup());
-    }
-    return 0;
+    String suffix = label.isEmpty() ? "" : "_" + label.replace(": ", "");
+    System.out.printf(Locale.ROOT, "speedup_vs_onnxruntime%s=%.3f%n", suffix, r.speedup());
   }
 }

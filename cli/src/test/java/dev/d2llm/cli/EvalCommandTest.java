@@ -6,6 +6,8 @@ import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code d2llm eval}: options that do not fit the scorer are refused before any model loads. */
@@ -18,67 +20,28 @@ class EvalCommandTest {
   @Test
   void aFirstStageIsRefusedForAnyScorerButTheTeachersOnRetrieval(QuarkusMainLauncher launcher) {
     LaunchResult cosine =
-        launcher.launch(
-            "eval",
-            "--model",
-            BERT.toString(),
-            "--scorer",
-            "cosine",
-            "--task",
-            "ir",
-            "--data",
-            "missing-folder",
-            "--first-stage",
-            BERT.toString());
+        eval(launcher, "cosine", "ir", "missing-folder", "--first-stage", BERT.toString());
     assertThat(cosine.exitCode()).isEqualTo(2);
     assertThat(cosine.getErrorOutput())
         .contains("--first-stage applies to --scorer teacher --task ir only");
 
     LaunchResult sts =
-        launcher.launch(
-            "eval",
-            "--model",
-            BERT.toString(),
-            "--scorer",
-            "teacher",
-            "--task",
-            "sts",
-            "--data",
-            "missing.tsv",
-            "--first-stage",
-            BERT.toString());
+        eval(launcher, "teacher", "sts", "missing.tsv", "--first-stage", BERT.toString());
     assertThat(sts.exitCode()).isEqualTo(2);
     assertThat(sts.getErrorOutput()).contains("found --scorer teacher --task sts");
   }
 
   @Test
   void fusionWeightsAreRefusedWithoutAFirstStageOrWhenNegative(QuarkusMainLauncher launcher) {
-    LaunchResult alone =
-        launcher.launch(
-            "eval",
-            "--model",
-            BERT.toString(),
-            "--scorer",
-            "teacher",
-            "--task",
-            "ir",
-            "--data",
-            "missing-folder",
-            "--fuse-cosine",
-            "1");
+    LaunchResult alone = eval(launcher, "teacher", "ir", "missing-folder", "--fuse-cosine", "1");
     assertThat(alone.exitCode()).isEqualTo(2);
     assertThat(alone.getErrorOutput()).contains("--fuse-cosine needs --first-stage");
 
     LaunchResult negative =
-        launcher.launch(
-            "eval",
-            "--model",
-            BERT.toString(),
-            "--scorer",
+        eval(
+            launcher,
             "teacher",
-            "--task",
             "ir",
-            "--data",
             "missing-folder",
             "--first-stage",
             BERT.toString(),
@@ -86,5 +49,26 @@ class EvalCommandTest {
             "0.5,-1");
     assertThat(negative.exitCode()).isEqualTo(2);
     assertThat(negative.getErrorOutput()).contains("finite and >= 0, found [0.5, -1.0]");
+  }
+
+  /**
+   * {@code eval} of the tiny BERT with {@code scorer} and {@code task} on {@code data}, plus extra.
+   */
+  private static LaunchResult eval(
+      QuarkusMainLauncher launcher, String scorer, String task, String data, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "eval",
+                "--model",
+                BERT.toString(),
+                "--scorer",
+                scorer,
+                "--task",
+                task,
+                "--data",
+                data));
+    args.addAll(List.of(extra));
+    return launcher.launch(args.toArray(String[]::new));
   }
 }
