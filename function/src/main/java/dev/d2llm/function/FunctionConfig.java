@@ -80,7 +80,10 @@ public interface FunctionConfig {
     @WithDefault("0")
     int threads();
 
-    /** Requests that may wait for a model thread; beyond them, 503 with Retry-After. */
+    /**
+     * Requests that may wait for a model thread, and apart from them requests that may wait for
+     * the text budget; beyond either, 503 with Retry-After.
+     */
     @WithDefault("64")
     int queue();
 
@@ -90,8 +93,8 @@ public interface FunctionConfig {
 
     /**
      * Characters of text (embed's texts, score's passages) encoded at once, across threads; a
-     * request over the rest waits for it. The default is one request at the limits (64 texts of
-     * 2,000).
+     * request over the rest waits for it in line, holding no model thread. The default is one
+     * request at the limits (64 texts of 2,000).
      */
     @WithDefault("128000")
     int maxCharsInFlight();

@@ -7,12 +7,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +30,16 @@ import java.util.function.Supplier;
  * the memory and CPU the model takes are bounded by the thread count, whatever the number of
  * connections. Texts to encode also take their length in characters from a budget ({@code
  * d2llm.work.max-chars-in-flight}), so that two requests at the limits do not run at once: their
- * activations, not the thread count, set the peak memory.
+ * activations, not the thread count, set the peak memory. A request waiting for that budget waits
+ * in a bounded line of its own, first come first served, and holds no model thread meanwhile: a
+ * query behind it still runs.
  */
 @ApplicationScoped
 public class ModelWork {
 
   private final ThreadPoolExecutor pool;
   private final Duration timeout;
-  private final Semaphore chars;
-  private final int maxChars;
+  private final TextBudget budget;
 
   @Inject
   ModelWork(FunctionConfig config) {
@@ -50,8 +53,9 @@ public class ModelWork {
   }
 
   /**
-   * {@code threads} model threads, {@code queued} requests waiting at most, each given {@code
-   * timeout}, and {@code maxChars} characters of text being encoded at once.
+   * {@code threads} model threads, {@code queued} requests waiting at most (for a thread, and apart
+   * for the text budget), each given {@code timeout}, and {@code maxChars} characters of text being
+   * encoded at once.
    */
   ModelWork(int threads, int queued, Duration timeout, int maxChars) {
     BlockingQueue<Runnable> queue =
@@ -71,8 +75,7 @@ public class ModelWork {
             },
             new ThreadPoolExecutor.AbortPolicy());
     this.timeout = timeout;
-    this.maxChars = maxChars;
-    this.chars = new Semaphore(maxChars, true);
+    this.budget = new TextBudget(maxChars, queued);
   }
 
   /**
@@ -84,50 +87,140 @@ public class ModelWork {
   }
 
   /**
-   * {@code task}'s result, computed on a model thread; fails with a {@link RejectedRequest} when
-   * the queue is full (at once) or the timeout passes first.
+   * {@code task}'s result, computed on a model thread once {@code textChars} (capped at the budget)
+   * are free; fails with a {@link RejectedRequest} when the queue or the budget's line is full (at
+   * once) or the timeout passes first.
    */
   <T> CompletableFuture<T> submit(Supplier<T> task, int textChars) {
-    int permits = Math.min(textChars, maxChars);
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Future<?> queued;
-    try {
-      queued =
-          pool.submit(
-              () -> {
-                if (result.isDone()) {
-                  return; // timed out while queued: nobody waits for it any more
-                }
-                if (permits > 0) {
-                  chars.acquireUninterruptibly(
-                      permits); // not for 0: a fair semaphore would queue it behind waiters
-                }
-                try {
-                  if (!result.isDone()) {
-                    result.complete(task.get());
-                  }
-                } catch (Throwable t) {
-                  result.completeExceptionally(t);
-                } finally {
-                  if (permits > 0) {
-                    chars.release(permits);
-                  }
-                }
-              });
-    } catch (RejectedExecutionException e) {
+    Admitted<T> admitted = new Admitted<>(task, budget.cost(textChars));
+    if (!budget.admit(admitted)) {
       return CompletableFuture.failedFuture(RejectedRequest.overloaded());
     }
-    return result
+    return admitted
+        .result
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionallyCompose(
             t -> {
               if (t instanceof TimeoutException) {
-                queued.cancel(false);
-                pool.purge();
+                budget.withdraw(admitted);
                 return CompletableFuture.failedFuture(RejectedRequest.timedOut(timeout));
               }
               return CompletableFuture.failedFuture(t);
             });
+  }
+
+  /**
+   * One request on its way to a model thread: started on the pool once its characters are taken
+   * from the budget, and giving them back when it ends or is dropped.
+   */
+  private final class Admitted<T> {
+    final Supplier<T> task;
+    final int cost;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    private volatile Future<?> queued;
+
+    Admitted(Supplier<T> task, int cost) {
+      this.task = task;
+      this.cost = cost;
+    }
+
+    /** Hands the request to the pool; a full pool refuses it and gives its characters back. */
+    void start() {
+      try {
+        queued = pool.submit(this::run);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(RejectedRequest.overloaded());
+        budget.release(cost);
+      }
+    }
+
+    private void run() {
+      try {
+        if (!result.isDone()) { // done: timed out while queued, nobody waits for it any more
+          result.complete(task.get());
+        }
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      } finally {
+        budget.release(cost);
+      }
+    }
+
+    /** Takes the request out of the pool's queue if it has not started there. */
+    void cancelQueued() {
+      Future<?> f = queued;
+      if (f != null && f.cancel(false)) {
+        pool.purge();
+        budget.release(cost); // it will never run, so never release
+      }
+    }
+  }
+
+  /**
+   * The characters of text being encoded at once, and the line of requests waiting for them. A
+   * request that costs nothing (a query) goes straight to the pool; one that fits while nobody
+   * waits takes its characters and goes too; the others wait in line and start, in order, as
+   * running requests give their characters back.
+   */
+  private static final class TextBudget {
+    private final int maxChars;
+    private final int maxWaiting;
+    private final ArrayDeque<Admitted<?>> waiting = new ArrayDeque<>();
+    private int free;
+
+    TextBudget(int maxChars, int maxWaiting) {
+      this.maxChars = maxChars;
+      this.maxWaiting = maxWaiting;
+      this.free = maxChars;
+    }
+
+    int cost(int textChars) {
+      return Math.max(0, Math.min(textChars, maxChars));
+    }
+
+    /** Starts or lines up {@code request}; false when the line is full. */
+    boolean admit(Admitted<?> request) {
+      if (request.cost > 0) {
+        synchronized (this) {
+          if (!waiting.isEmpty() || request.cost > free) {
+            if (waiting.size() >= maxWaiting) {
+              return false;
+            }
+            waiting.add(request);
+            return true;
+          }
+          free -= request.cost;
+        }
+      }
+      request.start();
+      return true;
+    }
+
+    /** A request that timed out: out of the line if still in it, else out of the pool's queue. */
+    void withdraw(Admitted<?> request) {
+      boolean wasWaiting;
+      synchronized (this) {
+        wasWaiting = waiting.remove(request);
+      }
+      if (wasWaiting) {
+        release(0); // the line's head may fit now
+      } else {
+        request.cancelQueued();
+      }
+    }
+
+    void release(int chars) {
+      List<Admitted<?>> ready = new ArrayList<>();
+      synchronized (this) {
+        free += chars;
+        while (!waiting.isEmpty() && waiting.peek().cost <= free) {
+          Admitted<?> next = waiting.poll();
+          free -= next.cost;
+          ready.add(next);
+        }
+      }
+      ready.forEach(Admitted::start);
+    }
   }
 
   /**

@@ -169,4 +169,69 @@ class ModelWorkTest {
     assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("done");
     assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
   }
+
+  @Test
+  void aRequestWaitingForTheTextBudgetHoldsNoModelThread() throws Exception {
+    work = new ModelWork(2, 4, Duration.ofSeconds(30), 100);
+    CountDownLatch firstHolds = new CountDownLatch(1);
+    CompletableFuture<String> first =
+        work.submit(
+            () -> {
+              firstHolds.countDown();
+              return blocked();
+            },
+            100);
+    assertThat(firstHolds.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> second = work.submit(() -> "second", 50);
+    // One thread runs the first request, the second waits for characters: the other thread is
+    // free, so a query (and a cheap embedding would wait its turn behind the second) passes.
+    assertThat(work.submit(() -> "query").get(5, TimeUnit.SECONDS)).isEqualTo("query");
+    assertThat(work.submit(() -> "query").get(5, TimeUnit.SECONDS)).isEqualTo("query");
+    assertThat(second).isNotDone();
+    release.countDown();
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+    assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
+  }
+
+  @Test
+  void aRequestThatTimesOutWaitingForTheBudgetNeverRunsAndTakesNothing() throws Exception {
+    work = new ModelWork(2, 4, Duration.ofMillis(300), 100);
+    CompletableFuture<String> first = work.submit(this::blocked, 100);
+    AtomicBoolean lateRan = new AtomicBoolean();
+    CompletableFuture<String> late =
+        work.submit(
+            () -> {
+              lateRan.set(true);
+              return "late";
+            },
+            100);
+    Throwable refused = catchThrowable(() -> late.join());
+    assertThat(refused).isInstanceOf(CompletionException.class);
+    assertThat(refused.getCause()).isInstanceOf(RejectedRequest.class);
+    assertThat(catchThrowable(() -> first.join()).getCause()).isInstanceOf(RejectedRequest.class);
+    release.countDown();
+    // The first request ends once released and gives its characters back; the whole budget is
+    // free again, so a request at the limit runs at once.
+    assertThat(work.submit(() -> "full", 100).get(5, TimeUnit.SECONDS)).isEqualTo("full");
+    assertThat(lateRan).isFalse();
+  }
+
+  @Test
+  void aFullLineForTheBudgetRefusesAtOnceAsOverloaded() throws Exception {
+    work = new ModelWork(2, 1, Duration.ofSeconds(30), 100);
+    CountDownLatch firstHolds = new CountDownLatch(1);
+    work.submit(
+        () -> {
+          firstHolds.countDown();
+          return blocked();
+        },
+        100);
+    assertThat(firstHolds.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> waiting = work.submit(() -> "waiting", 10);
+    Throwable refused = catchThrowable(() -> work.submit(() -> "third", 10).join());
+    assertThat(refused.getCause()).isInstanceOf(RejectedRequest.class);
+    assertThat(refused.getCause().getMessage()).containsIgnoringCase("busy");
+    release.countDown();
+    assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("waiting");
+  }
 }
