@@ -34,7 +34,9 @@
 # minutes on 2 cores, then a few minutes per run; the bi-encoder reads token states (about 40 minutes).
 #
 #   scripts/medquad-experiment.sh        (D2LLM_DATA, D2LLM_WORK, D2LLM_CLI as for experiment.sh;
-#                                          RUNS to pick, default "iem-gold iem-gated biencoder iem-on-bi")
+#                                          RUNS to pick, default "iem-gold iem-gated biencoder iem-on-bi";
+#                                          RUN_TAG, appended to each run's folder and report name, tells
+#                                          apart runs of the same recipe from another teacher's scores)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -82,14 +84,15 @@ for run in ${RUNS:-iem-gold iem-gated biencoder iem-on-bi}; do
       --cache "${TEACHER_SCORES:?teacher runs need TEACHER_SCORES: the scores gpu/medquad-teacher.sh brought back}") ;;
   esac
   if [ "$run" = biencoder ]; then heap=(env D2LLM_JAVA_OPTS="${D2LLM_JAVA_OPTS:--Xmx8g}" MALLOC_ARENA_MAX=2); else heap=(env); fi
-  [ -f "$medquad/$run/selection.json" ] || "${heap[@]}" "$cli" distill --student "$start" "${runplan[@]}" "${extra[@]}" \
-    --out "$medquad/$run"
-  selection "$run"
+  name="$run${RUN_TAG:-}"
+  [ -f "$medquad/$name/selection.json" ] || "${heap[@]}" "$cli" distill --student "$start" "${runplan[@]}" "${extra[@]}" \
+    --out "$medquad/$name"
+  selection "$name"
   # The bi-encoder's MLP is still zero: its IEM ranks exactly by its cosine, so the same rows serve every run.
-  row "$run" en/medquad --scorer iem --task ir --split dev --with-exact
+  row "$name" en/medquad --scorer iem --task ir --split dev --with-exact
   # The first 500 dev questions: the ones the teacher is measured on (gpu/medquad-teacher.sh's teacher-eval).
-  LABEL="en/medquad first 500" row "$run" en/medquad --scorer iem --task ir --split dev --max-queries 500
-  row "$run" en/msmarco-5k --scorer iem --task ir --with-exact
-  row "$run" en/sick-r/dev.tsv --scorer iem --task sts
+  LABEL="en/medquad first 500" row "$name" en/medquad --scorer iem --task ir --split dev --max-queries 500
+  row "$name" en/msmarco-5k --scorer iem --task ir --with-exact
+  row "$name" en/sick-r/dev.tsv --scorer iem --task sts
 done
 cat "$report"
