@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole CPU commands timed against an earlier build of this repository in the same run (issue 21's job lines):
 # eval of en/stsb dev (bge-small cosine), index build of the first 300 en/medquad answers with the default student,
-# and the en/sick-r cross-encoder teacher's eval of en/sick-r dev (500 pairs). Each tree runs each command in turn,
+# the en/sick-r cross-encoder teacher's eval of en/sick-r dev (500 pairs), and (job search, on request) bench search
+# over the 100k bench index (`./d2llm bench corpus` builds it; INDEX names another). Each tree runs each command in turn,
 # ROUNDS times, alternating, so both see the same machine; one line per run, `wall_s=` the whole command (JVM
 # start and model load included), index build's own `passages_per_s=` where the build prints it.
 #   scripts/bench-cpu-jobs.sh OLD_TREE [NEW_TREE]   (OLD_TREE: a built worktree, e.g. `git worktree add
@@ -11,7 +12,8 @@
 #                                                    ANSWERS: answers index build reads (300), EVERY: take
 #                                                    every EVERY-th answer (1; 16 samples the corpus's
 #                                                    length mix, where the first answers are long), JOBS: which
-#                                                    commands, default "eval index teacher")
+#                                                    commands, default "eval index teacher"; "search" adds
+#                                                    bench search, its p50_ms= line)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 old="$(cd "$1" && pwd)" new="$(cd "${2:-$root}" && pwd)"
@@ -29,7 +31,7 @@ timed() {
   local name="$1" tree="$2" s e line
   shift 2
   s=$(date +%s%N)
-  line="$(cd "$tree" && "$@" 2>&1 | grep -a -E 'spearman=|passages_per_s=' | tail -1)" || true
+  line="$(cd "$tree" && "$@" 2>&1 | grep -a -E 'spearman=|passages_per_s=|p50_ms=' | tail -1)" || true
   e=$(date +%s%N)
   printf '%s tree=%s %s wall_s=%d.%03d\n' "$name" "$tree" "$line" $(((e - s) / 1000000000)) $((((e - s) / 1000000) % 1000))
 }
@@ -43,5 +45,7 @@ for round in $(seq "${ROUNDS:-3}"); do
       --corpus "$tmp/medquad.jsonl" --out "$tmp/index"
     [[ "$jobs" != *" teacher "* ]] || timed teacher_eval_sickr_dev "$tree" ./d2llm eval --model "$teacher" \
       --scorer teacher --data "$data/en/sick-r/dev.tsv" --task sts
+    [[ "$jobs" != *" search "* ]] || timed bench_search_100k "$tree" ./d2llm bench search \
+      --index "${INDEX:-$HOME/.cache/d2llm/bench/synthetic-100000-seed42}" --query-file "$data/en/stsb/dev.tsv"
   done
 done
