@@ -13,7 +13,8 @@
 #                                                    every EVERY-th answer (1; 16 samples the corpus's
 #                                                    length mix, where the first answers are long), JOBS: which
 #                                                    commands, default "eval index teacher"; "search" adds
-#                                                    bench search, its p50_ms= line)
+#                                                    bench search, its p50_ms= line; TEACHER_SET: the pair
+#                                                    file the teacher scores, default en/sick-r/dev.tsv)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 old="$(cd "$1" && pwd)" new="$(cd "${2:-$root}" && pwd)"
@@ -24,8 +25,11 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 answers="${ANSWERS:-300}"
 every="${EVERY:-1}"
-awk -v n="$every" '(NR - 1) % n == 0' "$data/en/medquad/corpus.jsonl" | head -"$answers" >"$tmp/medquad.jsonl"
+# The limit inside awk: head closing the pipe early would end this script (pipefail) without a word.
+awk -v n="$every" -v max="$answers" '(NR - 1) % n == 0 { print; if (++taken == max) exit }' \
+  "$data/en/medquad/corpus.jsonl" >"$tmp/medquad.jsonl"
 jobs=" ${JOBS:-eval index teacher} "
+teacher_set="${TEACHER_SET:-en/sick-r/dev.tsv}"
 # timed NAME TREE CMD...: runs CMD in TREE, prints its result line and the wall time
 timed() {
   local name="$1" tree="$2" s e line
@@ -43,8 +47,8 @@ for round in $(seq "${ROUNDS:-3}"); do
     rm -rf "$tmp/index"
     [[ "$jobs" != *" index "* ]] || timed "index_build_medquad_${answers}_every_$every" "$tree" ./d2llm index build \
       --corpus "$tmp/medquad.jsonl" --out "$tmp/index"
-    [[ "$jobs" != *" teacher "* ]] || timed teacher_eval_sickr_dev "$tree" ./d2llm eval --model "$teacher" \
-      --scorer teacher --data "$data/en/sick-r/dev.tsv" --task sts
+    [[ "$jobs" != *" teacher "* ]] || timed "teacher_eval_${teacher_set//\//_}" "$tree" ./d2llm eval --model "$teacher" \
+      --scorer teacher --data "$data/$teacher_set" --task sts
     [[ "$jobs" != *" search "* ]] || timed bench_search_100k "$tree" ./d2llm bench search \
       --index "${INDEX:-$HOME/.cache/d2llm/bench/synthetic-100000-seed42}" --query-file "$data/en/stsb/dev.tsv"
   done
