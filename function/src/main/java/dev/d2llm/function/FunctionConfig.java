@@ -81,8 +81,8 @@ public interface FunctionConfig {
     int threads();
 
     /**
-     * Requests that may wait for a model thread, and apart from them requests that may wait for
-     * the text budget; beyond either, 503 with Retry-After.
+     * Requests that may wait for a model thread, and apart from them requests that may wait for the
+     * text budget; beyond either, 503 with Retry-After.
      */
     @WithDefault("64")
     int queue();
