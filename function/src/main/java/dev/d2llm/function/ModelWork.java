@@ -19,6 +19,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -111,12 +112,15 @@ public class ModelWork {
 
   /**
    * One request on its way to a model thread: started on the pool once its characters are taken
-   * from the budget, and giving them back when it ends or is dropped.
+   * from the budget, and giving them back exactly once, by whichever claims it first: its run on
+   * the pool, or its withdrawal after a timeout (a pool task that has started cannot be cancelled,
+   * though {@link Future#cancel} says it was).
    */
   private final class Admitted<T> {
     final Supplier<T> task;
     final int cost;
     final CompletableFuture<T> result = new CompletableFuture<>();
+    private final AtomicBoolean claimed = new AtomicBoolean();
     private volatile Future<?> queued;
 
     Admitted(Supplier<T> task, int cost) {
@@ -129,12 +133,17 @@ public class ModelWork {
       try {
         queued = pool.submit(this::run);
       } catch (RejectedExecutionException e) {
-        result.completeExceptionally(RejectedRequest.overloaded());
-        budget.release(cost);
+        if (claimed.compareAndSet(false, true)) {
+          result.completeExceptionally(RejectedRequest.overloaded());
+          budget.release(cost);
+        }
       }
     }
 
     private void run() {
+      if (!claimed.compareAndSet(false, true)) {
+        return; // withdrawn after a timeout, its characters already given back
+      }
       try {
         if (!result.isDone()) { // done: timed out while queued, nobody waits for it any more
           result.complete(task.get());
@@ -146,12 +155,15 @@ public class ModelWork {
       }
     }
 
-    /** Takes the request out of the pool's queue if it has not started there. */
+    /** Takes the request out of the pool's queue and gives its characters back, if not started. */
     void cancelQueued() {
-      Future<?> f = queued;
-      if (f != null && f.cancel(false)) {
-        pool.purge();
-        budget.release(cost); // it will never run, so never release
+      if (claimed.compareAndSet(false, true)) {
+        Future<?> f = queued;
+        if (f != null) {
+          f.cancel(false);
+          pool.purge();
+        }
+        budget.release(cost);
       }
     }
   }

@@ -234,4 +234,32 @@ class ModelWorkTest {
     release.countDown();
     assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("waiting");
   }
+
+  @Test
+  void aRunningRequestThatTimesOutKeepsItsCharactersUntilItEnds() throws Exception {
+    work = new ModelWork(2, 4, Duration.ofMillis(300), 100);
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> first =
+        work.submit(
+            () -> {
+              started.countDown();
+              return blocked();
+            },
+            100);
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(catchThrowable(first::join).getCause()).isInstanceOf(RejectedRequest.class);
+    // The first request timed out but still runs: its characters are still taken.
+    AtomicBoolean secondRan = new AtomicBoolean();
+    CompletableFuture<String> second =
+        work.submit(
+            () -> {
+              secondRan.set(true);
+              return "second";
+            },
+            100);
+    Thread.sleep(100);
+    assertThat(secondRan).isFalse();
+    release.countDown();
+    assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("second");
+  }
 }
