@@ -55,6 +55,23 @@ class ModelWorkTest {
     return finished;
   }
 
+  /**
+   * Submits {@link #blocked} work taking {@code chars} of the text budget and returns once it runs
+   * (so it holds its characters), with its result.
+   */
+  private CompletableFuture<String> holdBudget(int chars) throws Exception {
+    CountDownLatch holds = new CountDownLatch(1);
+    CompletableFuture<String> held =
+        work.submit(
+            () -> {
+              holds.countDown();
+              return blocked();
+            },
+            chars);
+    assertThat(holds.await(5, TimeUnit.SECONDS)).isTrue();
+    return held;
+  }
+
   @Test
   void closingLetsWhatRunsFinishAndDropsWhatWaits() throws Exception {
     work = new ModelWork(1, 4, Duration.ofSeconds(10), 100);
@@ -142,17 +159,7 @@ class ModelWorkTest {
   @Test
   void twoRequestsOverTheTextBudgetRunOneAfterTheOtherWhileAQueryPasses() throws Exception {
     work = new ModelWork(3, 4, Duration.ofSeconds(30), 100);
-    CountDownLatch firstHolds = new CountDownLatch(1);
-    CompletableFuture<String> first =
-        work.submit(
-            () -> {
-              firstHolds.countDown();
-              return blocked();
-            },
-            80);
-    // The tasks start on fresh threads in no set order: the first must hold its budget before the
-    // second asks for it.
-    assertThat(firstHolds.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> first = holdBudget(80);
     AtomicBoolean secondRan = new AtomicBoolean();
     CompletableFuture<String> second =
         work.submit(
@@ -173,15 +180,7 @@ class ModelWorkTest {
   @Test
   void aRequestWaitingForTheTextBudgetHoldsNoModelThread() throws Exception {
     work = new ModelWork(2, 4, Duration.ofSeconds(30), 100);
-    CountDownLatch firstHolds = new CountDownLatch(1);
-    CompletableFuture<String> first =
-        work.submit(
-            () -> {
-              firstHolds.countDown();
-              return blocked();
-            },
-            100);
-    assertThat(firstHolds.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> first = holdBudget(100);
     CompletableFuture<String> second = work.submit(() -> "second", 50);
     // One thread runs the first request, the second waits for characters: the other thread is
     // free, so a query (and a cheap embedding would wait its turn behind the second) passes.
@@ -219,14 +218,7 @@ class ModelWorkTest {
   @Test
   void aFullLineForTheBudgetRefusesAtOnceAsOverloaded() throws Exception {
     work = new ModelWork(2, 1, Duration.ofSeconds(30), 100);
-    CountDownLatch firstHolds = new CountDownLatch(1);
-    work.submit(
-        () -> {
-          firstHolds.countDown();
-          return blocked();
-        },
-        100);
-    assertThat(firstHolds.await(5, TimeUnit.SECONDS)).isTrue();
+    holdBudget(100);
     CompletableFuture<String> waiting = work.submit(() -> "waiting", 10);
     Throwable refused = catchThrowable(() -> work.submit(() -> "third", 10).join());
     assertThat(refused.getCause()).isInstanceOf(RejectedRequest.class);
@@ -238,15 +230,7 @@ class ModelWorkTest {
   @Test
   void aRunningRequestThatTimesOutKeepsItsCharactersUntilItEnds() throws Exception {
     work = new ModelWork(2, 4, Duration.ofMillis(300), 100);
-    CountDownLatch started = new CountDownLatch(1);
-    CompletableFuture<String> first =
-        work.submit(
-            () -> {
-              started.countDown();
-              return blocked();
-            },
-            100);
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> first = holdBudget(100);
     assertThat(catchThrowable(first::join).getCause()).isInstanceOf(RejectedRequest.class);
     // The first request timed out but still runs: its characters are still taken.
     AtomicBoolean secondRan = new AtomicBoolean();
